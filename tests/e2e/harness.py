@@ -1,0 +1,66 @@
+"""The handles end-to-end tests use: the cluster's environment and a per-test namespace."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFESTS = Path(__file__).resolve().parent / "manifests"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A running cluster: the environment in which `kubectl` and `kubectl pidshare` work."""
+
+    env: dict[str, str]
+
+    def run(
+        self, *argv: str, check: bool = True, input: bytes | None = None, timeout: float = 180
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run a command in the cluster's environment, capturing stdout and stderr apart."""
+        proc = subprocess.run(
+            argv, env=self.env, input=input, capture_output=True, timeout=timeout, check=False
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"{shlex.join(argv)} exited {proc.returncode}\n"
+                f"stdout: {proc.stdout.decode(errors='replace')}\n"
+                f"stderr: {proc.stderr.decode(errors='replace')}"
+            )
+        return proc
+
+    def kubectl(self, *args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        """Run the cluster's own kubectl."""
+        return self.run("kubectl", *args, **kwargs)  # type: ignore[arg-type]
+
+    def pidshare(self, *args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        """Run the plugin the way users do: `kubectl pidshare ...`."""
+        return self.run("kubectl", "pidshare", *args, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """A namespace made for one test, with helpers scoped to it."""
+
+    name: str
+    cluster: Cluster
+
+    def kubectl(self, *args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        """kubectl in this namespace."""
+        return self.cluster.kubectl("-n", self.name, *args, **kwargs)
+
+    def pidshare(self, *args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        """`kubectl pidshare` in this namespace."""
+        return self.cluster.pidshare("-n", self.name, *args, **kwargs)
+
+    def apply(self, manifest: str | Path, wait_for: tuple[str, ...] = ()) -> None:
+        """Apply a manifest (a file, or YAML text) and wait for the named Pods to be Ready."""
+        if isinstance(manifest, Path):
+            self.kubectl("apply", "-f", str(manifest))
+        else:
+            self.kubectl("apply", "-f", "-", input=manifest.encode())
+        for pod in wait_for:
+            self.kubectl("wait", "--for=condition=Ready", f"pod/{pod}", "--timeout=120s")
