@@ -258,7 +258,7 @@ def log(message: str) -> None:
 
 
 def run(argv: list[str], cwd: Path | None = None, with_stderr: bool = False) -> str:
-    """Run a command and return its stdout (and stderr); raise ImageError if it fails."""
+    """Run a command, return its stdout (and stderr); raise ImageError on failure."""
     try:
         done = subprocess.run(
             argv, cwd=cwd, capture_output=True, text=True, check=False
@@ -412,7 +412,7 @@ def add_host_path(tree: Tree, host_path: str, depth: int = 0) -> None:
 
 
 def shared_libraries(binary: str) -> list[str]:
-    """Return the absolute paths of the libraries and loader that ldd lists for a binary."""
+    """Return the paths of the libraries and the loader that ldd lists for a binary."""
     paths = []
     for line in run(["ldd", binary]).splitlines():
         if "not found" in line:
@@ -424,7 +424,7 @@ def shared_libraries(binary: str) -> list[str]:
 
 
 def check_static_amd64(path: str) -> None:
-    """Raise ImageError unless path is an x86-64 ELF executable without an interpreter."""
+    """Raise ImageError unless path is an x86-64 ELF file with no interpreter."""
     with open(path, "rb") as binary:
         header = binary.read(64)
         if header[:4] != b"\x7fELF" or header[4] != 2 or header[5] != 1:
@@ -480,7 +480,7 @@ def busybox_applets() -> list[str]:
 
 
 def busybox_tree(leave_out: frozenset[str] = frozenset()) -> Tree:
-    """Return static busybox with an applet symlink for each listed path, less leave_out."""
+    """Return static busybox with a symlink per listed applet, less leave_out."""
     tree = Tree()
     base_dirs(tree)
     tree.copy(BUSYBOX, "/bin/busybox")
@@ -528,9 +528,16 @@ def nginx_temp_paths() -> list[str]:
     """Return the --http-*-temp-path directories compiled into Debian's nginx."""
     return sorted(
         re.findall(
-            r"--http-[a-z]+-temp-path=(\S+)", run([NGINX, "-V"], with_stderr=True)
+            r"--http-[a-z-]+-temp-path=(\S+)", run([NGINX, "-V"], with_stderr=True)
         )
     )
+
+
+def merged_usr_links(tree: Tree) -> None:
+    """Copy the host's /bin, /sbin, /lib, /lib64 symlinks into /usr (merged /usr)."""
+    for path in ("/bin", "/sbin", "/lib", "/lib64"):
+        if os.path.islink(path):
+            tree.symlink(path, os.readlink(path))
 
 
 def add_binaries(tree: Tree, binaries: tuple[str, ...]) -> None:
@@ -573,9 +580,10 @@ def nginx_runtime_dirs(tree: Tree) -> None:
 
 
 def build_nginx(_work: Path) -> Tree:
-    """library/nginx:latest: Debian's nginx plus dash, grep and a few coreutils, no ps."""
+    """library/nginx:latest: Debian's nginx, dash, grep, a few coreutils, no ps."""
     tree = Tree()
     base_dirs(tree)
+    merged_usr_links(tree)
     add_binaries(tree, (NGINX, *NGINX_EXTRA_BINARIES))
     dash = posixpath.join(os.path.realpath("/bin"), "dash")
     tree.symlink(posixpath.join(posixpath.dirname(dash), "sh"), "dash")
@@ -611,7 +619,7 @@ def build_pause(work: Path) -> Tree:
 
 @dataclass(frozen=True)
 class Image:
-    """One image to build: its short name, registry repository and tag, files and config."""
+    """One image to build: short name, repository, tag, file tree and config."""
 
     name: str
     repo: str
@@ -728,7 +736,7 @@ class Registry:
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str]]:
-        """Send one request; return status and headers, or (404, {}) for a 404."""
+        """Send one request; return status and headers ((404, {}) for a HEAD 404)."""
         full = urllib.parse.urljoin(self.base + "/", url)
         request = urllib.request.Request(
             full, data=data, method=method, headers=headers or {}
@@ -738,7 +746,7 @@ class Registry:
                 response.read()
                 return response.status, dict(response.headers.items())
         except urllib.error.HTTPError as err:
-            if err.code == 404:
+            if err.code == 404 and method == "HEAD":
                 return 404, {}
             body = err.read().decode(errors="replace").strip()
             raise ImageError(f"{method} {full}: HTTP {err.code}: {body}") from err
@@ -767,6 +775,8 @@ class Registry:
         if self.request("HEAD", f"/v2/{repo}/blobs/{digest}")[0] == 200:
             return
         _, headers = self.request("POST", f"/v2/{repo}/blobs/uploads/", data=b"")
+        if "Location" not in headers:
+            raise ImageError(f"{self.base}: blob upload for {repo} gave no Location")
         location = urllib.parse.urlsplit(
             urllib.parse.urljoin(self.base + "/", headers["Location"])
         )
@@ -788,7 +798,7 @@ class Registry:
 
 
 def publish(registry: Registry, image: Image, built: Built) -> bool:
-    """Push an image unless its tag already has the same digest; return True if pushed."""
+    """Push an image unless its tag has the same digest; return True if pushed."""
     if registry.manifest_digest(image.repo, image.tag) == built.digest:
         return False
     registry.push_blob(image.repo, built.layer)
@@ -796,7 +806,7 @@ def publish(registry: Registry, image: Image, built: Built) -> bool:
     pushed = registry.push_manifest(image.repo, image.tag, built.manifest)
     if pushed != built.digest:
         raise ImageError(
-            f"{image.ref}: registry stored {pushed or 'no digest'}, expected {built.digest}"
+            f"{image.ref}: registry stored {pushed or 'nothing'}, not {built.digest}"
         )
     return True
 
@@ -845,7 +855,8 @@ def process(registry: Registry, image: Image, work: Path) -> None:
     state = "pushed" if pushed else "up to date"
     seconds = time.monotonic() - started
     log(
-        f"{image.ref} {built.digest[:19]} {len(built.layer) // 1024} KiB {state} ({seconds:.1f}s)"
+        f"{image.ref} {built.digest[:19]} {len(built.layer) >> 10} KiB"
+        f" {state} ({seconds:.1f}s)"
     )
 
 
