@@ -8,6 +8,7 @@ import time
 from .harness import MANIFESTS, Namespace
 
 SEED = MANIFESTS / "share-process-namespace.yaml"
+# The first ten lines of the seed's nginx.conf, as `head` prints them.
 NGINX_CONF_HEAD = b"""user  nginx;
 worker_processes  1;
 
@@ -17,15 +18,18 @@ pid        /var/run/nginx.pid;
 
 events {
     worker_connections  1024;
+}
 """
 
 
 def ps_ax(ns: Namespace) -> list[tuple[int, str, str]]:
     """`ps ax` in the seed's shell container, as (pid, user, command) rows."""
-    out = ns.kubectl("exec", "nginx", "-c", "shell", "--", "ps", "ax").stdout.decode()
+    header, *lines = ns.kubectl("exec", "nginx", "-c", "shell", "--", "ps", "ax").stdout.decode().splitlines()
+    # busybox 1.28 prints a TIME column, later releases do not.
+    time_column = r"\s+\S+" if "TIME" in header.split() else ""
     rows = []
-    for line in out.splitlines()[1:]:
-        match = re.match(r"\s*(\d+)\s+(\S+)\s+\S+\s+(.*)$", line)
+    for line in lines:
+        match = re.match(rf"\s*(\d+)\s+(\S+){time_column}\s+(.*)$", line)
         assert match, line
         rows.append((int(match[1]), match[2], match[3]))
     return rows
