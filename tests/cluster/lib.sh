@@ -26,10 +26,12 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 pid_of() { local f=$RUN/$1.pid; [ -f "$f" ] && cat "$f"; }
 
+# A component runs if its recorded pid is alive, not a zombie, and still that component.
 running() {
-    local pid
+    local pid state
     pid=$(pid_of "$1") || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+    [ -n "$pid" ] && state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) && [ "$state" != Z ] \
+        && grep -qaF -- "$1" "/proc/$pid/cmdline" 2>/dev/null
 }
 
 # Stop one component by its pid file, politely then firmly.
