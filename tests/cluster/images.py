@@ -65,6 +65,14 @@ NGINX_EXTRA_BINARIES = (
     "/bin/cat",
     "/usr/bin/sort",
     "/usr/bin/head",
+    "/usr/bin/tail",
+    "/usr/bin/cut",
+    "/usr/bin/readlink",
+    "/usr/bin/wc",
+    "/usr/bin/od",
+    "/usr/bin/env",
+    "/bin/ls",
+    "/bin/sleep",
 )
 
 NGINX_CONF = """\
