@@ -41,7 +41,8 @@ def cluster() -> Cluster:
     env = _exports(proc.stdout)
     assert "KUBECONFIG" in env, proc.stdout
     # `kubectl pidshare` finds bin/kubectl-pidshare, run by this interpreter's python3.
-    env["PATH"] = os.pathsep.join([str(ROOT / "bin"), str(Path(sys.executable).parent), env["PATH"]])
+    python_bin = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join([str(ROOT / "bin"), python_bin, env["PATH"]])
     return Cluster(env=env)
 
 

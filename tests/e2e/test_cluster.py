@@ -24,7 +24,8 @@ events {
 
 def ps_ax(ns: Namespace) -> list[tuple[int, str, str]]:
     """`ps ax` in the seed's shell container, as (pid, user, command) rows."""
-    header, *lines = ns.kubectl("exec", "nginx", "-c", "shell", "--", "ps", "ax").stdout.decode().splitlines()
+    out = ns.kubectl("exec", "nginx", "-c", "shell", "--", "ps", "ax").stdout
+    header, *lines = out.decode().splitlines()
     # busybox 1.28 prints a TIME column, later releases do not.
     time_column = r"\s+\S+" if "TIME" in header.split() else ""
     rows = []

@@ -1,0 +1,5 @@
+"""`python -m kubectl_pidshare`: the same as the `kubectl-pidshare` command."""
+
+from kubectl_pidshare.cli import main
+
+main()

@@ -1,0 +1,141 @@
+"""What pidshare needs to know about a Pod, from one GET: its containers and their IDs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_pidshare.errors import PidshareError
+
+DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
+KINDS = (("initContainers", "init"), ("containers", "container"),
+         ("ephemeralContainers", "ephemeral"))
+STATUSES = {"init": "initContainerStatuses", "container": "containerStatuses",
+            "ephemeral": "ephemeralContainerStatuses"}
+
+
+@dataclass(frozen=True)
+class Container:
+    """One container of the Pod, as its spec and status describe it."""
+
+    name: str
+    kind: str
+    container_id: str
+    running: bool
+    run_as_user: int | None
+    caps_add: frozenset[str]
+    caps_drop: frozenset[str]
+    privileged: bool
+
+    @property
+    def may_ptrace(self) -> bool:
+        """Whether its processes may read other containers' /proc/PID/root and environ."""
+        return self.privileged or "SYS_PTRACE" in self.caps_add
+
+
+@dataclass(frozen=True)
+class Pod:
+    """A Pod reduced to the facts pidshare uses."""
+
+    name: str
+    namespace: str
+    uid: str
+    phase: str
+    shares_processes: bool
+    containers: tuple[Container, ...]
+    default_container: str | None = None
+    ids: dict[str, Container] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.ids.update({c.container_id: c for c in self.containers if c.container_id})
+
+    def container(self, name: str) -> Container:
+        """The container called name, or an error naming the ones there are."""
+        for container in self.containers:
+            if container.name == name:
+                return container
+        names = ", ".join(c.name for c in self.containers)
+        raise PidshareError(f'container "{name}" not found in pod "{self.name}" (it has: {names})')
+
+    def cgroup_names(self) -> tuple[str, str]:
+        """The Pod's cgroup directory names: cgroupfs (dashes) and systemd (underscores)."""
+        return f"pod{self.uid}", f"pod{self.uid.replace('-', '_')}"
+
+
+def strip_runtime(container_id: str) -> str:
+    """`containerd://abc` -> `abc`."""
+    return container_id.split("://", 1)[-1]
+
+
+def _caps(security: dict[str, Any], key: str) -> frozenset[str]:
+    names = (security.get("capabilities") or {}).get(key) or []
+    return frozenset(str(n).upper().removeprefix("CAP_") for n in names)
+
+
+def parse_pod(document: dict[str, Any]) -> Pod:
+    """Build a Pod from the API server's JSON."""
+    meta, spec, status = document["metadata"], document.get("spec") or {}, (
+        document.get("status") or {})
+    pod_user = (spec.get("securityContext") or {}).get("runAsUser")
+    containers = []
+    for spec_key, kind in KINDS:
+        states = {s["name"]: s for s in status.get(STATUSES[kind]) or []}
+        for item in spec.get(spec_key) or []:
+            state = states.get(item["name"], {})
+            security = item.get("securityContext") or {}
+            user = security.get("runAsUser", pod_user)
+            containers.append(Container(
+                name=item["name"],
+                kind=kind,
+                container_id=strip_runtime(state.get("containerID") or ""),
+                running="running" in (state.get("state") or {}),
+                run_as_user=int(user) if user is not None else None,
+                caps_add=_caps(security, "add"),
+                caps_drop=_caps(security, "drop"),
+                privileged=bool(security.get("privileged")),
+            ))
+    return Pod(
+        name=meta["name"],
+        namespace=meta.get("namespace", ""),
+        uid=meta.get("uid", ""),
+        phase=status.get("phase", "Unknown"),
+        shares_processes=bool(spec.get("shareProcessNamespace")),
+        containers=tuple(containers),
+        default_container=(meta.get("annotations") or {}).get(DEFAULT_CONTAINER),
+    )
+
+
+def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
+    """The containers to run the probe from, in the order to try them.
+
+    `-c` first and alone; else the default-container annotation; else every running
+    container, those that may read other containers' processes (CAP_SYS_PTRACE) first,
+    regular ones before ephemeral ones.
+    """
+    if pod.phase != "Running":
+        raise PidshareError(
+            f'pod "{pod.name}" is {pod.phase}, not Running: its processes can only be seen '
+            f"while it runs (see: kubectl describe pod {pod.name})"
+        )
+    if requested:
+        chosen = pod.container(requested)
+        if not chosen.running:
+            raise PidshareError(f'container "{requested}" of pod "{pod.name}" is not running')
+        return [chosen]
+    running = [c for c in pod.containers if c.running and c.kind != "init"]
+    running.sort(key=lambda c: (c.name != pod.default_container, not c.may_ptrace,
+                                c.kind == "ephemeral"))
+    if not running:
+        raise PidshareError(f'pod "{pod.name}" has no running container')
+    return running
+
+
+def no_shell_error(pod: Pod, tried: list[Container]) -> PidshareError:
+    """The error for a Pod none of whose tried containers can run `sh`."""
+    names = ", ".join(f'"{c.name}"' for c in tried)
+    target = tried[0].name if tried else "CONTAINER"
+    return PidshareError(
+        f"no container of pod \"{pod.name}\" can run sh (tried {names}); add a debug container "
+        f"that shares its processes: kubectl debug -it {pod.name} --image=busybox "
+        f"--target={target} -- sh, then retry"
+    )

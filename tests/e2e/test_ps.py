@@ -1,0 +1,147 @@
+"""`kubectl pidshare ps` against the real cluster, invoked the way users invoke it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from .harness import MANIFESTS, Namespace
+
+
+def ps_json(ns: Namespace, pod: str, *flags: str) -> dict[str, Any]:
+    """The parsed `-o json` document of `kubectl pidshare ps POD`."""
+    proc = ns.pidshare("ps", pod, "-o", "json", *flags)
+    document: dict[str, Any] = json.loads(proc.stdout)
+    return document
+
+
+def facts(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(container, user, command) of every process, in document order."""
+    return [(p["container"], p["user"], p["command"]) for p in document["processes"]]
+
+
+def test_seed_pod_tree(namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
+
+    proc = namespace.pidshare("ps", "nginx")
+    assert proc.stderr == b""
+    lines = proc.stdout.decode().splitlines()
+    assert lines[0].split() == ["CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND"]
+    rows = [line.split(None, 6) for line in lines[1:]]
+    assert [(r[0], r[3], r[6]) for r in rows] == [
+        ("(sandbox)", "65535", "/pause"),
+        ("nginx", "root", "nginx: master process nginx -g daemon off;"),
+        ("nginx", "nginx", "└─ nginx: worker process"),
+        ("shell", "root", "sh"),
+    ]
+    sandbox, master, worker, _ = rows
+    assert sandbox[1] == "1"
+    assert worker[2] == master[1], "the worker is the master's child"
+
+    document = ps_json(namespace, "nginx")
+    assert facts(document) == [
+        ("(sandbox)", "65535", "/pause"),
+        ("nginx", "root", "nginx: master process nginx -g daemon off;"),
+        ("nginx", "nginx", "nginx: worker process"),
+        ("shell", "root", "sh"),
+    ]
+    by_pid = {p["pid"]: p for p in document["processes"]}
+    assert [int(r[1]) for r in rows] == list(by_pid)
+    assert by_pid[int(worker[1])]["uid"] == 101
+    assert by_pid[int(worker[1])]["ppid"] == int(master[1])
+    assert document["shareProcessNamespace"] is True
+
+    as_yaml = yaml.safe_load(namespace.pidshare("ps", "nginx", "-o", "yaml").stdout)
+    assert facts(as_yaml) == facts(document)
+    assert [p["pid"] for p in as_yaml["processes"]] == list(by_pid)
+
+
+def test_four_containers_and_a_finished_init_container(namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "four-containers.yaml", wait_for=("quad",))
+
+    document = ps_json(namespace, "quad")
+    seen = facts(document)
+    assert seen[0] == ("(sandbox)", "65535", "/pause")
+    assert ("web", "root", "nginx: master process nginx -g daemon off;") in seen
+    assert ("web", "nginx", "nginx: worker process") in seen
+    assert ("shell", "root", "sh -c while :; do sleep 3600; done") in seen
+    assert ("shell", "root", "sleep 3600") in seen
+    assert ("worker", "app", "sh -c sleep 3601 & sleep 3602 & wait") in seen
+    assert ("worker", "app", "sleep 3601") in seen
+    assert ("worker", "app", "sleep 3602") in seen
+    assert ("app", "root", "/sleeper") in seen
+    assert len(seen) == 9, seen
+    assert [c for c, _, _ in seen] == sorted(
+        (c for c, _, _ in seen),
+        key=["(sandbox)", "web", "shell", "worker", "app"].index,
+    ), "grouped per container in the Pod's order"
+    kinds = {c["name"]: c["kind"] for c in document["containers"]}
+    assert kinds == {"setup": "init", "web": "container", "shell": "container",
+                     "worker": "container", "app": "container"}
+    assert all(p["containerKind"] != "unknown" for p in document["processes"])
+
+
+def test_container_with_sh_but_no_ps(namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "no-ps.yaml", wait_for=("nops",))
+    assert namespace.kubectl("exec", "nops", "-c", "tools", "--", "ps", check=False).returncode
+
+    document = ps_json(namespace, "nops")
+    assert facts(document) == [
+        ("(sandbox)", "65535", "/pause"),
+        ("app", "root", "/sleeper"),
+        ("tools", "root", "sh -c while :; do sleep 3600; done"),
+        ("tools", "root", "sleep 3600"),
+    ]
+
+
+def test_pod_that_does_not_share_its_processes(namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "not-shared.yaml", wait_for=("apart",))
+
+    proc = namespace.pidshare("ps", "apart", "-c", "shell", "-o", "json")
+    assert proc.stderr.decode() == (
+        'warning: pod "apart" does not share its process namespace; '
+        'showing only what container "shell" can see\n'
+    )
+    document = json.loads(proc.stdout)
+    assert document["shareProcessNamespace"] is False
+    assert facts(document) == [
+        ("shell", "root", "sh -c while :; do sleep 3600; done"),
+        ("shell", "root", "sleep 3600"),
+    ]
+
+
+def test_hostile_command_lines_stay_where_they_are(namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "hostile.yaml", wait_for=("hostile",))
+
+    table = namespace.pidshare("ps", "hostile").stdout
+    assert b"\x1b" not in table and b"\x07" not in table
+    lines = table.decode().splitlines()
+    assert len(lines) == 1 + 7, table.decode()
+    document = ps_json(namespace, "hostile")
+    evil = [p for p in document["processes"] if p["container"] == "evil"]
+    assert len(evil) == 4, evil
+    outer = next(p for p in evil if "1/cmdline:fake" in p["command"])
+    assert outer["args"][-4:] == [
+        "line1\\nline2",
+        "\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07",
+        "1/cmdline:fake",
+        "pidshare-probe:1",
+    ]
+    inner = next(p for p in evil if p["args"][-1].startswith("bad"))
+    assert inner["args"][-1] == "bad\\xff\\xfeutf8"
+    assert inner["ppid"] == outer["pid"]
+    assert [p["pid"] for p in document["processes"] if p["pid"] == 1] == [1]
+    assert {p["container"] for p in document["processes"]} == {"(sandbox)", "shell", "evil"}
+
+
+def test_errors_are_one_line(namespace: Namespace) -> None:
+    missing = namespace.pidshare("ps", "nosuchpod", check=False)
+    assert missing.returncode == 1
+    assert missing.stdout == b""
+    assert missing.stderr.decode() == 'Error from server (NotFound): pods "nosuchpod" not found\n'
+
+    bad_output = namespace.pidshare("ps", "nosuchpod", "-o", "xml", check=False)
+    assert bad_output.returncode == 2
+    assert b"Traceback" not in bad_output.stderr
