@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib.resources import files
 
 CLOCK_TICKS = 100
 RECORD = re.compile(rb"(\d+)/(stat|status|cgroup|cmdline|root/etc/passwd):", re.ASCII)
 PROBE_MARK = b"pidshare-probe:"
-
-
-def script(name: str) -> str:
-    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`)."""
-    return files("kubectl_pidshare").joinpath(f"sh/{name}.sh").read_text()
 
 
 @dataclass

@@ -7,38 +7,10 @@ from typing import TextIO
 
 from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Owner, container_ids, owner
-from kubectl_pidshare.errors import PidshareError, ServerError
-from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
+from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.pods import Pod, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
-
-OUTPUTS = ("tree", "wide", "json", "yaml")
-NO_SHELL_EXIT = (126, 127)
-
-
-def _no_shell(error: ServerError) -> bool:
-    return '"sh": executable file not found' in error.message or "no such file" in error.message
-
-
-def run_probe(transport: Transport, pod: Pod, candidates: list[Container], script: str,
-              args: list[str]) -> tuple[Container, bytes]:
-    """Run a probe script from the first candidate that has `sh`; return it and the output."""
-    for container in candidates:
-        out, err = io.BytesIO(), io.BytesIO()
-        try:
-            status = transport.exec(pod.name, container.name, ["sh", "-c", script, *args],
-                                    out, err)
-        except ServerError as exc:
-            if _no_shell(exc):
-                continue
-            raise
-        if status in NO_SHELL_EXIT and not out.getvalue():
-            continue
-        if status != 0:
-            detail = err.getvalue().decode(errors="replace").strip().splitlines()
-            raise PidshareError(f'the probe failed in container "{container.name}" '
-                                f"(exit {status}): {detail[-1] if detail else 'no message'}")
-        return container, out.getvalue()
-    raise no_shell_error(pod, candidates)
+from kubectl_pidshare.runner import run_script
 
 
 def group(snapshot: procfs.Snapshot, pod: Pod) -> list[list[render.Row]]:
@@ -71,12 +43,17 @@ def ps(transport: Transport, pod_name: str, container: str | None, output: str,
     pod = parse_pod(transport.get_pod(pod_name))
     candidates = runner_candidates(pod, container)
     ids = [c.container_id for c in pod.containers if c.container_id]
-    runner, raw = run_probe(transport, pod, candidates, procfs.script("probe"),
-                            ["pidshare-probe", *ids])
+    raw = io.BytesIO()
+    outcome = run_script(transport, pod, candidates, "probe", ids, raw)
+    runner = outcome.container
+    if outcome.status != 0:
+        lines = outcome.stderr.decode(errors="replace").strip().splitlines()
+        raise PidshareError(f'the probe failed in container "{runner.name}" '
+                            f"(exit {outcome.status}): {lines[-1] if lines else 'no message'}")
     if not pod.shares_processes:
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')
-    groups = group(procfs.parse(raw), pod)
+    groups = group(procfs.parse(raw.getvalue()), pod)
     if output in ("json", "yaml"):
         doc = render.document({
             "pod": pod.name, "namespace": pod.namespace, "shareProcessNamespace":

@@ -7,7 +7,7 @@ official client's configuration, REST client and websocket code.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from kubectl_pidshare.errors import PidshareError, ServerError
@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 STDOUT, STDERR, STATUS, CLOSE = 1, 2, 3, 255
 
 
+class Sink(Protocol):
+    """Where a stream of output goes: a binary file, or anything with write()."""
+
+    def write(self, data: bytes | memoryview, /) -> int:
+        """Take the next piece of the stream."""
+        ...
+
+
 class Transport(Protocol):
     """What the commands need from a cluster."""
 
@@ -28,7 +36,7 @@ class Transport(Protocol):
         ...
 
     def exec(
-        self, pod: str, container: str, argv: Sequence[str], stdout: BinaryIO, stderr: BinaryIO
+        self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink
     ) -> int:
         """Run argv in the container, streaming its output; return its exit status."""
         ...
@@ -93,7 +101,7 @@ class KubeTransport:
         return {"authorization": token} if token else {}
 
     def exec(
-        self, pod: str, container: str, argv: Sequence[str], stdout: BinaryIO, stderr: BinaryIO
+        self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink
     ) -> int:
         """Exec argv over the websocket API (v5.channel.k8s.io, else v4), streaming output."""
         from kubernetes.stream import ws_client

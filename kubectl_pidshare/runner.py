@@ -1,0 +1,87 @@
+"""Run one of pidshare's shell scripts in the first container of the Pod that has `sh`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+
+from kubectl_pidshare.errors import ServerError
+from kubectl_pidshare.pods import Container, Pod, no_shell_error
+from kubectl_pidshare.remote import Sink, Transport
+
+NO_SHELL_EXIT = (126, 127)
+STDERR_KEPT = 64 * 1024
+
+
+def script(name: str) -> str:
+    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`)."""
+    return files("kubectl_pidshare").joinpath(f"sh/{name}.sh").read_text()
+
+
+class Counted:
+    """A sink that counts what passes through it."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.count = 0
+
+    def write(self, data: bytes | memoryview) -> int:
+        """Pass data on, counting it."""
+        self.count += len(data)
+        return self.sink.write(data)
+
+
+class Tail:
+    """A sink that keeps the last STDERR_KEPT bytes: a remote stderr cannot fill memory."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes | memoryview) -> int:
+        """Keep the end of what was written."""
+        self.data = (self.data + bytes(data))[-STDERR_KEPT:]
+        return len(data)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a script ended: where it ran, its status and the end of its stderr."""
+
+    container: Container
+    status: int
+    stderr: bytes
+
+    def refusal(self) -> tuple[str, str] | None:
+        """The script's own `pidshare: CODE DETAIL` line, if it refused."""
+        text = self.stderr.decode(errors="surrogateescape")
+        marker = text.rfind("pidshare: ")
+        if marker < 0:
+            return None
+        code, _, detail = text[marker + len("pidshare: "):].rstrip("\n").partition(" ")
+        return code, detail
+
+
+def _no_shell(error: ServerError) -> bool:
+    message = error.message
+    return '"sh": executable file not found' in message or "no such file" in message
+
+
+def run_script(transport: Transport, pod: Pod, candidates: list[Container], name: str,
+               args: list[str], stdout: Sink) -> Outcome:
+    """Run script `name` with args from the first candidate that has `sh`, streaming its
+    stdout; a candidate without a shell (or without grep) is passed over."""
+    text = script(name)
+    for container in candidates:
+        out, err = Counted(stdout), Tail()
+        try:
+            status = transport.exec(pod.name, container.name,
+                                    ["sh", "-c", text, f"pidshare-{name}", *args],
+                                    out, err)
+        except ServerError as exc:
+            if _no_shell(exc):
+                continue
+            raise
+        if status in NO_SHELL_EXIT and not out.count:
+            continue
+        return Outcome(container, status, err.data)
+    raise no_shell_error(pod, candidates)
