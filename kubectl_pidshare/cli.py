@@ -22,7 +22,6 @@ UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "
 
 app = typer.Typer(
     name=PROG,
-    help="Troubleshoot Pods that share their process namespace (spec.shareProcessNamespace).",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -150,6 +149,72 @@ def ps_command(
 
     flags = _flags(namespace, context, kubeconfig, cluster, user, request_timeout, debug)
     ps(_transport(flags), pod, container, output.value, sys.stdout, sys.stderr)
+
+
+def _signal_list(value: bool) -> None:
+    if value:
+        from kubectl_pidshare.signals import signal_list
+
+        sys.stdout.write(signal_list())
+        raise typer.Exit()
+
+
+@app.command("kill")
+def kill_command(
+    pod: Annotated[str, typer.Argument(help="The Pod's name.")],
+    pid: Annotated[int, typer.Argument(min=1, help="The PID, as `kubectl pidshare ps` shows it.")],
+    signal: Annotated[str, typer.Argument(help="A name (HUP, SIGHUP, hup) or a number.")] = "TERM",
+    expect: Annotated[str | None, typer.Option(
+        help="Signal only if the command line still contains this text (guards PID reuse).")
+    ] = None,
+    force: Annotated[bool, typer.Option(
+        help="Signal PID 1 / the sandbox even so.")] = False,
+    signals: Annotated[bool, typer.Option(
+        "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
+    ] = False,
+    container: Runner = None,
+    namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
+    cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
+    debug: Debug = False,
+) -> None:
+    """Send a signal (default TERM) to a process of any container of the Pod.
+
+    Examples:
+
+      kubectl pidshare kill nginx 8 HUP
+
+      kubectl pidshare kill nginx 8 SIGHUP --expect "nginx: master"
+
+      kubectl pidshare kill -l
+    """
+    from kubectl_pidshare.signals import kill
+
+    flags = _flags(namespace, context, kubeconfig, cluster, user, request_timeout, debug)
+    kill(_transport(flags), pod, pid, signal, container, expect, force, sys.stdout)
+
+
+@app.command("cat")
+def cat_command(
+    pod: Annotated[str, typer.Argument(help="The Pod's name.")],
+    pid: Annotated[int, typer.Argument(min=1, help="The PID whose view of the files to use.")],
+    path: Annotated[str, typer.Argument(help="An absolute path, as that process sees it.")],
+    container: Runner = None,
+    namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
+    cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
+    debug: Debug = False,
+) -> None:
+    """Print a file as process PID sees it (through /proc/PID/root), byte for byte.
+
+    Examples:
+
+      kubectl pidshare cat nginx 8 /etc/nginx/nginx.conf
+
+      kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
+    """
+    from kubectl_pidshare.files import cat
+
+    flags = _flags(namespace, context, kubeconfig, cluster, user, request_timeout, debug)
+    cat(_transport(flags), pod, pid, path, container, sys.stdout.buffer, sys.stderr.buffer)
 
 
 def main() -> None:

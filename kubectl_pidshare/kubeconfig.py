@@ -88,7 +88,7 @@ def merge(documents: Sequence[tuple[Path, Any]]) -> dict[str, Any]:
         if not isinstance(document, Mapping):
             raise PidshareError(f"error loading config file {path}: not a kubeconfig")
         config = copy.deepcopy(dict(document))
-        _absolute_paths(config, path.parent)
+        _absolute_paths(config, path.absolute().parent)
         for name in NAMED_LISTS:
             known = {entry.get("name") for entry in merged[name]}
             for entry in config.get(name) or []:
@@ -106,6 +106,22 @@ def _named(config: Mapping[str, Any], section: str, name: str) -> dict[str, Any]
             body = entry.get(section[:-1])
             return body if isinstance(body, dict) else {}
     return None
+
+
+def _read_token_file(config: dict[str, Any], user_name: str | None) -> None:
+    """kubectl reads a user's tokenFile and trims it; the client library does not trim."""
+    user = _named(config, "users", user_name) if user_name else None
+    if not user or user.get("token") or not user.get("tokenFile"):
+        return
+    try:
+        token = Path(user["tokenFile"]).read_text().strip()
+    except OSError as exc:
+        raise PidshareError(f"reading tokenFile of user {user_name!r}: {exc.strerror}") from None
+    config["users"] = [
+        {"name": entry.get("name"), "user": {**user, "token": token}}
+        if entry.get("name") == user_name else entry
+        for entry in config.get("users") or []
+    ]
 
 
 def select_context(config: dict[str, Any], flags: ConfigFlags) -> tuple[dict[str, Any], str]:
@@ -128,6 +144,7 @@ def select_context(config: dict[str, Any], flags: ConfigFlags) -> tuple[dict[str
     if chosen.get("user") and _named(config, "users", chosen["user"]) is None:
         raise PidshareError(f'user "{chosen["user"]}" does not exist in the kubeconfig')
     result = dict(config)
+    _read_token_file(result, chosen.get("user"))
     result["contexts"] = [{"name": "pidshare", "context": chosen}]
     result["current-context"] = "pidshare"
     return result, str(chosen.get("namespace") or "")
@@ -169,7 +186,8 @@ def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
         try:
             documents.append((path, yaml.safe_load(path.read_bytes())))
         except (OSError, yaml.YAMLError) as exc:
-            raise PidshareError(f"error loading config file {path}: {exc}") from None
+            detail = " ".join(str(exc).split())
+            raise PidshareError(f"error loading config file {path}: {detail}") from None
     config, context_namespace = select_context(merge(documents), flags)
 
     from kubernetes.client import Configuration
@@ -178,9 +196,8 @@ def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
 
     configuration = Configuration()
     try:
-        KubeConfigLoader(config_dict=config, config_base_path=str(files[0].parent)).load_and_set(
-            configuration
-        )
+        base = str(files[0].absolute().parent)
+        KubeConfigLoader(config_dict=config, config_base_path=base).load_and_set(configuration)
     except ConfigException as exc:
         raise PidshareError(f"invalid configuration: {exc}") from None
     namespace = flags.namespace or context_namespace or "default"

@@ -97,7 +97,9 @@ class KubeTransport:
         return document
 
     def _headers(self) -> dict[str, str]:
-        token = self.target.configuration.get_api_key_with_prefix("authorization")
+        token = self.target.configuration.get_api_key_with_prefix(
+            "BearerToken", alias="authorization"
+        )
         return {"authorization": token} if token else {}
 
     def exec(

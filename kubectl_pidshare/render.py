@@ -33,8 +33,9 @@ class Row:
 
 
 def escape(raw: bytes | str) -> str:
-    """Printable text for anything a process wrote, reversible: control characters, invalid
-    UTF-8 and backslashes become backslash escapes, so nothing can move the cursor or fake a row."""
+    """Printable text for anything a process wrote, reversible: backslashes are doubled, ASCII
+    controls and undecodable bytes become `\\xNN`, other unprintable characters `\\uNNNN`, so
+    nothing can move the cursor or fake a row."""
     text = raw.decode(errors="surrogateescape") if isinstance(raw, bytes) else raw
     out = []
     for char in text:
@@ -45,18 +46,18 @@ def escape(raw: bytes | str) -> str:
             out.append(f"\\x{code - 0xDC00:02x}")
         elif char.isprintable() or char == " ":
             out.append(char)
-        elif code < 0x100:
+        elif code < 0x80:
             out.append(f"\\x{code:02x}")
         else:
             out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
     return "".join(out)
 
 
-def command(row: Row) -> str:
+def command(name: str, args: tuple[bytes, ...] | list[bytes]) -> str:
     """The command line as ps shows it; `[name]` when there is none (kernel threads, zombies)."""
-    if not row.args:
-        return f"[{escape(row.name)}]"
-    return " ".join(escape(arg) for arg in row.args)
+    if not args:
+        return f"[{escape(name)}]"
+    return " ".join(escape(arg) for arg in args)
 
 
 def cpu_time(seconds: float) -> str:
@@ -96,7 +97,7 @@ def _table(groups: list[list[Row]], wide: bool) -> list[list[Any]]:
             if wide:
                 start = row.start.strftime("%Y-%m-%dT%H:%M:%SZ") if row.start else "?"
                 cells += [start, row.rss_kib, row.threads]
-            table.append([*cells, branch + command(row)])
+            table.append([*cells, branch + command(row.name, row.args)])
     return table
 
 
@@ -134,7 +135,7 @@ def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
                 "cpuSeconds": row.cpu_seconds,
                 "startTime": row.start.strftime("%Y-%m-%dT%H:%M:%SZ") if row.start else None,
                 "name": escape(row.name),
-                "command": command(row),
+                "command": command(row.name, row.args),
                 "args": [escape(arg) for arg in row.args],
             })
     return {"apiVersion": "pidshare/v1", "kind": "ProcessList", **pod, "processes": processes}

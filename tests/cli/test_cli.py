@@ -1,0 +1,410 @@
+"""The command line with a fake transport: stdout, stderr and exit statuses, apart.
+
+CliRunner runs the typer app; the error boundary lives in cli.main(), so error cases run
+main() with sys.argv set and read stdout and stderr through capsys.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from kubectl_pidshare import cli
+from kubectl_pidshare.errors import ServerError
+from kubectl_pidshare.kubeconfig import ConfigFlags
+from kubectl_pidshare.remote import Sink
+
+DATA = Path(__file__).parents[1] / "unit" / "data"
+NGINX_ID = "fd22a613bd5008facb262fbbe13e46ce7c70956222aec984c5420cc7cf57c71f"
+SHELL_ID = "72adca9208242c91c814aa04cca875e344a5d64d97ca29cba8de9d35e30eb92a"
+NO_SH = 'failed to exec in container: exec: "sh": executable file not found in $PATH: unknown'
+
+NGINX_TABLE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
+(sandbox)        1       0  65535   S         0:00  /pause
+nginx            7       0  root    S         0:00  nginx: master process nginx -g daemon off;
+nginx           13       7  nginx   S         0:00  └─ nginx: worker process
+shell           14       0  root    S         0:00  sh
+"""
+NGINX_WIDE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  START                   RSS    THREADS  COMMAND
+(sandbox)        1       0  65535   S         0:00  2026-11-29T03:11:31Z    696          1  /pause
+nginx            7       0  root    S         0:00  2026-11-29T03:11:31Z   6856          1  \
+nginx: master process nginx -g daemon off;
+nginx           13       7  nginx   S         0:00  2026-11-29T03:11:31Z   2768          1  \
+└─ nginx: worker process
+shell           14       0  root    S         0:00  2026-11-29T03:11:32Z   1668          1  sh
+"""
+NOPS_TABLE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
+(sandbox)        1       0  65535   S         0:00  /pause
+app              7       0  root    S         0:00  /sleeper
+tools           13       0  root    S         0:00  sh -c while :; do sleep 3600; done
+tools           18      13  root    S         0:00  └─ sleep 3600
+"""
+APART_TABLE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
+shell            1       0  root    S         0:00  sh -c while :; do sleep 3600; done
+shell            7       1  root    S         0:00  └─ sleep 3600
+"""
+NO_SHELL_LINE = (
+    'error: no container of pod "nginx" can run sh (tried "shell", "nginx"); add a debug '
+    "container that shares its processes: kubectl debug -it nginx --image=busybox "
+    "--target=shell -- sh, then retry\n"
+)
+
+
+class FakeTransport:
+    """A Transport that answers from the recordings, or raises what a test asks for."""
+
+    def __init__(self, name: str) -> None:
+        self.pod: dict[str, Any] = json.loads((DATA / f"pod-{name}.json").read_text())
+        self.probe = (DATA / f"probe-{name}.bin").read_bytes()
+        self.pod_error: BaseException | None = None
+        self.exec_errors: dict[str, BaseException] = {}
+        self.exec_status: dict[str, tuple[int, bytes, bytes]] = {}
+        self.gets: list[str] = []
+        self.execs: list[tuple[str, str, list[str]]] = []
+
+    def get_pod(self, name: str) -> dict[str, Any]:
+        """The recorded Pod, or the configured error."""
+        self.gets.append(name)
+        if self.pod_error is not None:
+            raise self.pod_error
+        return self.pod
+
+    def exec(self, pod: str, container: str, argv: Sequence[str], stdout: Sink,
+             stderr: Sink) -> int:
+        """Write the recorded probe output, or raise / exit as configured for container."""
+        self.execs.append((pod, container, list(argv)))
+        if container in self.exec_errors:
+            raise self.exec_errors[container]
+        if container in self.exec_status:
+            status, out, err = self.exec_status[container]
+            stdout.write(out)
+            stderr.write(err)
+            return status
+        stdout.write(self.probe)
+        return 0
+
+
+Install = Callable[..., FakeTransport]
+
+
+@pytest.fixture(autouse=True)
+def fresh_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cli.State is process-wide: give every test a clean one."""
+    monkeypatch.setattr(cli.State, "flags", ConfigFlags())
+    monkeypatch.setattr(cli.State, "debug", False)
+
+
+@pytest.fixture
+def flags_seen() -> list[ConfigFlags]:
+    """The flags each transport was built with."""
+    return []
+
+
+@pytest.fixture
+def install(monkeypatch: pytest.MonkeyPatch, flags_seen: list[ConfigFlags]) -> Install:
+    """Make cli._transport return a FakeTransport for a recording."""
+
+    def make(name: str = "nginx") -> FakeTransport:
+        fake = FakeTransport(name)
+
+        def transport(flags: ConfigFlags) -> FakeTransport:
+            flags_seen.append(flags)
+            return fake
+
+        monkeypatch.setattr(cli, "_transport", transport)
+        return fake
+
+    return make
+
+
+@pytest.fixture
+def main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+         ) -> Iterator[Callable[..., tuple[int, str, str]]]:
+    """Run cli.main() with argv; (exit status, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["kubectl-pidshare", *args])
+        with pytest.raises(SystemExit) as caught:
+            cli.main()
+        out, err = capsys.readouterr()
+        code = caught.value.code
+        return (code if isinstance(code, int) else 0 if code is None else 1), out, err
+
+    yield run
+
+
+def invoke(*args: str) -> Any:
+    """Run the typer app under CliRunner as `kubectl pidshare`."""
+    return CliRunner().invoke(cli.app, list(args), prog_name="kubectl pidshare")
+
+
+def test_ps_table(install: Install) -> None:
+    fake = install("nginx")
+    result = invoke("ps", "nginx")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, NGINX_TABLE, "")
+    assert fake.gets == ["nginx"]
+    [(pod, container, argv)] = fake.execs
+    assert (pod, container, argv[:2], argv[3:]) == (
+        "nginx", "shell", ["sh", "-c"], ["pidshare-probe", NGINX_ID, SHELL_ID])
+    assert argv[2].startswith("# pidshare ps probe.")
+
+
+def test_ps_wide(install: Install) -> None:
+    install("nginx")
+    result = invoke("ps", "nginx", "-o", "wide")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, NGINX_WIDE, "")
+
+
+def test_ps_json(install: Install) -> None:
+    install("nginx")
+    result = invoke("ps", "nginx", "-o", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["apiVersion", "kind", "pod", "namespace", "shareProcessNamespace",
+                         "probeContainer", "containers", "processes"]
+    assert (doc["pod"], doc["namespace"], doc["shareProcessNamespace"], doc["probeContainer"]) == (
+        "nginx", "default", True, "shell")
+    assert doc["containers"] == [
+        {"name": "nginx", "kind": "container", "containerID": NGINX_ID, "running": True},
+        {"name": "shell", "kind": "container", "containerID": SHELL_ID, "running": True},
+    ]
+    assert [(p["pid"], p["ppid"], p["container"], p["user"], p["command"])
+            for p in doc["processes"]] == [
+        (1, 0, "(sandbox)", "65535", "/pause"),
+        (7, 0, "nginx", "root", "nginx: master process nginx -g daemon off;"),
+        (13, 7, "nginx", "nginx", "nginx: worker process"),
+        (14, 0, "shell", "root", "sh"),
+    ]
+
+
+def test_ps_yaml_is_the_json_document(install: Install) -> None:
+    install("nginx")
+    as_json = json.loads(invoke("ps", "nginx", "-o", "json").stdout)
+    result = invoke("ps", "nginx", "-o", "yaml")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert yaml.safe_load(result.stdout) == as_json
+
+
+def test_ps_output_xml_is_a_usage_error(install: Install) -> None:
+    fake = install("nginx")
+    result = invoke("ps", "nginx", "-o", "xml")
+    assert (result.exit_code, result.stdout) == (2, "")
+    lines = result.stderr.splitlines()
+    assert lines[:3] == ["Usage: kubectl pidshare ps [OPTIONS] {pod}",
+                         "Try 'kubectl pidshare ps -h' for help.", ""]
+    assert lines[3].startswith("Error: Invalid value for '-o' / '--output': ")
+    assert lines[3].endswith("'xml' is not one of 'tree', 'wide', 'json', 'yaml'.")
+    assert len(lines) == 4
+    assert fake.gets == []
+
+
+def test_ps_without_a_pod_is_a_usage_error(install: Install) -> None:
+    install("nginx")
+    result = invoke("ps")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == "Error: Missing argument 'pod'."
+
+
+def test_ps_not_shared_warns_on_stderr(install: Install) -> None:
+    """The apart recording was probed from container shell."""
+    install("apart")
+    result = invoke("ps", "apart", "-c", "shell")
+    assert (result.exit_code, result.stdout) == (0, APART_TABLE)
+    assert result.stderr == ('warning: pod "apart" does not share its process namespace; '
+                             'showing only what container "shell" can see\n')
+
+
+def test_ps_skips_a_container_without_sh(install: Install) -> None:
+    fake = install("nops")
+    fake.exec_errors["app"] = ServerError("InternalError", NO_SH)
+    result = invoke("ps", "nops")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, NOPS_TABLE, "")
+    assert [container for _, container, _ in fake.execs] == ["app", "tools"]
+
+
+def test_ps_skips_exit_127_without_output(install: Install) -> None:
+    fake = install("nops")
+    fake.exec_status["app"] = (127, b"", b"sh: grep: not found\n")
+    result = invoke("ps", "nops")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, NOPS_TABLE, "")
+    assert [container for _, container, _ in fake.execs] == ["app", "tools"]
+
+
+def test_ps_container_flag(install: Install) -> None:
+    fake = install("nginx")
+    result = invoke("ps", "nginx", "-c", "nginx")
+    assert (result.exit_code, result.stdout) == (0, NGINX_TABLE)
+    assert [container for _, container, _ in fake.execs] == ["nginx"]
+
+
+def test_flags_reach_the_transport(install: Install, flags_seen: list[ConfigFlags]) -> None:
+    install("nginx")
+    result = invoke("-n", "outer", "--context", "ctx", "--kubeconfig", "/k", "ps", "nginx",
+                    "-n", "inner", "--cluster", "cl", "--user", "me",
+                    "--request-timeout", "1m30s")
+    assert result.exit_code == 0
+    assert flags_seen == [ConfigFlags(kubeconfig="/k", context="ctx", cluster="cl", user="me",
+                                      namespace="inner", request_timeout=90.0)]
+
+
+def test_bad_request_timeout_is_a_usage_error(install: Install) -> None:
+    fake = install("nginx")
+    result = invoke("ps", "nginx", "--request-timeout", "soon")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--request-timeout': must be a number of seconds or a "
+        "duration such as 5s, 1m or 1h30m")
+    assert fake.gets == []
+
+
+def test_parse_timeout() -> None:
+    cases = {"0": None, "5": 5.0, "500ms": 0.5, "1h30m": 5400.0, " 2s ": 2.0, "1.5m": 90.0}
+    assert {value: cli.parse_timeout(value) for value in cases} == cases
+    assert cli.parse_timeout(None) is None
+    for bad in ("", "5x", "s", "-1s"):
+        with pytest.raises(typer.BadParameter):
+            cli.parse_timeout(bad)
+
+
+def test_main_ps_exit_0(install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+    install("nginx")
+    assert main("ps", "nginx") == (0, NGINX_TABLE, "")
+
+
+def test_main_pod_not_found(install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+    install("nginx").pod_error = ServerError("NotFound", 'pods "x" not found')
+    assert main("ps", "x") == (1, "", 'Error from server (NotFound): pods "x" not found\n')
+
+
+def test_main_pod_pending(install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+    fake = install("nginx")
+    fake.pod["status"]["phase"] = "Pending"
+    assert main("ps", "nginx") == (1, "", (
+        'error: pod "nginx" is Pending, not Running: its processes can only be seen while it '
+        "runs (see: kubectl describe pod nginx)\n"))
+    assert fake.execs == []
+
+
+def test_main_no_container_has_sh(install: Install,
+                                  main: Callable[..., tuple[int, str, str]]) -> None:
+    fake = install("nginx")
+    error = ServerError("InternalError", NO_SH)
+    fake.exec_errors.update(nginx=error, shell=error)
+    assert main("ps", "nginx") == (1, "", NO_SHELL_LINE)
+    assert [container for _, container, _ in fake.execs] == ["shell", "nginx"]
+
+
+def test_main_other_exec_error_is_not_retried(
+        install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+    fake = install("nginx")
+    fake.exec_errors["shell"] = ServerError("Forbidden", 'pods "nginx" is forbidden: exec')
+    assert main("ps", "nginx") == (
+        1, "", 'Error from server (Forbidden): pods "nginx" is forbidden: exec\n')
+    assert [container for _, container, _ in fake.execs] == ["shell"]
+
+
+def test_main_probe_failure(install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+    install("nginx").exec_status["shell"] = (1, b"", b"noise\ngrep: /proc: bad\n")
+    assert main("ps", "nginx") == (
+        1, "", 'error: the probe failed in container "shell" (exit 1): grep: /proc: bad\n')
+
+
+def test_main_unknown_container(install: Install,
+                                main: Callable[..., tuple[int, str, str]]) -> None:
+    install("nginx")
+    assert main("ps", "nginx", "-c", "web") == (
+        1, "", 'error: container "web" not found in pod "nginx" (it has: nginx, shell)\n')
+
+
+def test_main_unexpected_exception(install: Install,
+                                   main: Callable[..., tuple[int, str, str]]) -> None:
+    install("nginx").pod_error = RuntimeError("kaboom")
+    assert main("ps", "nginx") == (1, "", "error: RuntimeError: kaboom\n")
+
+
+def test_main_connection_and_timeout_errors(
+        install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+    fake = install("nginx")
+    fake.pod_error = ConnectionRefusedError(111, "Connection refused")
+    assert main("ps", "nginx") == (
+        1, "", "error: unable to connect to the server: [Errno 111] Connection refused\n")
+    fake.pod_error = TimeoutError("timed out")
+    assert main("ps", "nginx") == (
+        1, "", "error: timed out waiting for the server (see --request-timeout): timed out\n")
+
+
+@pytest.mark.parametrize("argv", [("--debug", "ps", "nginx"), ("ps", "nginx", "--debug"),
+                                  ("-v", "ps", "nginx")])
+def test_main_debug_prints_the_traceback(
+        install: Install, main: Callable[..., tuple[int, str, str]], argv: tuple[str, ...]
+) -> None:
+    install("nginx").pod_error = RuntimeError("kaboom")
+    code, out, err = main(*argv)
+    assert (code, out) == (1, "")
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert err.endswith("\nRuntimeError: kaboom\nerror: RuntimeError: kaboom\n")
+    assert "in get_pod" in err
+
+
+def test_main_debug_traceback_for_known_errors(
+        install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+    install("nginx").pod_error = ServerError("NotFound", 'pods "x" not found')
+    code, out, err = main("ps", "x", "--debug")
+    assert (code, out) == (1, "")
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert err.endswith('\nError from server (NotFound): pods "x" not found\n')
+
+
+def test_main_ctrl_c_exits_130(install: Install,
+                               main: Callable[..., tuple[int, str, str]]) -> None:
+    install("nginx").pod_error = KeyboardInterrupt()
+    assert main("ps", "nginx") == (130, "", "")
+
+
+def test_main_usage_error_exits_2(install: Install,
+                                  main: Callable[..., tuple[int, str, str]]) -> None:
+    install("nginx")
+    code, out, err = main("ps", "nginx", "-o", "xml")
+    assert (code, out) == (2, "")
+    assert err.startswith("Usage: kubectl pidshare ps [OPTIONS] {pod}\n")
+    assert "'xml' is not one of" in err
+    assert "Traceback" not in err
+
+
+def test_main_version(main: Callable[..., tuple[int, str, str]]) -> None:
+    assert main("--version") == (0, "kubectl-pidshare 0.1.0\n", "")
+
+
+def test_help_names_the_plugin_and_shows_an_example(
+        main: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, err = main("--help")
+    assert (code, err) == (0, "")
+    assert out.startswith("Usage: kubectl pidshare [OPTIONS] COMMAND [ARGS]...\n")
+    assert "  kubectl pidshare ps nginx\n" in out
+
+
+def test_ps_help_shows_examples(main: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, err = main("ps", "--help")
+    assert (code, err) == (0, "")
+    assert out.startswith("Usage: kubectl pidshare ps [OPTIONS] {pod}\n")
+    assert "    kubectl pidshare ps nginx\n" in out
+    assert "    kubectl pidshare ps nginx -n web -o wide\n" in out
+
+
+def test_cli_runner_help_uses_prog_name() -> None:
+    result = invoke("-h")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("Usage: kubectl pidshare [OPTIONS] COMMAND [ARGS]...\n")
+    assert "  ps    Every process of the Pod, grouped per container, as a tree.\n" in result.stdout

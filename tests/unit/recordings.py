@@ -1,0 +1,38 @@
+"""The probe outputs and Pods recorded from the local cluster, and small helpers around them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kubectl_pidshare import pods, procfs
+
+DATA = Path(__file__).parent / "data"
+NAMES = ("nginx", "quad", "hostile", "nops", "apart")
+
+
+def probe(name: str) -> bytes:
+    """The recorded output of sh/probe.sh in Pod `name`."""
+    return (DATA / f"probe-{name}.bin").read_bytes()
+
+
+def pod_json(name: str) -> dict[str, Any]:
+    """The recorded Pod JSON, as the API server returned it."""
+    document: dict[str, Any] = json.loads((DATA / f"pod-{name}.json").read_text())
+    return document
+
+
+def pod(name: str) -> pods.Pod:
+    """The recorded Pod, parsed."""
+    return pods.parse_pod(pod_json(name))
+
+
+def snapshot(name: str) -> procfs.Snapshot:
+    """The recorded probe output, parsed."""
+    return procfs.parse(probe(name))
+
+
+def container_id(name: str, container: str) -> str:
+    """The container ID (without `containerd://`) of a container of a recorded Pod."""
+    return pod(name).container(container).container_id

@@ -1,0 +1,200 @@
+"""parse_pod() on the recorded Pods and on small hand-written ones; choosing the runner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kubectl_pidshare import pods
+from kubectl_pidshare.errors import PidshareError
+from tests.unit.recordings import pod, pod_json
+
+QUAD_IDS = {
+    "setup": "63098eeb155051e8c064ac9e14fa8169bd1c852353d32dcf929ef68322d66da2",
+    "web": "35864c98b8774826fab8a3332099bd6b47234e55b991a3a20ca5388c1d5d512c",
+    "shell": "f6a9fb0ddd79f71e596adb555210ea883b3e711c908106bd8bea9192453d0236",
+    "worker": "81bd42e4f190c213f1870b3670371aecfa85408e9de985d3f4c6108a2f5d256f",
+    "app": "ef60915056e0181fd9d00b99c8654d4fb4a51eb1c5515001bb72e4d64a754797",
+}
+
+
+def container(name: str, kind: str = "container", running: bool = True,
+              security: dict[str, Any] | None = None) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(spec key, spec entry, status entry) of a hand-written container."""
+    key = {"init": "initContainers", "container": "containers",
+           "ephemeral": "ephemeralContainers"}[kind]
+    spec: dict[str, Any] = {"name": name, "image": "busybox"}
+    if security is not None:
+        spec["securityContext"] = security
+    state = {"running": {"startedAt": "x"}} if running else {"waiting": {"reason": "Crash"}}
+    status = {"name": name, "containerID": f"containerd://{name:0<64}", "state": state}
+    return key, spec, status
+
+
+def make_pod(*items: tuple[str, dict[str, Any], dict[str, Any]], phase: str = "Running",
+             default: str | None = None, pod_security: dict[str, Any] | None = None) -> pods.Pod:
+    """A Pod built by parse_pod from a small hand-written document."""
+    statuses = {"initContainers": "initContainerStatuses", "containers": "containerStatuses",
+                "ephemeralContainers": "ephemeralContainerStatuses"}
+    spec: dict[str, Any] = {"shareProcessNamespace": True}
+    status: dict[str, Any] = {"phase": phase}
+    if pod_security is not None:
+        spec["securityContext"] = pod_security
+    for key, entry, state in items:
+        spec.setdefault(key, []).append(entry)
+        status.setdefault(statuses[key], []).append(state)
+    meta: dict[str, Any] = {"name": "p", "namespace": "ns", "uid": "u-1"}
+    if default is not None:
+        meta["annotations"] = {pods.DEFAULT_CONTAINER: default}
+    return pods.parse_pod({"metadata": meta, "spec": spec, "status": status})
+
+
+def names(candidates: list[pods.Container]) -> list[str]:
+    """The names of the candidate containers, in order."""
+    return [c.name for c in candidates]
+
+
+def test_parse_quad() -> None:
+    quad = pod("quad")
+    assert (quad.name, quad.namespace, quad.uid, quad.phase, quad.shares_processes,
+            quad.default_container) == (
+        "quad", "default", "7f2739a4-53f9-4747-aac0-f7ffdb5f5803", "Running", True, None)
+    summary = [(c.name, c.kind, c.container_id, c.running, c.run_as_user) for c in quad.containers]
+    assert summary == [
+        ("setup", "init", QUAD_IDS["setup"], False, None),
+        ("web", "container", QUAD_IDS["web"], True, None),
+        ("shell", "container", QUAD_IDS["shell"], True, None),
+        ("worker", "container", QUAD_IDS["worker"], True, 1000),
+        ("app", "container", QUAD_IDS["app"], True, None),
+    ]
+    assert {i: c.name for i, c in quad.ids.items()} == {v: k for k, v in QUAD_IDS.items()}
+    assert quad.cgroup_names() == ("pod7f2739a4-53f9-4747-aac0-f7ffdb5f5803",
+                                   "pod7f2739a4_53f9_4747_aac0_f7ffdb5f5803")
+
+
+def test_parse_nginx_capabilities() -> None:
+    shell = pod("nginx").container("shell")
+    assert shell == pods.Container(
+        name="shell", kind="container",
+        container_id="72adca9208242c91c814aa04cca875e344a5d64d97ca29cba8de9d35e30eb92a",
+        running=True, run_as_user=None, caps_add=frozenset({"SYS_PTRACE"}),
+        caps_drop=frozenset(), privileged=False)
+    assert shell.may_ptrace is True
+    assert pod("nginx").container("nginx").may_ptrace is False
+
+
+def test_parse_apart_does_not_share() -> None:
+    apart = pod("apart")
+    assert (apart.shares_processes, [c.name for c in apart.containers]) == (
+        False, ["web", "shell"])
+
+
+def test_parse_hand_written_security_and_kinds() -> None:
+    parsed = make_pod(
+        container("init", "init", running=False),
+        container("main", security={"runAsUser": 0, "capabilities": {
+            "add": ["CAP_SYS_PTRACE", "net_admin"], "drop": ["ALL"]}}),
+        container("priv", security={"privileged": True}),
+        container("debug", "ephemeral"),
+        pod_security={"runAsUser": 2000},
+    )
+    assert [(c.name, c.kind, c.running, c.run_as_user, c.caps_add, c.caps_drop, c.privileged,
+             c.may_ptrace) for c in parsed.containers] == [
+        ("init", "init", False, 2000, frozenset(), frozenset(), False, False),
+        ("main", "container", True, 0, frozenset({"SYS_PTRACE", "NET_ADMIN"}),
+         frozenset({"ALL"}), False, True),
+        ("priv", "container", True, 2000, frozenset(), frozenset(), True, True),
+        ("debug", "ephemeral", True, 2000, frozenset(), frozenset(), False, False),
+    ]
+    assert parsed.containers[0].container_id == "init" + "0" * 60
+
+
+def test_parse_minimal_pod_without_status() -> None:
+    parsed = pods.parse_pod({"metadata": {"name": "bare"},
+                             "spec": {"containers": [{"name": "a"}]}})
+    assert (parsed.phase, parsed.namespace, parsed.shares_processes, parsed.ids) == (
+        "Unknown", "", False, {})
+    assert parsed.containers[0] == pods.Container(
+        name="a", kind="container", container_id="", running=False, run_as_user=None,
+        caps_add=frozenset(), caps_drop=frozenset(), privileged=False)
+
+
+def test_strip_runtime() -> None:
+    assert pods.strip_runtime("containerd://abc") == "abc"
+    assert pods.strip_runtime("cri-o://def") == "def"
+    assert pods.strip_runtime("abc") == "abc"
+    assert pods.strip_runtime("") == ""
+
+
+def test_default_annotation() -> None:
+    data = pod_json("nginx")
+    data["metadata"]["annotations"] = {pods.DEFAULT_CONTAINER: "nginx"}
+    assert pods.parse_pod(data).default_container == "nginx"
+
+
+def test_runner_candidates_recorded() -> None:
+    assert names(pods.runner_candidates(pod("nginx"), None)) == ["shell", "nginx"]
+    assert names(pods.runner_candidates(pod("quad"), None)) == ["shell", "web", "worker", "app"]
+    assert names(pods.runner_candidates(pod("nops"), None)) == ["app", "tools"]
+
+
+def test_runner_candidates_default_container_first() -> None:
+    parsed = make_pod(container("a"), container("b", security={"privileged": True}),
+                      container("c"), default="c")
+    assert names(pods.runner_candidates(parsed, None)) == ["c", "b", "a"]
+
+
+def test_runner_candidates_ptrace_first_ephemeral_last_init_and_stopped_out() -> None:
+    parsed = make_pod(
+        container("sidecar", "init"),
+        container("a"),
+        container("down", running=False),
+        container("b", security={"capabilities": {"add": ["SYS_PTRACE"]}}),
+        container("dbg", "ephemeral"),
+        container("dbg2", "ephemeral", security={"privileged": True}),
+        container("c"),
+    )
+    assert names(pods.runner_candidates(parsed, None)) == ["b", "dbg2", "a", "c", "dbg"]
+
+
+def test_runner_candidates_requested_alone() -> None:
+    assert names(pods.runner_candidates(pod("quad"), "app")) == ["app"]
+
+
+def test_runner_candidates_requested_unknown_lists_containers() -> None:
+    with pytest.raises(PidshareError) as caught:
+        pods.runner_candidates(pod("quad"), "nope")
+    assert caught.value.render() == (
+        'error: container "nope" not found in pod "quad" (it has: setup, web, shell, worker, app)')
+    assert caught.value.exit_code == 1
+
+
+def test_runner_candidates_requested_not_running() -> None:
+    with pytest.raises(PidshareError) as caught:
+        pods.runner_candidates(pod("quad"), "setup")
+    assert caught.value.message == 'container "setup" of pod "quad" is not running'
+
+
+@pytest.mark.parametrize("phase", ["Pending", "Succeeded", "Failed", "Unknown"])
+def test_runner_candidates_pod_not_running(phase: str) -> None:
+    with pytest.raises(PidshareError) as caught:
+        pods.runner_candidates(make_pod(container("a"), phase=phase), None)
+    assert caught.value.message == (
+        f'pod "p" is {phase}, not Running: its processes can only be seen while it runs '
+        "(see: kubectl describe pod p)")
+
+
+def test_runner_candidates_no_running_container() -> None:
+    with pytest.raises(PidshareError) as caught:
+        pods.runner_candidates(make_pod(container("a", running=False)), None)
+    assert caught.value.message == 'pod "p" has no running container'
+
+
+def test_no_shell_error() -> None:
+    quad = pod("quad")
+    error = pods.no_shell_error(quad, [quad.container("app"), quad.container("web")])
+    assert error.render() == (
+        'error: no container of pod "quad" can run sh (tried "app", "web"); add a debug '
+        "container that shares its processes: kubectl debug -it quad --image=busybox "
+        "--target=app -- sh, then retry")

@@ -1,0 +1,121 @@
+"""KubeTransport.exec over a fake websocket: channels, exit status, and the credentials sent."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
+from kubernetes.stream import ws_client
+from websocket import ABNF
+
+from kubectl_pidshare.errors import PidshareError, ServerError
+from kubectl_pidshare.kubeconfig import ConfigFlags, load
+from kubectl_pidshare.remote import KubeTransport, exit_status, server_error
+
+NON_ZERO = (b'{"status":"Failure","reason":"NonZeroExitCode","details":{"causes":'
+            b'[{"reason":"ExitCode","message":"3"}]}}')
+
+
+class FakeSocket:
+    """A websocket that plays a list of exec frames, then closes."""
+
+    def __init__(self, frames: list[bytes]) -> None:
+        self.frames = [(ABNF.OPCODE_BINARY, SimpleNamespace(data=f)) for f in frames]
+        self.frames.append((ABNF.OPCODE_CLOSE, SimpleNamespace(data=b"")))
+        self.closed = False
+
+    def recv_data_frame(self, control: bool) -> tuple[int, Any]:
+        """The next frame."""
+        return self.frames.pop(0)
+
+    def close(self) -> None:
+        """Remember that it was closed."""
+        self.closed = True
+
+
+def transport(tmp_path: Path, user: dict[str, Any]) -> KubeTransport:
+    """A KubeTransport from a temporary kubeconfig with the given user."""
+    path = tmp_path / "config"
+    path.write_text(yaml.safe_dump({
+        "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:6443",
+                                               "insecure-skip-tls-verify": True}}],
+        "users": [{"name": "u", "user": user}],
+        "contexts": [{"name": "x", "context": {"cluster": "c", "user": "u", "namespace": "ns"}}],
+        "current-context": "x",
+    }))
+    return KubeTransport(load(ConfigFlags(kubeconfig=str(path)), {}))
+
+
+def run(monkeypatch: pytest.MonkeyPatch, kube: KubeTransport, frames: list[bytes]
+        ) -> tuple[int, bytes, bytes, dict[str, Any]]:
+    """Exec with a fake websocket; (status, stdout, stderr, what create_websocket was given)."""
+    seen: dict[str, Any] = {}
+    sock = FakeSocket(frames)
+
+    def create(configuration: Any, url: str, headers: dict[str, str] | None = None) -> FakeSocket:
+        seen.update(url=url, headers=headers)
+        return sock
+
+    monkeypatch.setattr(ws_client, "create_websocket", create)
+    out, err = io.BytesIO(), io.BytesIO()
+    status = kube.exec("p", "c", ["sh", "-c", "echo a b"], out, err)
+    assert sock.closed
+    return status, out.getvalue(), err.getvalue(), seen
+
+
+def test_exec_channels_and_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kube = transport(tmp_path, {"token": "t0k"})
+    status, out, err, seen = run(monkeypatch, kube, [
+        b"\x01hello ", b"\x02oops\n", b"\x01world", b"", b"\x03",
+        b'\x03{"status":"Success"}',
+    ])
+    assert (status, out, err) == (0, b"hello world", b"oops\n")
+    assert seen["url"] == ("wss://127.0.0.1:6443/api/v1/namespaces/ns/pods/p/exec?command=sh&"
+                           "command=-c&command=echo+a+b&container=c&stdout=true&stderr=true")
+
+
+def test_exec_sends_the_bearer_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kubeconfig token user must authenticate the exec websocket too, not only the GET."""
+    kube = transport(tmp_path, {"token": "t0k"})
+    _, _, _, seen = run(monkeypatch, kube, [b'\x03{"status":"Success"}'])
+    assert seen["headers"] == {"authorization": "Bearer t0k"}
+
+
+def test_exec_non_zero_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kube = transport(tmp_path, {})
+    status, out, err, seen = run(monkeypatch, kube, [b"\x03" + NON_ZERO])
+    assert (status, out, err, seen["headers"]) == (3, b"", b"", {})
+
+
+def test_exec_without_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kube = transport(tmp_path, {})
+    with pytest.raises(PidshareError) as caught:
+        run(monkeypatch, kube, [b"\x01partial"])
+    assert caught.value.message == "exec ended without an exit status"
+
+
+def test_exit_status() -> None:
+    assert exit_status(b'{"status":"Success"}') == 0
+    assert exit_status(NON_ZERO) == 3
+    with pytest.raises(ServerError) as caught:
+        exit_status(b'{"status":"Failure","reason":"InternalError","message":"exec: '
+                    b'\\"sh\\": executable file not found in $PATH: unknown"}')
+    assert caught.value.render() == (
+        'Error from server (InternalError): exec: "sh": executable file not found in $PATH: '
+        "unknown")
+    with pytest.raises(PidshareError) as unexpected:
+        exit_status(b"not json")
+    assert unexpected.value.message == "unexpected exec status: b'not json'"
+
+
+def test_server_error() -> None:
+    status = b'{"kind":"Status","reason":"NotFound","message":"pods \\"x\\" not found"}'
+    assert server_error(404, "Not Found", status).render() == (
+        'Error from server (NotFound): pods "x" not found')
+    assert server_error(502, "Bad Gateway", b"<html>oops</html>\n").render() == (
+        "Error from server (Bad Gateway): <html>oops</html>")
+    assert server_error(500, "", b"").render() == "Error from server (500): status 500"

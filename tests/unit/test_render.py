@@ -1,0 +1,245 @@
+"""Rendering: escapes, TIME, the tree, the table (plain and wide) and the JSON/YAML document."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+
+import yaml
+
+from kubectl_pidshare import ps, render
+from kubectl_pidshare.attribution import Owner
+from tests.unit.recordings import pod, snapshot
+
+NGINX_TABLE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
+(sandbox)        1       0  65535   S         0:00  /pause
+nginx            7       0  root    S         0:00  nginx: master process nginx -g daemon off;
+nginx           13       7  nginx   S         0:00  └─ nginx: worker process
+shell           14       0  root    S         0:00  sh
+"""
+
+NGINX_WIDE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  START                   RSS    THREADS  COMMAND
+(sandbox)        1       0  65535   S         0:00  2026-11-29T03:11:31Z    696          1  /pause
+nginx            7       0  root    S         0:00  2026-11-29T03:11:31Z   6856          1  \
+nginx: master process nginx -g daemon off;
+nginx           13       7  nginx   S         0:00  2026-11-29T03:11:31Z   2768          1  \
+└─ nginx: worker process
+shell           14       0  root    S         0:00  2026-11-29T03:11:32Z   1668          1  sh
+"""
+
+QUAD_TABLE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
+(sandbox)        1       0  65535   S         0:00  /pause
+web             12       0  root    S         0:00  nginx: master process nginx -g daemon off;
+web             18      12  nginx   S         0:00  └─ nginx: worker process
+shell           19       0  root    S         0:00  sh -c while :; do sleep 3600; done
+shell           26      19  root    S         0:00  └─ sleep 3600
+worker          27       0  app     S         0:00  sh -c sleep 3601 & sleep 3602 & wait
+worker          34      27  app     S         0:00  ├─ sleep 3601
+worker          35      27  app     S         0:00  └─ sleep 3602
+app             36       0  root    S         0:00  /sleeper
+"""
+
+HOSTILE_TABLE = (
+    "CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND\n"
+    "(sandbox)        1       0  65535   S         0:00  /pause\n"
+    "shell            7       0  root    S         0:00  sh -c while :; do sleep 3600; done\n"
+    "shell           14       7  root    S         0:00  └─ sleep 3600\n"
+    "evil            15       0  root    S         0:00  sh -c sh -c 'while :; do sleep 3601; "
+    "done' \"$(printf 'bad\\\\377\\\\376utf8')\" &\\nwhile :; do sleep 3600; done\\n "
+    "line1\\nline2 \\x1b[31mred\\x1b[0m\\x1b]0;title\\x07 1/cmdline:fake pidshare-probe:1\n"
+    "evil            21      15  root    S         0:00  ├─ sh -c while :; do sleep 3601; done "
+    "bad\\xff\\xfeutf8\n"
+    "evil            24      21  root    S         0:00  │  └─ sleep 3601\n"
+    "evil            23      15  root    S         0:00  └─ sleep 3600\n"
+)
+
+
+def row(pid: int, ppid: int, args: tuple[bytes, ...] = (b"cmd",), container: str = "c",
+        start: datetime | None = None) -> render.Row:
+    """A hand-made Row with only the fields a test cares about set."""
+    return render.Row(pid=pid, ppid=ppid, owner=Owner(container, "container"), user="root",
+                      uid=0, state="S", threads=1, rss_kib=10, cpu_seconds=0.0, start=start,
+                      name="cmd", args=args)
+
+
+def table(name: str, wide: bool = False) -> str:
+    """The table of a recording, as `ps` writes it."""
+    out = io.StringIO()
+    render.write_table(out, ps.group(snapshot(name), pod(name)), wide=wide)
+    return out.getvalue()
+
+
+def test_escape_control_characters() -> None:
+    assert render.escape(b"a\x00b\x01c\x1fd\x7f") == "a\\x00b\\x01c\\x1fd\\x7f"
+
+
+def test_escape_esc_and_bel() -> None:
+    assert render.escape(b"\x1b[31mred\x1b[0m\x1b]0;t\x07") == "\\x1b[31mred\\x1b[0m\\x1b]0;t\\x07"
+
+
+def test_escape_named() -> None:
+    assert render.escape(b"a\nb\tc\rd") == "a\\nb\\tc\\rd"
+    assert render.escape(b"C:\\dir\\n") == "C:\\\\dir\\\\n"
+
+
+def test_escape_invalid_utf8() -> None:
+    assert render.escape(b"bad\xff\xfeutf8") == "bad\\xff\\xfeutf8"
+    assert render.escape(b"\xc3") == "\\xc3"
+
+
+def test_escape_keeps_printable_unicode_and_spaces() -> None:
+    assert render.escape("café déjà".encode()) == "café déjà"
+    assert render.escape("日本 😀") == "日本 😀"
+
+
+def test_escape_bidi_and_other_format_characters() -> None:
+    assert render.escape("abc\u202edef".encode()) == "abc\\u202edef"
+    assert render.escape("a\u200bb\u2028c") == "a\\u200bb\\u2028c"
+    assert render.escape("\U000e0001") == "\\U000e0001"
+
+
+def test_escape_str_and_bytes_agree() -> None:
+    assert render.escape("x\ny\x1b") == render.escape(b"x\ny\x1b") == "x\\ny\\x1b"
+
+
+def test_escape_is_reversible_for_c1_controls() -> None:
+    """A valid U+0085 and an invalid byte 0x85 must not look the same (the docstring promises
+    a reversible escape)."""
+    assert render.escape(b"\x85") == "\\x85"
+    assert render.escape("\x85".encode()) == "\\u0085"
+    assert render.escape("\xa0".encode()) != render.escape(b"\xa0")
+
+
+def test_command() -> None:
+    assert render.command("kworker/0:1", []) == "[kworker/0:1]"
+    assert render.command("x\ny", ()) == "[x\\ny]"
+    assert render.command("sh", [b"sh", b"-c", b"a b\n"]) == "sh -c a b\\n"
+    assert render.command("sh", [b""]) == ""
+
+
+def test_cpu_time() -> None:
+    cases = {0.0: "0:00", 0.99: "0:00", 59.99: "0:59", 61.0: "1:01", 599.5: "9:59",
+             3599.0: "59:59", 3600.0: "1:00:00", 3661.0: "1:01:01", 90061.0: "25:01:01"}
+    assert {seconds: render.cpu_time(seconds) for seconds in cases} == cases
+
+
+def test_start_time() -> None:
+    assert render.start_time(None, 100, 100) is None
+    assert render.start_time(1795919000, 289158, 100) == datetime(
+        2026, 11, 29, 3, 11, 31, 580000, tzinfo=UTC)
+
+
+def prefixes(rows: list[render.Row]) -> list[tuple[str, int]]:
+    """(branch, pid) for each row of tree_order."""
+    return [(branch, r.pid) for branch, r in render.tree_order(rows)]
+
+
+def test_tree_order_nested_siblings_and_continuation() -> None:
+    rows = [row(6, 3), row(3, 1), row(5, 2), row(1, 0), row(4, 2), row(2, 1), row(9, 4)]
+    assert prefixes(rows) == [
+        ("", 1),
+        ("├─ ", 2),
+        ("│  ├─ ", 4),
+        ("│  │  └─ ", 9),
+        ("│  └─ ", 5),
+        ("└─ ", 3),
+        ("   └─ ", 6),
+    ]
+
+
+def test_tree_order_orphans_are_roots_in_pid_order() -> None:
+    rows = [row(30, 7), row(20, 0), row(10, 99), row(11, 10)]
+    assert prefixes(rows) == [("", 10), ("└─ ", 11), ("", 20), ("", 30)]
+
+
+def test_tree_order_empty() -> None:
+    assert render.tree_order([]) == []
+
+
+def test_write_table_nginx_exact() -> None:
+    assert table("nginx") == NGINX_TABLE
+
+
+def test_write_table_nginx_wide_exact() -> None:
+    assert table("nginx", wide=True) == NGINX_WIDE
+
+
+def test_write_table_quad_exact() -> None:
+    assert table("quad") == QUAD_TABLE
+
+
+def test_write_table_hostile_is_escaped_one_line_per_process() -> None:
+    text = table("hostile")
+    assert text == HOSTILE_TABLE
+    assert "\x1b" not in text and "\x07" not in text
+    assert len(text.splitlines()) == 8
+
+
+def test_write_table_nothing() -> None:
+    out = io.StringIO()
+    render.write_table(out, [])
+    render.write_table(out, [[], []], wide=True)
+    assert out.getvalue() == "No processes found.\nNo processes found.\n"
+
+
+def test_write_table_wide_unknown_start() -> None:
+    out = io.StringIO()
+    render.write_table(out, [[row(5, 0, start=None)]], wide=True)
+    assert out.getvalue() == (
+        "CONTAINER      PID    PPID  USER    STAT      TIME  START      RSS    THREADS  COMMAND\n"
+        "c                5       0  root    S         0:00  ?           10          1  cmd\n"
+    )
+
+
+def nginx_document() -> dict[str, object]:
+    """The document of the nginx recording, through a JSON round trip."""
+    out = io.StringIO()
+    doc = render.document({"pod": "nginx", "namespace": "default"},
+                          ps.group(snapshot("nginx"), pod("nginx")))
+    render.write_json(out, doc)
+    assert out.getvalue().endswith("}\n")
+    loaded: dict[str, object] = json.loads(out.getvalue())
+    assert loaded == doc
+    return loaded
+
+
+def test_document_nginx_keys_and_values() -> None:
+    doc = nginx_document()
+    assert list(doc) == ["apiVersion", "kind", "pod", "namespace", "processes"]
+    assert (doc["apiVersion"], doc["kind"], doc["pod"], doc["namespace"]) == (
+        "pidshare/v1", "ProcessList", "nginx", "default")
+    processes = doc["processes"]
+    assert isinstance(processes, list)
+    assert [(p["pid"], p["container"], p["user"]) for p in processes] == [
+        (1, "(sandbox)", "65535"), (7, "nginx", "root"), (13, "nginx", "nginx"),
+        (14, "shell", "root"),
+    ]
+    assert processes[2] == {
+        "pid": 13, "ppid": 7, "container": "nginx", "containerKind": "container", "uid": 101,
+        "user": "nginx", "state": "S", "threads": 1, "rssKiB": 2768, "cpuSeconds": 0.0,
+        "startTime": "2026-11-29T03:11:31Z", "name": "nginx",
+        "command": "nginx: worker process", "args": ["nginx: worker process"],
+    }
+    assert processes[0]["containerKind"] == "sandbox"
+    assert processes[0]["cpuSeconds"] == 0.02
+
+
+def test_document_hostile_args_escaped() -> None:
+    doc = render.document({}, ps.group(snapshot("hostile"), pod("hostile")))
+    by_pid = {p["pid"]: p for p in doc["processes"]}
+    assert by_pid[21]["args"] == ["sh", "-c", "while :; do sleep 3601; done", "bad\\xff\\xfeutf8"]
+    assert by_pid[15]["args"][3:] == ["line1\\nline2", "\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07",
+                                      "1/cmdline:fake", "pidshare-probe:1"]
+    assert [p["pid"] for p in doc["processes"]] == [1, 7, 14, 15, 21, 24, 23]
+
+
+def test_write_yaml_round_trip() -> None:
+    doc = render.document({"pod": "nginx"}, ps.group(snapshot("nginx"), pod("nginx")))
+    out = io.StringIO()
+    render.write_yaml(out, doc)
+    assert yaml.safe_load(out.getvalue()) == doc
+    assert out.getvalue().startswith("apiVersion: pidshare/v1\nkind: ProcessList\npod: nginx\n")
