@@ -7,22 +7,18 @@ main() with sys.argv set and read stdout and stderr through capsys.
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 import typer
 import yaml
-from typer.testing import CliRunner
 
 from kubectl_pidshare import cli
 from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.kubeconfig import ConfigFlags
-from kubectl_pidshare.remote import Sink
 
-DATA = Path(__file__).parents[1] / "unit" / "data"
+from .fakes import Install, invoke
+
 NGINX_ID = "fd22a613bd5008facb262fbbe13e46ce7c70956222aec984c5420cc7cf57c71f"
 SHELL_ID = "72adca9208242c91c814aa04cca875e344a5d64d97ca29cba8de9d35e30eb92a"
 NO_SH = 'failed to exec in container: exec: "sh": executable file not found in $PATH: unknown'
@@ -60,94 +56,6 @@ NO_SHELL_LINE = (
     "container that shares its processes: kubectl debug -it nginx --image=busybox "
     "--target=shell -- sh, then retry\n"
 )
-
-
-class FakeTransport:
-    """A Transport that answers from the recordings, or raises what a test asks for."""
-
-    def __init__(self, name: str) -> None:
-        self.pod: dict[str, Any] = json.loads((DATA / f"pod-{name}.json").read_text())
-        self.probe = (DATA / f"probe-{name}.bin").read_bytes()
-        self.pod_error: BaseException | None = None
-        self.exec_errors: dict[str, BaseException] = {}
-        self.exec_status: dict[str, tuple[int, bytes, bytes]] = {}
-        self.gets: list[str] = []
-        self.execs: list[tuple[str, str, list[str]]] = []
-
-    def get_pod(self, name: str) -> dict[str, Any]:
-        """The recorded Pod, or the configured error."""
-        self.gets.append(name)
-        if self.pod_error is not None:
-            raise self.pod_error
-        return self.pod
-
-    def exec(self, pod: str, container: str, argv: Sequence[str], stdout: Sink,
-             stderr: Sink) -> int:
-        """Write the recorded probe output, or raise / exit as configured for container."""
-        self.execs.append((pod, container, list(argv)))
-        if container in self.exec_errors:
-            raise self.exec_errors[container]
-        if container in self.exec_status:
-            status, out, err = self.exec_status[container]
-            stdout.write(out)
-            stderr.write(err)
-            return status
-        stdout.write(self.probe)
-        return 0
-
-
-Install = Callable[..., FakeTransport]
-
-
-@pytest.fixture(autouse=True)
-def fresh_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    """cli.State is process-wide: give every test a clean one."""
-    monkeypatch.setattr(cli.State, "flags", ConfigFlags())
-    monkeypatch.setattr(cli.State, "debug", False)
-
-
-@pytest.fixture
-def flags_seen() -> list[ConfigFlags]:
-    """The flags each transport was built with."""
-    return []
-
-
-@pytest.fixture
-def install(monkeypatch: pytest.MonkeyPatch, flags_seen: list[ConfigFlags]) -> Install:
-    """Make cli._transport return a FakeTransport for a recording."""
-
-    def make(name: str = "nginx") -> FakeTransport:
-        fake = FakeTransport(name)
-
-        def transport(flags: ConfigFlags) -> FakeTransport:
-            flags_seen.append(flags)
-            return fake
-
-        monkeypatch.setattr(cli, "_transport", transport)
-        return fake
-
-    return make
-
-
-@pytest.fixture
-def main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-         ) -> Iterator[Callable[..., tuple[int, str, str]]]:
-    """Run cli.main() with argv; (exit status, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["kubectl-pidshare", *args])
-        with pytest.raises(SystemExit) as caught:
-            cli.main()
-        out, err = capsys.readouterr()
-        code = caught.value.code
-        return (code if isinstance(code, int) else 0 if code is None else 1), out, err
-
-    yield run
-
-
-def invoke(*args: str) -> Any:
-    """Run the typer app under CliRunner as `kubectl pidshare`."""
-    return CliRunner().invoke(cli.app, list(args), prog_name="kubectl pidshare")
 
 
 def test_ps_table(install: Install) -> None:

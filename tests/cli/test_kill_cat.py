@@ -1,0 +1,101 @@
+"""kill and cat through the error boundary, with a fake transport."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from kubectl_pidshare import cli
+from kubectl_pidshare.files import encode_path
+from kubectl_pidshare.signals import parse_signal, signal_list
+
+from .fakes import Install
+
+Main = Callable[..., tuple[int, str, str]]
+MASTER_STAT = (b"7/stat:7 (nginx) S 0 7 7 0 -1 4194560 987 0 0 0 0 0 0 0 20 0 1 0 289192\0"
+               b"7/status:Name:\tnginx\nState:\tS (sleeping)\nPPid:\t0\nUid:\t0\t0\t0\t0\n\0"
+               b"7/cgroup:0::/kubepods/besteffort/pod976abdc0-40a4-4d56-9c32-41c0fe810317/"
+               b"fd22a613bd5008facb262fbbe13e46ce7c70956222aec984c5420cc7cf57c71f\n\0"
+               b"7/cmdline:nginx: master process nginx -g daemon off;\0")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("HUP", (1, "SIGHUP")), ("SIGHUP", (1, "SIGHUP")), ("hup", (1, "SIGHUP")),
+    ("1", (1, "SIGHUP")), ("9", (9, "SIGKILL")), ("sigterm", (15, "SIGTERM")),
+    ("IOT", (6, "SIGABRT")), ("0", (0, "signal 0")), ("34", (34, "signal 34")),
+])
+def test_parse_signal(text: str, expected: tuple[int, str]) -> None:
+    assert parse_signal(text) == expected
+
+
+def test_signal_list_is_numbered() -> None:
+    lines = signal_list().splitlines()
+    assert lines[0] == " 1) HUP" and lines[14] == "15) TERM" and len(lines) == 31
+
+
+def test_encode_path_escapes_every_byte() -> None:
+    assert encode_path("/a b") == "\\0057\\0141\\0040\\0142"
+    assert encode_path("/\udcff") == "\\0057\\0377"
+
+
+def test_kill_reports_what_it_hit(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    fake.exec_status["shell"] = (0, MASTER_STAT, b"")
+    assert main("kill", "nginx", "7", "hup") == (
+        0, 'sent SIGHUP to PID 7 (nginx: master process nginx -g daemon off;) in container '
+           '"nginx"\n', "")
+    [(_, container, argv)] = fake.execs
+    assert container == "shell"
+    assert argv[3:9] == ["pidshare-kill", "7", "1", "", "",
+                         "pod976abdc0-40a4-4d56-9c32-41c0fe810317"]
+
+
+def test_kill_pid_1_is_refused_before_any_exec(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    status, out, err = main("kill", "nginx", "1")
+    assert (status, out) == (66, "")
+    assert err.startswith('error: refusing to signal PID 1 of pod "nginx"')
+    assert err.count("\n") == 1 and fake.execs == []
+
+
+def test_unknown_signal_is_refused_before_any_request(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    assert main("kill", "nginx", "7", "BOGUS") == (
+        1, "", 'error: unknown signal "BOGUS": use a name such as HUP or TERM, or a number '
+               "(list them with: kubectl pidshare kill -l)\n")
+    assert fake.gets == []
+
+
+def test_kill_list(main: Main) -> None:
+    status, out, _ = main("kill", "-l")
+    assert status == 0 and out == signal_list()
+
+
+def test_cat_streams_stdout_and_passes_the_remote_status_through(
+        install: Install, monkeypatch: pytest.MonkeyPatch,
+        capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    fake = install("nginx")
+    fake.exec_status["shell"] = (1, b"partial\0\xff", b"cat: read error: I/O error\n")
+    monkeypatch.setattr(sys, "argv", ["kubectl-pidshare", "cat", "nginx", "7", "/var/data"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 1
+    assert capsysbinary.readouterr() == (b"partial\0\xff", b"cat: read error: I/O error\n")
+    [(_, _, argv)] = fake.execs
+    assert argv[3:] == ["pidshare-cat", "7", encode_path("/var/data")]
+
+
+def test_cat_relative_path_is_refused_before_any_request(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    assert main("cat", "nginx", "7", "etc/passwd") == (
+        1, "", "error: etc/passwd: the path must be absolute, as PID 7 sees it "
+               "(for example /etc/passwd)\n")
+    assert fake.gets == []
+
+
+def test_cat_refusal_becomes_its_own_message_and_status(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    fake.exec_status["shell"] = (70, b"", b"pidshare: directory /etc\n")
+    assert main("cat", "nginx", "7", "/etc") == (70, "", "error: /etc: is a directory\n")
