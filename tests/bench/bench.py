@@ -1,0 +1,188 @@
+"""Benchmark kubectl pidshare side by side with plain kubectl on the local cluster.
+
+Each case runs its A and B commands interleaved, N times, and reports the median wall time
+and peak RSS of each side and the median of the per-pair ratios A/B. Results also go to a JSON
+file so runs can be compared. Run it with tests/bench/run (not part of the test suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMESPACE = "pidshare-bench"
+SEED = ROOT / "tests" / "e2e" / "manifests" / "share-process-namespace.yaml"
+GIB = 1 << 30
+
+
+@dataclass
+class Run:
+    """One run of one command."""
+
+    seconds: float
+    peak_kib: int
+
+
+@dataclass
+class Case:
+    """A and B of one comparison, and their runs."""
+
+    name: str
+    a: str
+    b: str
+    a_runs: list[Run] = field(default_factory=list)
+    b_runs: list[Run] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        """Medians of each side and the median of the per-pair ratios."""
+        ratios = [x.seconds / y.seconds for x, y in zip(self.a_runs, self.b_runs, strict=True)]
+        return {
+            "a_median_s": statistics.median(r.seconds for r in self.a_runs),
+            "b_median_s": statistics.median(r.seconds for r in self.b_runs),
+            "ratio_median": statistics.median(ratios),
+            "a_peak_mib": max(r.peak_kib for r in self.a_runs) / 1024,
+            "b_peak_mib": max(r.peak_kib for r in self.b_runs) / 1024,
+        }
+
+
+def run(argv: Sequence[str], env: dict[str, str]) -> Run:
+    """Run argv to completion (output discarded); wall time and the child's peak RSS."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.exit(f"bench: {' '.join(argv)} exited {child.returncode}: {errors.decode()[-500:]}")
+    return Run(elapsed, usage.ru_maxrss)
+
+
+def compare(case: Case, a: Sequence[str], b: Sequence[str], times: int,
+            env: dict[str, str]) -> Case:
+    """Run A and B interleaved; print and return the case."""
+    run(a, env), run(b, env)
+    for _ in range(times):
+        case.a_runs.append(run(a, env))
+        case.b_runs.append(run(b, env))
+    s = case.summary()
+    print(f"{case.name:<34} {s['a_median_s']:8.3f} s {s['b_median_s']:8.3f} s "
+          f"{s['ratio_median']:7.2f}x {s['a_peak_mib']:8.1f} {s['b_peak_mib']:8.1f}", flush=True)
+    return case
+
+
+def kubectl(env: dict[str, str], *args: str, stdin: bytes | None = None) -> str:
+    """kubectl in the bench namespace; its stdout."""
+    return subprocess.run(["kubectl", "-n", NAMESPACE, *args], env=env, input=stdin,
+                          check=True, capture_output=True).stdout.decode()
+
+
+def crowd_pod(name: str, processes: int) -> str:
+    """A shared-namespace Pod whose `crowd` container runs that many sleeping processes."""
+    return json.dumps({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+        "spec": {"shareProcessNamespace": True, "terminationGracePeriodSeconds": 1,
+                 "containers": [
+                     {"name": "shell", "image": "busybox:1.28",
+                      "command": ["sh", "-c", "while :; do sleep 3600; done"]},
+                     {"name": "crowd", "image": "busybox:1.28", "command": [
+                         "sh", "-c", f"i=0; while [ $i -lt {processes} ]; do sleep 36000 & "
+                                     "i=$((i+1)); done; echo started; wait"]}]}})
+
+
+def setup(env: dict[str, str], sizes: Sequence[int]) -> None:
+    """The bench namespace with the seed's Pod, crowded Pods and a 1 GiB file."""
+    subprocess.run(["kubectl", "create", "namespace", NAMESPACE], env=env,
+                   capture_output=True, check=False)
+    kubectl(env, "apply", "-f", str(SEED))
+    for size in sizes:
+        kubectl(env, "apply", "-f", "-", stdin=crowd_pod(f"crowd{size}", size).encode())
+    for pod in ["nginx", *(f"crowd{size}" for size in sizes)]:
+        kubectl(env, "wait", "--for=condition=Ready", f"pod/{pod}", "--timeout=300s")
+    for size in sizes:
+        deadline = time.monotonic() + 600
+        while int(kubectl(env, "exec", f"crowd{size}", "-c", "shell", "--", "sh", "-c",
+                          "ls -d /proc/[0-9]* | wc -l")) < size:
+            assert time.monotonic() < deadline, f"crowd{size} did not start its processes"
+            time.sleep(1)
+    kubectl(env, "exec", "nginx", "-c", "nginx", "--", "sh", "-c",
+            f"[ -s /tmp/gib ] || head -c {GIB} /dev/urandom > /tmp/gib")
+
+
+def import_time(env: dict[str, str]) -> float:
+    """Cumulative import time of the package and of what `--help` imports, in seconds."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kubectl_pidshare.cli"],
+                          env=env, capture_output=True, text=True, check=True)
+    found = re.search(r"\|\s+(\d+) \| kubectl_pidshare.cli$", proc.stderr, re.MULTILINE)
+    return int(found[1]) / 1e6 if found else float("nan")
+
+
+def main() -> None:
+    """Run every case and write the results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", "--times", type=int, default=10)
+    parser.add_argument("--json", default="bench-results.json")
+    parser.add_argument("--sizes", default="1000,10000", help="processes of the crowded Pods")
+    parser.add_argument("--only", help="run only the cases whose name contains this text")
+    options = parser.parse_args()
+    env = dict(os.environ)
+    sizes = [int(s) for s in options.sizes.split(",") if s]
+    setup(env, sizes)
+    listing = subprocess.run(["kubectl", "pidshare", "ps", "nginx", "-n", NAMESPACE, "-o", "json"],
+                             env=env, check=True, capture_output=True).stdout
+    master = json.loads(listing)["processes"][1]
+    pid = str(master["pid"])
+    ns = ["-n", NAMESPACE]
+    manual = (f"kubectl -n {NAMESPACE} get pod nginx -o json >/dev/null && "
+              f"kubectl -n {NAMESPACE} exec nginx -c shell -- ps ax >/dev/null && "
+              f"kubectl -n {NAMESPACE} exec nginx -c shell -- sh -c 'cat /proc/*/cgroup' "
+              ">/dev/null")
+    cases = [
+        ("ps vs exec ps ax", ["kubectl", "pidshare", "ps", "nginx", *ns],
+         ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "ps", "ax"]),
+        ("ps vs manual attribution", ["kubectl", "pidshare", "ps", "nginx", *ns],
+         ["sh", "-c", manual]),
+        ("--help vs version --client", ["kubectl", "pidshare", "--help"],
+         ["kubectl", "version", "--client"]),
+        ("--version vs version --client", ["kubectl", "pidshare", "--version"],
+         ["kubectl", "version", "--client"]),
+        *((f"ps {size} processes vs exec ps ax",
+           ["kubectl", "pidshare", "ps", f"crowd{size}", *ns],
+           ["kubectl", *ns, "exec", f"crowd{size}", "-c", "shell", "--", "ps", "ax"])
+          for size in sizes),
+        ("cat 1 GiB vs exec cat", ["kubectl", "pidshare", "cat", "nginx", pid, "/tmp/gib", *ns],
+         ["kubectl", *ns, "exec", "nginx", "-c", "nginx", "--", "cat", "/tmp/gib"]),
+        ("kill -0 vs exec kill -0", ["kubectl", "pidshare", "kill", "nginx", pid, "0", *ns],
+         ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "kill", "-0", pid]),
+    ]
+    print(f"{'case (A vs B)':<34} {'A median':>10} {'B median':>10} {'A/B':>8} "
+          f"{'A MiB':>8} {'B MiB':>8}")
+    results = []
+    for name, a, b in cases:
+        if options.only and options.only not in name:
+            continue
+        times = max(3, options.times // 3) if "GiB" in name else options.times
+        results.append(compare(Case(name, " ".join(a), " ".join(b)), a, b, times, env))
+    imports = import_time(env)
+    print(f"import time of kubectl_pidshare.cli: {imports:.3f} s")
+    Path(options.json).write_text(json.dumps({
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "import_seconds": imports,
+        "cases": [{**asdict(c), **c.summary()} for c in results],
+    }, indent=2))
+    print(f"results written to {options.json}")
+
+
+if __name__ == "__main__":
+    main()
