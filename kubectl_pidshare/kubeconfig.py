@@ -10,12 +10,10 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kubectl_pidshare.credentials import Credentials, from_kubeconfig, in_cluster
 from kubectl_pidshare.errors import PidshareError
-
-if TYPE_CHECKING:
-    from kubernetes.client import Configuration
 
 SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 NAMED_LISTS = ("clusters", "users", "contexts")
@@ -39,9 +37,9 @@ class ConfigFlags:
 
 @dataclass(frozen=True)
 class Target:
-    """Where to talk to: a client configuration and the namespace to work in."""
+    """Where to talk to: the server and credentials, and the namespace to work in."""
 
-    configuration: Configuration
+    credentials: Credentials
     namespace: str
     timeout: float | None
 
@@ -124,8 +122,9 @@ def _read_token_file(config: dict[str, Any], user_name: str | None) -> None:
     ]
 
 
-def select_context(config: dict[str, Any], flags: ConfigFlags) -> tuple[dict[str, Any], str]:
-    """Apply --context, --cluster and --user; return the config and the context's namespace."""
+def select_context(config: dict[str, Any], flags: ConfigFlags
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Apply --context, --cluster and --user; return the config and the chosen context."""
     name = flags.context or config.get("current-context") or ""
     context = _named(config, "contexts", name) if name else None
     if name and context is None and not (flags.cluster and flags.user):
@@ -147,24 +146,16 @@ def select_context(config: dict[str, Any], flags: ConfigFlags) -> tuple[dict[str
     _read_token_file(result, chosen.get("user"))
     result["contexts"] = [{"name": "pidshare", "context": chosen}]
     result["current-context"] = "pidshare"
-    return result, str(chosen.get("namespace") or "")
+    return result, chosen
 
 
 def _in_cluster(flags: ConfigFlags, environ: Mapping[str, str]) -> Target | None:
     if not (environ.get("KUBERNETES_SERVICE_HOST") and (SERVICE_ACCOUNT / "token").is_file()):
         return None
-    from kubernetes.client import Configuration
-    from kubernetes.config.incluster_config import InClusterConfigLoader
-
-    configuration = Configuration()
-    InClusterConfigLoader(
-        token_filename=str(SERVICE_ACCOUNT / "token"),
-        cert_filename=str(SERVICE_ACCOUNT / "ca.crt"),
-        environ=environ,
-    ).load_and_set(configuration)
     namespace_file = SERVICE_ACCOUNT / "namespace"
     namespace = namespace_file.read_text().strip() if namespace_file.is_file() else ""
-    return Target(configuration, flags.namespace or namespace or "default", flags.request_timeout)
+    return Target(in_cluster(environ, SERVICE_ACCOUNT), flags.namespace or namespace or "default",
+                  flags.request_timeout)
 
 
 def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
@@ -188,17 +179,9 @@ def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
         except (OSError, yaml.YAMLError) as exc:
             detail = " ".join(str(exc).split())
             raise PidshareError(f"error loading config file {path}: {detail}") from None
-    config, context_namespace = select_context(merge(documents), flags)
-
-    from kubernetes.client import Configuration
-    from kubernetes.config.config_exception import ConfigException
-    from kubernetes.config.kube_config import KubeConfigLoader
-
-    configuration = Configuration()
-    try:
-        base = str(files[0].absolute().parent)
-        KubeConfigLoader(config_dict=config, config_base_path=base).load_and_set(configuration)
-    except ConfigException as exc:
-        raise PidshareError(f"invalid configuration: {exc}") from None
-    namespace = flags.namespace or context_namespace or "default"
-    return Target(configuration, namespace, flags.request_timeout)
+    config, context = select_context(merge(documents), flags)
+    cluster = _named(config, "clusters", context["cluster"]) or {}
+    user = _named(config, "users", context.get("user") or "") or {}
+    credentials = from_kubeconfig(config, cluster, user, files[0].absolute().parent)
+    namespace = flags.namespace or context.get("namespace") or "default"
+    return Target(credentials, namespace, flags.request_timeout)

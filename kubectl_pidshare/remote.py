@@ -1,15 +1,19 @@
 """Talk to the API server: one GET of a Pod, and exec over the websocket exec API.
 
-`Transport` is the seam the core depends on; `KubeTransport` is the real one, built on the
-official client's configuration, REST client and websocket code.
+`Transport` is the seam the core depends on; `KubeTransport` is the real one: http.client for
+the GET and websocket-client (which the official client uses too) for exec, so that nothing
+heavy is imported on the way.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
+import ssl
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
+from kubectl_pidshare import __version__
 from kubectl_pidshare.errors import PidshareError, ServerError
 
 if TYPE_CHECKING:
@@ -17,7 +21,8 @@ if TYPE_CHECKING:
 
     from kubectl_pidshare.kubeconfig import Target
 
-STDOUT, STDERR, STATUS, CLOSE = 1, 2, 3, 255
+STDOUT, STDERR, STATUS = 1, 2, 3
+USER_AGENT = f"kubectl-pidshare/{__version__}"
 
 
 class Sink(Protocol):
@@ -70,53 +75,83 @@ def exit_status(message: bytes) -> int:
     raise ServerError(str(status.get("reason") or "InternalError"), str(status.get("message")))
 
 
+PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
+
+
+def open_websocket(target: Target, url: str) -> Any:
+    """Open the exec websocket (the subprotocols offered: v5, then v4)."""
+    import websocket
+
+    from kubectl_pidshare.credentials import ssl_context
+
+    sslopt: dict[str, Any] = {"context": ssl_context(target.credentials)}
+    if target.credentials.server_name:
+        sslopt["server_hostname"] = target.credentials.server_name
+    sock = websocket.WebSocket(sslopt=sslopt, skip_utf8_validation=True)
+    header = [f"{k}: {v}" for k, v in target.credentials.headers().items()]
+    sock.connect(url, header=header, subprotocols=PROTOCOLS, timeout=target.timeout)
+    sock.settimeout(None)
+    return sock
+
+
+class _Connection(http.client.HTTPConnection):
+    """HTTPS with our TLS context and, when the kubeconfig says so, another server name."""
+
+    tls: ssl.SSLContext
+    server_name: str
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = self.tls.wrap_socket(self.sock, server_hostname=self.server_name)
+
+
 class KubeTransport:
-    """The real cluster, reached with the official Kubernetes client."""
+    """The real cluster: HTTPS for the GET, the websocket exec API for the rest."""
 
     def __init__(self, target: Target) -> None:
-        from kubernetes.client import ApiClient
-
         self.target = target
-        self.api = ApiClient(target.configuration)
+        parsed = urlsplit(target.credentials.server)
+        self.host, self.port = parsed.hostname or "", parsed.port or 443
+        self.prefix = parsed.path.rstrip("/")
+        self.ws_base = urlunsplit(("wss" if parsed.scheme == "https" else "ws", parsed.netloc,
+                                   self.prefix, "", ""))
 
     def _path(self, pod: str) -> str:
         namespace = quote(self.target.namespace, safe="")
         return f"/api/v1/namespaces/{namespace}/pods/{quote(pod, safe='')}"
 
     def get_pod(self, name: str) -> dict[str, Any]:
-        """GET the Pod, returning its JSON without building client models."""
-        method, url, headers, _, _ = self.api.param_serialize(
-            "GET", self._path(name), header_params={"Accept": "application/json"},
-            auth_settings=["BearerToken"],
-        )
-        response = self.api.call_api(method, url, headers, _request_timeout=self.target.timeout)
-        body = response.read()
+        """GET the Pod's JSON."""
+        from kubectl_pidshare.credentials import ssl_context
+
+        connection = _Connection(self.host, self.port, timeout=self.target.timeout)
+        connection.tls = ssl_context(self.target.credentials)
+        connection.server_name = self.target.credentials.server_name or self.host
+        try:
+            connection.request("GET", self.prefix + self._path(name), headers={
+                "Accept": "application/json", "User-Agent": USER_AGENT,
+                **self.target.credentials.headers()})
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
         if response.status != 200:
             raise server_error(response.status, response.reason or "", body)
         document: dict[str, Any] = json.loads(body)
         return document
 
-    def _headers(self) -> dict[str, str]:
-        token = self.target.configuration.get_api_key_with_prefix(
-            "BearerToken", alias="authorization"
-        )
-        return {"authorization": token} if token else {}
-
     def exec(
         self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink
     ) -> int:
         """Exec argv over the websocket API (v5.channel.k8s.io, else v4), streaming output."""
-        from kubernetes.stream import ws_client
         from websocket import ABNF, WebSocketException
 
-        query: list[tuple[str, Any]] = [("command", list(argv)), ("container", container),
-                                        ("stdout", "true"), ("stderr", "true")]
-        url = ws_client.get_websocket_url(
-            self.target.configuration.host + self._path(pod) + "/exec", query
-        )
+        query = urlencode([*(("command", arg) for arg in argv), ("container", container),
+                           ("stdout", "true"), ("stderr", "true")])
+        url = f"{self.ws_base}{self._path(pod)}/exec?{query}"
         status = b""
         try:
-            sock = ws_client.create_websocket(self.target.configuration, url, self._headers())
+            sock = open_websocket(self.target, url)
         except WebSocketException as exc:
             raise _handshake_error(exc) from None
         try:

@@ -178,16 +178,16 @@ def chosen(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_select_current_context_and_its_namespace() -> None:
-    config, namespace = select_context(CONFIG, ConfigFlags())
-    assert (chosen(config), namespace) == (
+    config, context = select_context(CONFIG, ConfigFlags())
+    assert (chosen(config), context.get("namespace", "")) == (
         {"cluster": "kind", "user": "admin", "namespace": "team"}, "team")
     assert config["clusters"] == CONFIG["clusters"] and config["users"] == CONFIG["users"]
     assert CONFIG["current-context"] == "dev"
 
 
 def test_select_context_flag_without_namespace() -> None:
-    config, namespace = select_context(CONFIG, ConfigFlags(context="bare"))
-    assert (chosen(config), namespace) == ({"cluster": "other"}, "")
+    config, context = select_context(CONFIG, ConfigFlags(context="bare"))
+    assert (chosen(config), context.get("namespace", "")) == ({"cluster": "other"}, "")
 
 
 def test_select_unknown_context() -> None:
@@ -197,15 +197,16 @@ def test_select_unknown_context() -> None:
 
 
 def test_select_cluster_and_user_override() -> None:
-    config, namespace = select_context(CONFIG, ConfigFlags(cluster="other", user="viewer"))
-    assert (chosen(config), namespace) == (
+    config, context = select_context(CONFIG, ConfigFlags(cluster="other", user="viewer"))
+    assert (chosen(config), context.get("namespace", "")) == (
         {"cluster": "other", "user": "viewer", "namespace": "team"}, "team")
 
 
 def test_select_cluster_and_user_without_a_context() -> None:
-    config, namespace = select_context(
+    config, context = select_context(
         {**CONFIG, "current-context": ""}, ConfigFlags(cluster="kind", user="viewer"))
-    assert (chosen(config), namespace) == ({"cluster": "kind", "user": "viewer"}, "")
+    assert chosen(config) == {"cluster": "kind", "user": "viewer"}
+    assert "namespace" not in context
 
 
 def test_select_no_context_at_all() -> None:
@@ -257,11 +258,11 @@ def unchanged(tmp_path: Path, before: dict[Path, bytes]) -> bool:
 def test_load_merged_current_context(tmp_path: Path) -> None:
     one, two, before = two_files(tmp_path)
     target = load(ConfigFlags(), {"KUBECONFIG": f"{one}:{two}", "HOME": str(tmp_path)})
-    configuration = target.configuration
-    assert (configuration.host, target.namespace, target.timeout) == (
+    credentials = target.credentials
+    assert (credentials.server, target.namespace, target.timeout) == (
         "https://127.0.0.1:6443", "team", None)
-    assert configuration.ssl_ca_cert == f"{tmp_path}/one/ca.crt"
-    assert configuration.api_key == {"BearerToken": "Bearer secret-token"}
+    assert credentials.ca_file == f"{tmp_path}/one/ca.crt"
+    assert credentials.token == "secret-token"
     assert unchanged(tmp_path, before)
 
 
@@ -269,20 +270,20 @@ def test_load_context_from_the_second_file(tmp_path: Path) -> None:
     one, two, before = two_files(tmp_path)
     target = load(ConfigFlags(context="remote", request_timeout=5.0),
                   {"KUBECONFIG": f"{one}:{two}"})
-    configuration = target.configuration
-    assert (configuration.host, target.namespace, target.timeout) == (
+    credentials = target.credentials
+    assert (credentials.server, target.namespace, target.timeout) == (
         "https://10.0.0.1:443", "ops", 5.0)
-    assert configuration.ssl_ca_cert == f"{tmp_path}/two/ca.crt"
-    assert configuration.api_key == {"BearerToken": "Bearer token-from-file"}
+    assert credentials.ca_file == f"{tmp_path}/two/ca.crt"
+    assert credentials.token == "token-from-file"
     assert unchanged(tmp_path, before)
 
 
 def test_load_client_certificate_and_namespace_flag(tmp_path: Path) -> None:
     one, two, before = two_files(tmp_path)
     target = load(ConfigFlags(user="certs", namespace="mine"), {"KUBECONFIG": f"{one}:{two}"})
-    configuration = target.configuration
-    assert (configuration.host, target.namespace) == ("https://127.0.0.1:6443", "mine")
-    assert (configuration.cert_file, configuration.key_file) == (
+    credentials = target.credentials
+    assert (credentials.server, target.namespace) == ("https://127.0.0.1:6443", "mine")
+    assert (credentials.cert_file, credentials.key_file) == (
         f"{tmp_path}/two/client.crt", f"{tmp_path}/two/client.key")
     assert unchanged(tmp_path, before)
 
@@ -293,7 +294,7 @@ def test_load_explicit_file_is_not_merged(tmp_path: Path) -> None:
         load(ConfigFlags(kubeconfig=str(one), context="remote"), {"KUBECONFIG": str(two)})
     assert caught.value.message == 'cluster "far" does not exist in the kubeconfig'
     target = load(ConfigFlags(kubeconfig=str(two), context="dev"), {"KUBECONFIG": str(one)})
-    assert (target.configuration.host, target.namespace) == ("https://10.0.0.1:443", "ignored")
+    assert (target.credentials.server, target.namespace) == ("https://10.0.0.1:443", "ignored")
     assert unchanged(tmp_path, before)
 
 
@@ -305,7 +306,7 @@ def test_load_default_namespace(tmp_path: Path) -> None:
     write(tmp_path / "three" / "config", kubeconfig(
         clusters={"c": {"server": "https://c"}}, contexts={"x": {"cluster": "c"}}, current="x"))
     target = load(ConfigFlags(), {"KUBECONFIG": str(tmp_path / "three" / "config")})
-    assert (target.configuration.host, target.namespace) == ("https://c", "default")
+    assert (target.credentials.server, target.namespace) == ("https://c", "default")
 
 
 def test_load_relative_kubeconfig_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,7 +314,7 @@ def test_load_relative_kubeconfig_path(tmp_path: Path, monkeypatch: pytest.Monke
     two_files(tmp_path)
     monkeypatch.chdir(tmp_path)
     target = load(ConfigFlags(kubeconfig="one/config"), {})
-    assert target.configuration.ssl_ca_cert == f"{tmp_path}/one/ca.crt"
+    assert target.credentials.ca_file == f"{tmp_path}/one/ca.crt"
 
 
 def test_load_relative_kubeconfig_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -321,8 +322,8 @@ def test_load_relative_kubeconfig_variable(tmp_path: Path, monkeypatch: pytest.M
     two_files(tmp_path)
     monkeypatch.chdir(tmp_path)
     target = load(ConfigFlags(context="remote"), {"KUBECONFIG": "one/config:two/config"})
-    assert target.configuration.ssl_ca_cert == f"{tmp_path}/two/ca.crt"
-    assert target.configuration.api_key == {"BearerToken": "Bearer token-from-file"}
+    assert target.credentials.ca_file == f"{tmp_path}/two/ca.crt"
+    assert target.credentials.token == "token-from-file"
 
 
 def test_load_token_file_is_trimmed_like_kubectl(tmp_path: Path) -> None:
@@ -332,7 +333,7 @@ def test_load_token_file_is_trimmed_like_kubectl(tmp_path: Path) -> None:
         clusters={"c": {"server": "https://c"}}, users={"u": {"tokenFile": "token"}},
         contexts={"x": {"cluster": "c", "user": "u"}}, current="x"))
     target = load(ConfigFlags(kubeconfig=str(path)), {})
-    assert target.configuration.api_key == {"BearerToken": "Bearer abc"}
+    assert target.credentials.token == "abc"
 
 
 def test_load_missing_ca_file(tmp_path: Path) -> None:
@@ -342,7 +343,7 @@ def test_load_missing_ca_file(tmp_path: Path) -> None:
     with pytest.raises(PidshareError) as caught:
         load(ConfigFlags(kubeconfig=str(path)), {})
     assert caught.value.message == (
-        f"invalid configuration: File does not exist: {tmp_path}/nope.crt")
+        f"invalid configuration: certificate-authority {tmp_path}/nope.crt: no such file")
 
 
 def test_load_invalid_yaml_is_one_line(tmp_path: Path) -> None:

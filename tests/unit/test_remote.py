@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 import yaml
-from kubernetes.stream import ws_client
 from websocket import ABNF
 
+from kubectl_pidshare import remote
 from kubectl_pidshare.errors import PidshareError, ServerError
-from kubectl_pidshare.kubeconfig import ConfigFlags, load
+from kubectl_pidshare.kubeconfig import ConfigFlags, Target, load
 from kubectl_pidshare.remote import KubeTransport, exit_status, server_error
 
 NON_ZERO = (b'{"status":"Failure","reason":"NonZeroExitCode","details":{"causes":'
@@ -52,15 +52,15 @@ def transport(tmp_path: Path, user: dict[str, Any]) -> KubeTransport:
 
 def run(monkeypatch: pytest.MonkeyPatch, kube: KubeTransport, frames: list[bytes]
         ) -> tuple[int, bytes, bytes, dict[str, Any]]:
-    """Exec with a fake websocket; (status, stdout, stderr, what create_websocket was given)."""
+    """Exec with a fake websocket; (status, stdout, stderr, what open_websocket was given)."""
     seen: dict[str, Any] = {}
     sock = FakeSocket(frames)
 
-    def create(configuration: Any, url: str, headers: dict[str, str] | None = None) -> FakeSocket:
-        seen.update(url=url, headers=headers)
+    def create(target: Target, url: str) -> FakeSocket:
+        seen.update(url=url, headers=target.credentials.headers())
         return sock
 
-    monkeypatch.setattr(ws_client, "create_websocket", create)
+    monkeypatch.setattr(remote, "open_websocket", create)
     out, err = io.BytesIO(), io.BytesIO()
     status = kube.exec("p", "c", ["sh", "-c", "echo a b"], out, err)
     assert sock.closed
@@ -82,7 +82,7 @@ def test_exec_sends_the_bearer_token(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """A kubeconfig token user must authenticate the exec websocket too, not only the GET."""
     kube = transport(tmp_path, {"token": "t0k"})
     _, _, _, seen = run(monkeypatch, kube, [b'\x03{"status":"Success"}'])
-    assert seen["headers"] == {"authorization": "Bearer t0k"}
+    assert seen["headers"] == {"Authorization": "Bearer t0k"}
 
 
 def test_exec_non_zero_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,145 @@
+"""The server and the credentials of the chosen context, and the TLS context they make.
+
+Certificates and bearer tokens (inline, in files, or the in-cluster service account) are read
+directly; exec plugins and auth providers go through the official client's loader, which
+knows them all. Either way nothing is written back.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import ssl
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kubectl_pidshare.errors import PidshareError
+
+NEEDS_CLIENT = ("exec", "auth-provider")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How to reach and authenticate to one API server."""
+
+    server: str
+    ca_file: str | None = None
+    ca_data: bytes | None = None
+    cert_file: str | None = None
+    key_file: str | None = None
+    cert_data: bytes | None = None
+    key_data: bytes | None = None
+    token: str | None = None
+    insecure: bool = False
+    server_name: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """The Authorization header, when there is a token."""
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+
+def _data(body: Mapping[str, Any], key: str) -> bytes | None:
+    value = body.get(f"{key}-data")
+    if not value:
+        return None
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError:
+        raise PidshareError(f"invalid configuration: {key}-data is not base64") from None
+
+
+def _file(body: Mapping[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value and not Path(value).is_file():
+        raise PidshareError(f"invalid configuration: {key} {value}: no such file")
+    return str(value) if value else None
+
+
+def from_kubeconfig(config: dict[str, Any], cluster: dict[str, Any], user: dict[str, Any],
+                    base: Path) -> Credentials:
+    """Credentials of the selected cluster and user (config: the whole merged kubeconfig)."""
+    if not cluster.get("server"):
+        raise PidshareError("invalid configuration: the cluster has no server")
+    if cluster.get("proxy-url"):
+        raise PidshareError("proxy-url is not supported: reach the API server directly")
+    if user.get("username") or user.get("password"):
+        raise PidshareError("basic authentication is not supported (Kubernetes removed it)")
+    if any(user.get(key) for key in NEEDS_CLIENT):
+        return _through_client(config, base)
+    return Credentials(
+        server=str(cluster["server"]).rstrip("/"),
+        ca_file=_file(cluster, "certificate-authority"),
+        ca_data=_data(cluster, "certificate-authority"),
+        cert_file=_file(user, "client-certificate"),
+        key_file=_file(user, "client-key"),
+        cert_data=_data(user, "client-certificate"),
+        key_data=_data(user, "client-key"),
+        token=user.get("token") or None,
+        insecure=bool(cluster.get("insecure-skip-tls-verify")),
+        server_name=cluster.get("tls-server-name") or None,
+    )
+
+
+def _through_client(config: dict[str, Any], base: Path) -> Credentials:
+    from kubernetes.client import Configuration
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.kube_config import KubeConfigLoader
+
+    configuration = Configuration()
+    try:
+        KubeConfigLoader(config_dict=config, config_base_path=str(base)).load_and_set(
+            configuration)
+    except ConfigException as exc:
+        raise PidshareError(f"invalid configuration: {exc}") from None
+    token = configuration.get_api_key_with_prefix("BearerToken", alias="authorization")
+    return Credentials(
+        server=configuration.host.rstrip("/"),
+        ca_file=configuration.ssl_ca_cert,
+        cert_file=configuration.cert_file,
+        key_file=configuration.key_file,
+        token=token.removeprefix("Bearer ") if token else None,
+        insecure=not configuration.verify_ssl,
+        server_name=configuration.tls_server_name,
+    )
+
+
+def in_cluster(environ: Mapping[str, str], account: Path) -> Credentials:
+    """The Pod's own service account, as kubectl uses it inside a cluster."""
+    host, port = environ["KUBERNETES_SERVICE_HOST"], environ.get("KUBERNETES_SERVICE_PORT", "443")
+    if ":" in host:
+        host = f"[{host}]"
+    return Credentials(
+        server=f"https://{host}:{port}",
+        ca_file=str(account / "ca.crt"),
+        token=(account / "token").read_text().strip(),
+    )
+
+
+def ssl_context(credentials: Credentials) -> ssl.SSLContext:
+    """A TLS context that verifies the server and presents the client certificate, if any."""
+    cadata = credentials.ca_data.decode() if credentials.ca_data else None
+    context = ssl.create_default_context(cafile=credentials.ca_file, cadata=cadata)
+    if credentials.insecure:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if credentials.cert_data or credentials.key_data:
+        with tempfile.TemporaryDirectory(prefix="pidshare-") as private:
+            cert = _private_file(private, "cert", credentials.cert_data) or credentials.cert_file
+            key = _private_file(private, "key", credentials.key_data) or credentials.key_file
+            context.load_cert_chain(str(cert), key)
+    elif credentials.cert_file:
+        context.load_cert_chain(credentials.cert_file, credentials.key_file)
+    return context
+
+
+def _private_file(directory: str, name: str, data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    path = os.path.join(directory, name)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    return path
