@@ -110,7 +110,7 @@ def test_ps_output_xml_is_a_usage_error(install: Install) -> None:
     result = invoke("ps", "nginx", "-o", "xml")
     assert (result.exit_code, result.stdout) == (2, "")
     lines = result.stderr.splitlines()
-    assert lines[:3] == ["Usage: kubectl pidshare ps [OPTIONS] {pod}",
+    assert lines[:3] == ["Usage: kubectl pidshare ps [OPTIONS] POD",
                          "Try 'kubectl pidshare ps -h' for help.", ""]
     assert lines[3].startswith("Error: Invalid value for '-o' / '--output': ")
     assert lines[3].endswith("'xml' is not one of 'tree', 'wide', 'json', 'yaml'.")
@@ -122,7 +122,7 @@ def test_ps_without_a_pod_is_a_usage_error(install: Install) -> None:
     install("nginx")
     result = invoke("ps")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.splitlines()[-1] == "Error: Missing argument 'pod'."
+    assert result.stderr.splitlines()[-1] == "Error: Missing argument 'POD'."
 
 
 def test_ps_not_shared_warns_on_stderr(install: Install) -> None:
@@ -286,7 +286,7 @@ def test_main_usage_error_exits_2(install: Install,
     install("nginx")
     code, out, err = main("ps", "nginx", "-o", "xml")
     assert (code, out) == (2, "")
-    assert err.startswith("Usage: kubectl pidshare ps [OPTIONS] {pod}\n")
+    assert err.startswith("Usage: kubectl pidshare ps [OPTIONS] POD\n")
     assert "'xml' is not one of" in err
     assert "Traceback" not in err
 
@@ -306,7 +306,7 @@ def test_help_names_the_plugin_and_shows_an_example(
 def test_ps_help_shows_examples(main: Callable[..., tuple[int, str, str]]) -> None:
     code, out, err = main("ps", "--help")
     assert (code, err) == (0, "")
-    assert out.startswith("Usage: kubectl pidshare ps [OPTIONS] {pod}\n")
+    assert out.startswith("Usage: kubectl pidshare ps [OPTIONS] POD\n")
     assert "    kubectl pidshare ps nginx\n" in out
     assert "    kubectl pidshare ps nginx -n web -o wide\n" in out
 
