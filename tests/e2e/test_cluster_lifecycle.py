@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -59,3 +60,34 @@ def test_port_taken_is_a_clear_error(cluster: Cluster, tmp_path: Path) -> None:
     assert last.startswith("error: port 5000 (for registry) is already in use by"), proc.stderr
     assert "docker-registry" in last
     assert proc.stdout == ""
+
+
+def test_a_component_that_dies_at_start_names_its_log(cluster: Cluster, tmp_path: Path) -> None:
+    versions = (ROOT / "tests" / "cluster" / "versions").read_text()
+    k8s = re.search(r"^K8S_VERSION=(\S+)", versions, re.MULTILINE)
+    etcd = re.search(r"^ETCD_VERSION=(\S+)", versions, re.MULTILINE)
+    assert k8s and etcd
+    cache = Path(os.environ.get("PIDSHARE_CACHE", Path.home() / ".cache" / "kubectl-pidshare"))
+    fake = tmp_path / "cache"
+    for name in (f"kubernetes-{k8s[1]}", f"etcd-{etcd[1]}"):
+        (fake / name).mkdir(parents=True)
+        for binary in (cache / name).iterdir():
+            (fake / name / binary.name).symlink_to(binary)
+    scheduler = fake / f"kubernetes-{k8s[1]}" / "kube-scheduler"
+    scheduler.unlink()
+    scheduler.write_text("#!/bin/sh\necho 'simulated crash: bad flag' >&2\nexit 3\n")
+    scheduler.chmod(0o755)
+
+    pid = int((STATE / "run" / "kube-scheduler.pid").read_text())
+    os.kill(pid, 9)
+    while alive(pid):
+        time.sleep(0.1)
+    try:
+        proc = up(dict(os.environ, PIDSHARE_CACHE=str(fake)))
+        assert proc.returncode == 1
+        lines = proc.stderr.strip().splitlines()
+        assert lines[-1] == (f"error: kube-scheduler exited while starting; see its log: "
+                             f"{STATE}/logs/kube-scheduler.log")
+        assert lines[-2] == "  | simulated crash: bad flag"
+    finally:
+        assert up().returncode == 0
