@@ -217,6 +217,39 @@ def cat_command(
     cat(_transport(flags), pod, pid, path, container, sys.stdout.buffer, sys.stderr.buffer)
 
 
+@app.command("version")
+def version_command(
+    client: Annotated[bool, typer.Option(
+        "--client", help="Only the plugin's and its libraries' versions, no request.")] = False,
+    context: Context = None, kubeconfig: Kubeconfig = None, cluster: Cluster = None,
+    user: User = None, request_timeout: Timeout = None, debug: Debug = False,
+) -> None:
+    """The plugin's version, its libraries', and the API server's.
+
+    Examples:
+
+      kubectl pidshare version
+
+      kubectl pidshare version --client
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    libraries = ", ".join(f"{name} {of(name)}" for name in
+                          ("kubernetes", "websocket-client", "typer", "tabulate"))
+    sys.stdout.write(f"Client Version: kubectl-pidshare {__version__} "
+                     f"(Python {sys.version.split()[0]}; {libraries})\n")
+    if not client:
+        flags = _flags(None, context, kubeconfig, cluster, user, request_timeout, debug)
+        server = _transport(flags).get("/version")
+        sys.stdout.write(f"Server Version: {server.get('gitVersion', 'unknown')}\n")
+
+
 def main() -> None:
     """Run the command line: usage errors exit 2 (typer's), errors 1, Ctrl-C 130, and a
     remote command's own status passes through."""

@@ -1,8 +1,9 @@
 """The probe that reads /proc inside the Pod, and the parser of what it prints.
 
-The probe's output is a sequence of NUL-terminated records `<file>:<content>`, each prefixed
-by grep with the real name of the file it came from, so a process cannot forge another's
-records whatever its command line holds.
+The probe's output (see sh/probe.sh) is NUL-terminated records `<file>:<content>` for what a
+process controls (command lines, stat, /etc/passwd), then lines `<file>:<line>` of
+kernel-escaped text (status fields, cgroup). grep prefixes every piece with the real name of
+the file it came from, so a process cannot forge another's records whatever it holds.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 CLOCK_TICKS = 100
-RECORD = re.compile(rb"(\d+)/(stat|status|cgroup|cmdline|root/etc/passwd):", re.ASCII)
+RECORD = re.compile(rb"(\d+)/(stat|cmdline|root/etc/passwd):", re.ASCII)
+LINE = re.compile(rb"(\d+)/(status|cgroup):([^:\t]*):?\s*(.*)", re.ASCII)
 PROBE_MARK = b"pidshare-probe:"
+LINES_MARK = b"\0pidshare-lines\0"
+BTIME = b"stat:btime "
 
 
 @dataclass
@@ -46,19 +50,10 @@ class Snapshot:
 @dataclass
 class _Raw:
     stat: bytes | None = None
-    status: bytes | None = None
-    cgroup: bytes = b""
+    status: dict[str, str] = field(default_factory=dict)
+    cgroup: str | None = None
     args: list[bytes] = field(default_factory=list)
     passwd: list[bytes] = field(default_factory=list)
-
-
-def _status_fields(status: bytes) -> dict[str, str]:
-    fields = {}
-    for line in status.decode(errors="backslashreplace").split("\n"):
-        key, sep, value = line.partition(":")
-        if sep:
-            fields[key] = value.strip()
-    return fields
 
 
 def parse_passwd(lines: list[bytes]) -> dict[int, str]:
@@ -72,10 +67,10 @@ def parse_passwd(lines: list[bytes]) -> dict[int, str]:
 
 
 def _process(pid: int, raw: _Raw) -> Process | None:
-    if raw.stat is None or raw.status is None:
+    if raw.stat is None or raw.cgroup is None:
         return None
     after_comm = raw.stat[raw.stat.rfind(b")") + 2:].split()
-    status = _status_fields(raw.status)
+    status = raw.status
     try:
         utime, stime, start = int(after_comm[11]), int(after_comm[12]), int(after_comm[19])
         return Process(
@@ -89,17 +84,14 @@ def _process(pid: int, raw: _Raw) -> Process | None:
             cpu_seconds=(utime + stime) / CLOCK_TICKS,
             start_ticks=start,
             args=raw.args,
-            cgroup=raw.cgroup.decode(errors="backslashreplace"),
+            cgroup=raw.cgroup,
         )
     except (IndexError, KeyError, ValueError):
         return None
 
 
-def parse(output: bytes) -> Snapshot:
-    """Parse the probe's output. Processes that vanished mid-scan are left out, not invented."""
-    snapshot = Snapshot()
-    raws: dict[int, _Raw] = {}
-    for record in output.split(b"\0"):
+def _records(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
+    for record in part.split(b"\0"):
         match = RECORD.match(record)
         if match:
             raw = raws.setdefault(int(match[1]), _Raw())
@@ -107,28 +99,46 @@ def parse(output: bytes) -> Snapshot:
             kind = match[2]
             if kind == b"cmdline":
                 raw.args.append(content)
-            elif kind == b"root/etc/passwd":
-                raw.passwd.append(content)
-            elif kind == b"cgroup":
-                raw.cgroup += content
             elif kind == b"stat":
                 raw.stat = content
             else:
-                raw.status = content
+                raw.passwd.append(content)
         elif record.startswith(PROBE_MARK) and snapshot.probe_pid is None:
             snapshot.probe_pid = int(record[len(PROBE_MARK):] or b"0")
-        elif record.startswith(b"stat:"):
-            found = re.search(rb"^btime (\d+)", record, re.MULTILINE)
-            snapshot.boot_time = int(found[1]) if found else None
         elif record:
             snapshot.ignored += 1
+
+
+def _lines(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
+    for line in part.split(b"\n"):
+        match = LINE.fullmatch(line)
+        if match:
+            raw = raws.setdefault(int(match[1]), _Raw())
+            text = line[match.end(2) + 1:].decode(errors="backslashreplace")
+            if match[2] == b"cgroup":
+                raw.cgroup = text
+            else:
+                raw.status[match[3].decode()] = match[4].decode(errors="backslashreplace")
+        elif line.startswith(BTIME) and line[len(BTIME):].isdigit():
+            snapshot.boot_time = int(line[len(BTIME):])
+        elif line:
+            snapshot.ignored += 1
+
+
+def parse(output: bytes) -> Snapshot:
+    """Parse the probe's output. A process not fully read (it came or went mid-scan) is left
+    out, never invented."""
+    snapshot = Snapshot()
+    raws: dict[int, _Raw] = {}
+    records, _, lines = output.partition(LINES_MARK)
+    _records(snapshot, raws, records)
+    _lines(snapshot, raws, lines)
     for pid, raw in raws.items():
         process = _process(pid, raw)
         if process is not None:
             snapshot.processes[pid] = process
-        if raw.passwd:
-            cgroup = raw.cgroup.decode(errors="backslashreplace")
-            snapshot.passwd.append((cgroup, parse_passwd(raw.passwd)))
+        if raw.passwd and raw.cgroup is not None:
+            snapshot.passwd.append((raw.cgroup, parse_passwd(raw.passwd)))
     _drop_probe(snapshot)
     return snapshot
 

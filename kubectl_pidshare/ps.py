@@ -22,8 +22,9 @@ def group(snapshot: procfs.Snapshot, pod: Pod) -> list[list[render.Row]]:
                 users.setdefault(pod.ids[container_id].name, names)
     order = [SANDBOX, *(c.name for c in pod.containers), UNKNOWN]
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
+    owners: dict[str, Owner] = {}
     for process in snapshot.processes.values():
-        who = owner(process, pod)
+        who = owners.get(process.cgroup) or owners.setdefault(process.cgroup, owner(process, pod))
         if who.name == UNKNOWN and pod.shares_processes and process.pid == 1:
             who = Owner(SANDBOX, "sandbox")
         groups[who.name].append(render.Row(

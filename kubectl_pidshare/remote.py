@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import ssl
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
@@ -35,6 +36,10 @@ class Sink(Protocol):
 
 class Transport(Protocol):
     """What the commands need from a cluster."""
+
+    def get(self, path: str) -> dict[str, Any]:
+        """GET an API path (JSON)."""
+        ...
 
     def get_pod(self, name: str) -> dict[str, Any]:
         """The Pod as the API server returns it (JSON)."""
@@ -78,8 +83,9 @@ def exit_status(message: bytes) -> int:
 PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
 
 
-def open_websocket(target: Target, url: str) -> Any:
-    """Open the exec websocket (the subprotocols offered: v5, then v4)."""
+def open_websocket(target: Target, url: str, reuse: socket.socket | None = None) -> Any:
+    """Open the exec websocket (the subprotocols offered: v5, then v4), on the given TLS
+    connection if there is one."""
     import websocket
 
     from kubectl_pidshare.credentials import ssl_context
@@ -89,7 +95,8 @@ def open_websocket(target: Target, url: str) -> Any:
         sslopt["server_hostname"] = target.credentials.server_name
     sock = websocket.WebSocket(sslopt=sslopt, skip_utf8_validation=True)
     header = [f"{k}: {v}" for k, v in target.credentials.headers().items()]
-    sock.connect(url, header=header, subprotocols=PROTOCOLS, timeout=target.timeout)
+    sock.connect(url, header=header, subprotocols=PROTOCOLS, timeout=target.timeout,
+                 socket=reuse)
     sock.settimeout(None)
     return sock
 
@@ -115,6 +122,7 @@ class KubeTransport:
         self.prefix = parsed.path.rstrip("/")
         self.ws_base = urlunsplit(("wss" if parsed.scheme == "https" else "ws", parsed.netloc,
                                    self.prefix, "", ""))
+        self.idle: socket.socket | None = None
 
     def _path(self, pod: str) -> str:
         namespace = quote(self.target.namespace, safe="")
@@ -122,17 +130,23 @@ class KubeTransport:
 
     def get_pod(self, name: str) -> dict[str, Any]:
         """GET the Pod's JSON."""
+        return self.get(self._path(name))
+
+    def get(self, path: str) -> dict[str, Any]:
+        """GET an API path, returning its JSON; the connection is kept for the exec."""
         from kubectl_pidshare.credentials import ssl_context
 
         connection = _Connection(self.host, self.port, timeout=self.target.timeout)
         connection.tls = ssl_context(self.target.credentials)
         connection.server_name = self.target.credentials.server_name or self.host
         try:
-            connection.request("GET", self.prefix + self._path(name), headers={
+            connection.request("GET", self.prefix + path, headers={
                 "Accept": "application/json", "User-Agent": USER_AGENT,
                 **self.target.credentials.headers()})
             response = connection.getresponse()
             body = response.read()
+            if not response.will_close:
+                self.idle, connection.sock = connection.sock, None
         finally:
             connection.close()
         if response.status != 200:
@@ -151,7 +165,8 @@ class KubeTransport:
         url = f"{self.ws_base}{self._path(pod)}/exec?{query}"
         status = b""
         try:
-            sock = open_websocket(self.target, url)
+            reuse, self.idle = self.idle, None
+            sock = open_websocket(self.target, url, reuse)
         except WebSocketException as exc:
             raise _handshake_error(exc) from None
         try:

@@ -1,17 +1,31 @@
 # pidshare ps probe. $1...: the Pod's container IDs (never part of this text).
-# Output: NUL-terminated records. The first is "pidshare-probe:<pid of this shell>"; every
-# other one comes from `grep -aHz ''`, which prefixes each NUL-separated piece of each file
-# with the file's real name, so no content can pass for another file or another process.
-# cmdline is read first: a process that exits mid-scan then lacks stat and is left out.
+# Output, in two parts:
+# 1. NUL-terminated records: "pidshare-probe:<pid of this shell>", then what `grep -aHz ''`
+#    prints: each NUL-separated piece of each file prefixed with the file's real name, so no
+#    content can pass for another file or process (command lines, stat lines and
+#    /etc/passwd hold anything); then the record "pidshare-lines".
+# 2. Lines of kernel-escaped text, each prefixed with its file's name by `grep -H`: the status
+#    fields used (fixed strings: busybox's regex grep is ten times slower; a field's name is
+#    what precedes the first colon of its line), the first cgroup line naming kubepods (or the
+#    unified one), btime.
+# A process is listed if all its files were read: one that comes or goes mid-scan is not.
 cd /proc || exit 1
 command -v grep >/dev/null 2>&1 || exit 127
+cgroups=$(grep -H -m1 -e kubepods -e '^0::' [0-9]*/cgroup 2>/dev/null)
 printf 'pidshare-probe:%s\0' "$$"
-grep -aHz '' stat [0-9]*/cmdline [0-9]*/cgroup [0-9]*/stat [0-9]*/status 2>/dev/null
+grep -aHz '' [0-9]*/cmdline [0-9]*/stat 2>/dev/null
 # Each container's users, from /etc/passwd as one of its processes (this shell first) sees it.
 for id do
-    for f in "$$/cgroup" $(grep -l -F -- "$id" [0-9]*/cgroup 2>/dev/null | head -n 5); do
-        grep -qF -- "$id" "$f" 2>/dev/null \
-            && grep -aHz '' "${f%/cgroup}/root/etc/passwd" 2>/dev/null && break
+    { echo "$$/"; printf '%s\n' "$cgroups" | grep -F -- "$id" | head -n 5; } |
+    while IFS=/ read -r pid _; do
+        if [ "$pid" != "$$" ] || grep -qF -- "$id" "$$/cgroup" 2>/dev/null; then
+            grep -aHz '' "$pid/root/etc/passwd" 2>/dev/null && break
+        fi
     done
 done
+printf 'pidshare-lines\0'
+grep -H -F -e Name: -e State: -e PPid: -e Uid: -e Threads: -e VmRSS: \
+    [0-9]*/status 2>/dev/null
+printf '%s\n' "$cgroups"
+grep -H '^btime ' stat
 exit 0

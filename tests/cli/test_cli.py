@@ -19,8 +19,8 @@ from kubectl_pidshare.kubeconfig import ConfigFlags
 
 from .fakes import Install, invoke
 
-NGINX_ID = "fd22a613bd5008facb262fbbe13e46ce7c70956222aec984c5420cc7cf57c71f"
-SHELL_ID = "72adca9208242c91c814aa04cca875e344a5d64d97ca29cba8de9d35e30eb92a"
+NGINX_ID = "02c57553ac108269b1d692002e810f5eff38f755764b4d7e5c0314326847f276"
+SHELL_ID = "9344c1074e3524aa615ae4886418b180fc046b1a6c6caa47a42e706153ff9713"
 NO_SH = 'failed to exec in container: exec: "sh": executable file not found in $PATH: unknown'
 
 NGINX_TABLE = """\
@@ -32,19 +32,19 @@ shell           14       0  root    S         0:00  sh
 """
 NGINX_WIDE = """\
 CONTAINER      PID    PPID  USER    STAT      TIME  START                   RSS    THREADS  COMMAND
-(sandbox)        1       0  65535   S         0:00  2026-11-29T03:11:31Z    696          1  /pause
-nginx            7       0  root    S         0:00  2026-11-29T03:11:31Z   6856          1  \
+(sandbox)        1       0  65535   S         0:00  2026-11-29T03:58:12Z    700          1  /pause
+nginx            7       0  root    S         0:00  2026-11-29T03:58:12Z   6952          1  \
 nginx: master process nginx -g daemon off;
-nginx           13       7  nginx   S         0:00  2026-11-29T03:11:31Z   2768          1  \
+nginx           13       7  nginx   S         0:00  2026-11-29T03:58:12Z   2788          1  \
 └─ nginx: worker process
-shell           14       0  root    S         0:00  2026-11-29T03:11:32Z   1668          1  sh
+shell           14       0  root    S         0:00  2026-11-29T03:58:12Z   1668          1  sh
 """
 NOPS_TABLE = """\
 CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
 (sandbox)        1       0  65535   S         0:00  /pause
-app              7       0  root    S         0:00  /sleeper
-tools           13       0  root    S         0:00  sh -c while :; do sleep 3600; done
-tools           18      13  root    S         0:00  └─ sleep 3600
+app              6       0  root    S         0:00  /sleeper
+tools           12       0  root    S         0:00  sh -c while :; do sleep 3600; done
+tools           18      12  root    S         0:00  └─ sleep 3600
 """
 APART_TABLE = """\
 CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
@@ -83,7 +83,7 @@ def test_ps_json(install: Install) -> None:
     assert list(doc) == ["apiVersion", "kind", "pod", "namespace", "shareProcessNamespace",
                          "probeContainer", "containers", "processes"]
     assert (doc["pod"], doc["namespace"], doc["shareProcessNamespace"], doc["probeContainer"]) == (
-        "nginx", "default", True, "shell")
+        "nginx", "rec", True, "shell")
     assert doc["containers"] == [
         {"name": "nginx", "kind": "container", "containerID": NGINX_ID, "running": True},
         {"name": "shell", "kind": "container", "containerID": SHELL_ID, "running": True},
@@ -315,4 +315,7 @@ def test_cli_runner_help_uses_prog_name() -> None:
     result = invoke("-h")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith("Usage: kubectl pidshare [OPTIONS] COMMAND [ARGS]...\n")
-    assert "  ps    Every process of the Pod, grouped per container, as a tree.\n" in result.stdout
+    assert "  ps       Every process of the Pod, grouped per container, as a tree.\n" in (
+        result.stdout)
+    assert "  version  The plugin's version, its libraries', and the API server's.\n" in (
+        result.stdout)

@@ -14,11 +14,14 @@ from kubectl_pidshare.signals import parse_signal, signal_list
 from .fakes import Install
 
 Main = Callable[..., tuple[int, str, str]]
-MASTER_STAT = (b"7/stat:7 (nginx) S 0 7 7 0 -1 4194560 987 0 0 0 0 0 0 0 20 0 1 0 289192\0"
-               b"7/status:Name:\tnginx\nState:\tS (sleeping)\nPPid:\t0\nUid:\t0\t0\t0\t0\n\0"
-               b"7/cgroup:0::/kubepods/besteffort/pod976abdc0-40a4-4d56-9c32-41c0fe810317/"
-               b"fd22a613bd5008facb262fbbe13e46ce7c70956222aec984c5420cc7cf57c71f\n\0"
-               b"7/cmdline:nginx: master process nginx -g daemon off;\0")
+MASTER_STAT = (b"7/cmdline:nginx: master process nginx -g daemon off;\0"
+               b"7/stat:7 (nginx) S 0 7 7 0 -1 4194560 1104 0 3 0 0 0 0 0 20 0 1 0 569229\n\0"
+               b"pidshare-lines\0"
+               b"7/status:Name:\tnginx\n7/status:State:\tS (sleeping)\n7/status:PPid:\t0\n"
+               b"7/status:Uid:\t0\t0\t0\t0\n"
+               b"7/cgroup:9:name=systemd:/kubepods/besteffort/"
+               b"podb44d657c-60d3-4af0-b4e0-7eb79d41e387/"
+               b"02c57553ac108269b1d692002e810f5eff38f755764b4d7e5c0314326847f276\n")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -49,7 +52,7 @@ def test_kill_reports_what_it_hit(install: Install, main: Main) -> None:
     [(_, container, argv)] = fake.execs
     assert container == "shell"
     assert argv[3:9] == ["pidshare-kill", "7", "1", "", "",
-                         "pod976abdc0-40a4-4d56-9c32-41c0fe810317"]
+                         "podb44d657c-60d3-4af0-b4e0-7eb79d41e387"]
 
 
 def test_kill_pid_1_is_refused_before_any_exec(install: Install, main: Main) -> None:

@@ -134,21 +134,21 @@ def test_owner_of_every_recorded_quad_process() -> None:
     owners = {pid: owner(p, quad) for pid, p in snap.processes.items()}
     assert owners == {
         1: Owner("(sandbox)", "sandbox"),
-        12: Owner("web", "container"),
-        18: Owner("web", "container"),
-        19: Owner("shell", "container"),
+        13: Owner("web", "container"),
+        19: Owner("web", "container"),
+        20: Owner("shell", "container"),
         26: Owner("shell", "container"),
         27: Owner("worker", "container"),
+        33: Owner("worker", "container"),
         34: Owner("worker", "container"),
-        35: Owner("worker", "container"),
-        36: Owner("app", "container"),
+        35: Owner("app", "container"),
     }
 
 
 def test_owner_of_every_recorded_hostile_and_apart_process() -> None:
     hostile = {pid: owner(p, pod("hostile")).name
                for pid, p in snapshot("hostile").processes.items()}
-    assert hostile == {1: "(sandbox)", 7: "shell", 14: "shell", 15: "evil", 21: "evil",
-                       23: "evil", 24: "evil"}
+    assert hostile == {1: "(sandbox)", 7: "shell", 13: "shell", 14: "evil", 20: "evil",
+                       21: "evil", 23: "evil"}
     apart = {pid: owner(p, pod("apart")).name for pid, p in snapshot("apart").processes.items()}
     assert apart == {1: "shell", 7: "shell"}

@@ -11,11 +11,11 @@ from kubectl_pidshare.errors import PidshareError
 from tests.unit.recordings import pod, pod_json
 
 QUAD_IDS = {
-    "setup": "63098eeb155051e8c064ac9e14fa8169bd1c852353d32dcf929ef68322d66da2",
-    "web": "35864c98b8774826fab8a3332099bd6b47234e55b991a3a20ca5388c1d5d512c",
-    "shell": "f6a9fb0ddd79f71e596adb555210ea883b3e711c908106bd8bea9192453d0236",
-    "worker": "81bd42e4f190c213f1870b3670371aecfa85408e9de985d3f4c6108a2f5d256f",
-    "app": "ef60915056e0181fd9d00b99c8654d4fb4a51eb1c5515001bb72e4d64a754797",
+    "setup": "c6bf9fa4454b81fe3cea1ff58d6346a5768bffe5d079dfa3560dd150a08630f8",
+    "web": "e9e35407a9a25d97a9c4b0b2aefbc8cef6f06fc1f58b6e341259941b7067a512",
+    "shell": "0d0d84edc5d5238938220c1f4ef9936e74a6233602a5f22b72d8951db13dbd8c",
+    "worker": "e50ae52a1c070bc21d293dabf1ad26aa0b406daa785ac1ebc3afa56ab4348472",
+    "app": "e97ab8bfd62ee8d68e81a41a88a314252a96bcdd325f144be07aaf5f37da58ec",
 }
 
 
@@ -59,7 +59,7 @@ def test_parse_quad() -> None:
     quad = pod("quad")
     assert (quad.name, quad.namespace, quad.uid, quad.phase, quad.shares_processes,
             quad.default_container) == (
-        "quad", "default", "7f2739a4-53f9-4747-aac0-f7ffdb5f5803", "Running", True, None)
+        "quad", "rec", "7a45bab7-4d96-45f6-ba1a-48c374d865e7", "Running", True, None)
     summary = [(c.name, c.kind, c.container_id, c.running, c.run_as_user) for c in quad.containers]
     assert summary == [
         ("setup", "init", QUAD_IDS["setup"], False, None),
@@ -69,15 +69,15 @@ def test_parse_quad() -> None:
         ("app", "container", QUAD_IDS["app"], True, None),
     ]
     assert {i: c.name for i, c in quad.ids.items()} == {v: k for k, v in QUAD_IDS.items()}
-    assert quad.cgroup_names() == ("pod7f2739a4-53f9-4747-aac0-f7ffdb5f5803",
-                                   "pod7f2739a4_53f9_4747_aac0_f7ffdb5f5803")
+    assert quad.cgroup_names() == ("pod7a45bab7-4d96-45f6-ba1a-48c374d865e7",
+                                   "pod7a45bab7_4d96_45f6_ba1a_48c374d865e7")
 
 
 def test_parse_nginx_capabilities() -> None:
     shell = pod("nginx").container("shell")
     assert shell == pods.Container(
         name="shell", kind="container",
-        container_id="72adca9208242c91c814aa04cca875e344a5d64d97ca29cba8de9d35e30eb92a",
+        container_id="9344c1074e3524aa615ae4886418b180fc046b1a6c6caa47a42e706153ff9713",
         running=True, run_as_user=None, caps_add=frozenset({"SYS_PTRACE"}),
         caps_drop=frozenset(), privileged=False)
     assert shell.may_ptrace is True

@@ -16,16 +16,16 @@ NGINX: Summary = {
 }
 QUAD: Summary = {
     1: (0, 65535, "pause", [b"/pause"]),
-    12: (0, 0, "nginx", [b"nginx: master process nginx -g daemon off;"]),
-    18: (12, 101, "nginx", [b"nginx: worker process"]),
-    19: (0, 0, "sh", [b"sh", b"-c", b"while :; do sleep 3600; done"]),
-    26: (19, 0, "sleep", [b"sleep", b"3600"]),
+    13: (0, 0, "nginx", [b"nginx: master process nginx -g daemon off;"]),
+    19: (13, 101, "nginx", [b"nginx: worker process"]),
+    20: (0, 0, "sh", [b"sh", b"-c", b"while :; do sleep 3600; done"]),
+    26: (20, 0, "sleep", [b"sleep", b"3600"]),
     27: (0, 1000, "sh", [b"sh", b"-c", b"sleep 3601 & sleep 3602 & wait"]),
-    34: (27, 1000, "sleep", [b"sleep", b"3601"]),
-    35: (27, 1000, "sleep", [b"sleep", b"3602"]),
-    36: (0, 0, "sleeper", [b"/sleeper"]),
+    33: (27, 1000, "sleep", [b"sleep", b"3601"]),
+    34: (27, 1000, "sleep", [b"sleep", b"3602"]),
+    35: (0, 0, "sleeper", [b"/sleeper"]),
 }
-HOSTILE_15_ARGS = [
+HOSTILE_14_ARGS = [
     b"sh",
     b"-c",
     b"sh -c 'while :; do sleep 3601; done' \"$(printf 'bad\\377\\376utf8')\" &\n"
@@ -35,32 +35,36 @@ HOSTILE_15_ARGS = [
     b"1/cmdline:fake",
     b"pidshare-probe:1",
 ]
-HOSTILE_21_ARGS = [b"sh", b"-c", b"while :; do sleep 3601; done", b"bad\xff\xfeutf8"]
+HOSTILE_20_ARGS = [b"sh", b"-c", b"while :; do sleep 3601; done", b"bad\xff\xfeutf8"]
 HOSTILE: Summary = {
     1: (0, 65535, "pause", [b"/pause"]),
     7: (0, 0, "sh", [b"sh", b"-c", b"while :; do sleep 3600; done"]),
-    14: (7, 0, "sleep", [b"sleep", b"3600"]),
-    15: (0, 0, "sh", HOSTILE_15_ARGS),
-    21: (15, 0, "sh", HOSTILE_21_ARGS),
-    23: (15, 0, "sleep", [b"sleep", b"3600"]),
-    24: (21, 0, "sleep", [b"sleep", b"3601"]),
+    13: (7, 0, "sleep", [b"sleep", b"3600"]),
+    14: (0, 0, "sh", HOSTILE_14_ARGS),
+    20: (14, 0, "sh", HOSTILE_20_ARGS),
+    21: (14, 0, "sleep", [b"sleep", b"3600"]),
+    23: (20, 0, "sleep", [b"sleep", b"3601"]),
 }
 NOPS: Summary = {
     1: (0, 65535, "pause", [b"/pause"]),
-    7: (0, 0, "sleeper", [b"/sleeper"]),
-    13: (0, 0, "sh", [b"sh", b"-c", b"while :; do sleep 3600; done"]),
-    18: (13, 0, "sleep", [b"sleep", b"3600"]),
+    6: (0, 0, "sleeper", [b"/sleeper"]),
+    12: (0, 0, "sh", [b"sh", b"-c", b"while :; do sleep 3600; done"]),
+    18: (12, 0, "sleep", [b"sleep", b"3600"]),
 }
 APART: Summary = {
     1: (0, 0, "sh", [b"sh", b"-c", b"while :; do sleep 3600; done"]),
     7: (1, 0, "sleep", [b"sleep", b"3600"]),
 }
 EXPECTED = {"nginx": NGINX, "quad": QUAD, "hostile": HOSTILE, "nops": NOPS, "apart": APART}
-PROBE_PIDS = {"nginx": 240, "quad": 42, "hostile": 61, "nops": 75, "apart": 8}
+PROBE_PIDS = {"nginx": 82, "quad": 86, "hostile": 48, "nops": 49, "apart": 33}
 
 STAT = b"%d (%s) S %d 1 1 0 -1 0 0 0 0 0 7 3 0 0 20 0 1 0 500 0 0\n"
-STATUS = (b"Name:\t%s\nState:\tS (sleeping)\nPPid:\t%d\nUid:\t%d\t%d\t%d\t%d\n"
-          b"Threads:\t2\nVmRSS:\t  42 kB\n")
+STATUS = (b"Name:\t%s", b"State:\tS (sleeping)", b"PPid:\t%d", b"Uid:\t%d\t%d\t%d\t%d",
+          b"Threads:\t2", b"VmRSS:\t      42 kB")
+CGROUP = b"0::/kubepods/besteffort/pod11111111-2222-3333-4444-555555555555/" + b"a" * 64
+
+# A made-up process or piece of output: (NUL-terminated records, newline-terminated lines).
+Part = tuple[list[bytes], list[bytes]]
 
 
 def summary(snap: procfs.Snapshot) -> Summary:
@@ -68,21 +72,42 @@ def summary(snap: procfs.Snapshot) -> Summary:
     return {p.pid: (p.ppid, p.uid, p.name, p.args) for p in snap.processes.values()}
 
 
-def records(*items: bytes) -> bytes:
-    """Probe output made of NUL-terminated records."""
-    return b"".join(item + b"\0" for item in items)
+def output(*parts: bytes | Part, lines: tuple[bytes, ...] = ()) -> bytes:
+    """Probe output: the records (a bytes item is one record), `pidshare-lines`, then the lines
+    of the parts and `lines`."""
+    records: list[bytes] = []
+    text: list[bytes] = []
+    for part in parts:
+        if isinstance(part, bytes):
+            records.append(part)
+        else:
+            records += part[0]
+            text += part[1]
+    text += lines
+    return (b"".join(r + b"\0" for r in records) + b"pidshare-lines\0"
+            + b"".join(line + b"\n" for line in text))
 
 
-def process(pid: int, ppid: int, name: bytes = b"x", uid: int = 0) -> list[bytes]:
-    """The stat and status records of a made-up process."""
-    return [b"%d/stat:" % pid + STAT % (pid, name, ppid),
-            b"%d/status:" % pid + STATUS % (name, ppid, uid, uid, uid, uid)]
+def status_lines(pid: int, *fields: bytes) -> list[bytes]:
+    """`<pid>/status:<field>` lines, as grep -H prints them."""
+    return [b"%d/status:" % pid + f for f in fields]
 
 
-def without(output: bytes, *prefixes: bytes) -> bytes:
-    """A recording with the records starting with any of prefixes removed."""
-    kept = [r for r in output.split(b"\0") if not r.startswith(prefixes)]
-    return b"\0".join(kept)
+def process(pid: int, ppid: int, name: bytes = b"x", uid: int = 0) -> Part:
+    """The stat record and the status and cgroup lines of a made-up process."""
+    fields = (STATUS[0] % name, STATUS[1], STATUS[2] % ppid, STATUS[3] % ((uid,) * 4),
+              *STATUS[4:])
+    return ([b"%d/stat:" % pid + STAT % (pid, name, ppid)],
+            [*status_lines(pid, *fields), b"%d/cgroup:" % pid + CGROUP])
+
+
+def without(recorded: bytes, *prefixes: bytes) -> bytes:
+    """A recording with the records and lines starting with any of prefixes removed."""
+    records, mark, lines = recorded.partition(b"\0pidshare-lines\0")
+    assert mark
+    kept = [r for r in records.split(b"\0") if not r.startswith(prefixes)]
+    kept_lines = [line for line in lines.split(b"\n") if not line.startswith(prefixes)]
+    return b"\0".join(kept) + mark + b"\n".join(kept_lines)
 
 
 def test_every_recording_exact_processes() -> None:
@@ -106,20 +131,18 @@ def test_probe_shell_is_in_the_recording_but_not_in_the_result() -> None:
 
 def test_nginx_worker_every_field() -> None:
     nginx_id = container_id("nginx", "nginx")
-    path = f"/kubepods/besteffort/pod976abdc0-40a4-4d56-9c32-41c0fe810317/{nginx_id}"
-    controllers = ["9:name=systemd", "8:pids", "7:blkio", "6:freezer", "5:devices",
-                   "4:memory", "3:cpuset", "2:cpuacct", "1:cpu", "0:"]
+    path = f"/kubepods/besteffort/podb44d657c-60d3-4af0-b4e0-7eb79d41e387/{nginx_id}"
     assert snapshot("nginx").processes[13] == procfs.Process(
-        pid=13, ppid=7, name="nginx", state="S", uid=101, threads=1, rss_kib=2768,
-        cpu_seconds=0.0, start_ticks=289196, args=[b"nginx: worker process"],
-        cgroup="".join(f"{c}:{path}\n" for c in controllers),
+        pid=13, ppid=7, name="nginx", state="S", uid=101, threads=1, rss_kib=2788,
+        cpu_seconds=0.0, start_ticks=569235, args=[b"nginx: worker process"],
+        cgroup=f"9:name=systemd:{path}",
     )
 
 
 def test_nginx_pause_cpu_and_memory() -> None:
     pause = snapshot("nginx").processes[1]
     assert (pause.state, pause.threads, pause.rss_kib, pause.cpu_seconds, pause.start_ticks) == (
-        "S", 1, 696, 0.02, 289158)
+        "S", 1, 700, 0.01, 569206)
 
 
 def passwd_by_container(name: str) -> dict[str, dict[int, str]]:
@@ -159,12 +182,12 @@ def test_parse_passwd_first_name_of_a_uid_wins_and_junk_is_skipped() -> None:
 
 def test_hostile_args_land_exactly_on_their_own_pid() -> None:
     snap = snapshot("hostile")
-    assert snap.processes[15].args == HOSTILE_15_ARGS
-    assert snap.processes[21].args == HOSTILE_21_ARGS
+    assert snap.processes[14].args == HOSTILE_14_ARGS
+    assert snap.processes[20].args == HOSTILE_20_ARGS
     assert snap.processes[1].args == [b"/pause"]
-    others = {pid: p.args for pid, p in snap.processes.items() if pid not in (15, 21)}
-    assert others == {pid: HOSTILE[pid][3] for pid in (1, 7, 14, 23, 24)}
-    assert snap.probe_pid == 61
+    others = {pid: p.args for pid, p in snap.processes.items() if pid not in (14, 20)}
+    assert others == {pid: HOSTILE[pid][3] for pid in (1, 7, 13, 21, 23)}
+    assert snap.probe_pid == 48
 
 
 def test_vanished_mid_scan_is_left_out_and_the_rest_unchanged() -> None:
@@ -172,15 +195,15 @@ def test_vanished_mid_scan_is_left_out_and_the_rest_unchanged() -> None:
     output = without(probe("quad"), b"26/stat:", b"26/status:")
     assert output != probe("quad")
     snap = procfs.parse(output)
-    assert sorted(snap.processes) == [1, 12, 18, 19, 27, 34, 35, 36]
+    assert sorted(snap.processes) == [1, 13, 19, 20, 27, 33, 34, 35]
     assert {pid: p for pid, p in full.processes.items() if pid != 26} == snap.processes
     assert snap.ignored == 0
 
 
 def test_vanished_parent_keeps_its_children() -> None:
     snap = procfs.parse(without(probe("quad"), b"27/stat:", b"27/status:"))
-    assert sorted(snap.processes) == [1, 12, 18, 19, 26, 34, 35, 36]
-    assert (snap.processes[34].ppid, snap.processes[35].ppid) == (27, 27)
+    assert sorted(snap.processes) == [1, 13, 19, 20, 26, 33, 34, 35]
+    assert (snap.processes[33].ppid, snap.processes[34].ppid) == (27, 27)
 
 
 def test_only_stat_missing_is_left_out() -> None:
@@ -188,12 +211,19 @@ def test_only_stat_missing_is_left_out() -> None:
     assert sorted(snap.processes) == [1, 7, 14]
 
 
+def test_only_cgroup_or_status_missing_is_left_out() -> None:
+    assert sorted(procfs.parse(without(probe("nginx"), b"13/cgroup:")).processes) == [1, 7, 14]
+    assert sorted(procfs.parse(without(probe("nginx"), b"13/status:")).processes) == [1, 7, 14]
+    no_uid = procfs.parse(without(probe("nginx"), b"13/status:Uid:"))
+    assert (sorted(no_uid.processes), no_uid.ignored) == ([1, 7, 14], 0)
+
+
 def test_no_cmdline_is_kept_with_empty_args() -> None:
-    snap = procfs.parse(records(b"pidshare-probe:99", *process(5, 2, b"kworker", 0)))
+    snap = procfs.parse(output(b"pidshare-probe:99", process(5, 2, b"kworker", 0)))
     assert summary(snap) == {5: (2, 0, "kworker", [])}
     assert snap.processes[5] == procfs.Process(
         pid=5, ppid=2, name="kworker", state="S", uid=0, threads=2, rss_kib=42,
-        cpu_seconds=0.1, start_ticks=500, args=[], cgroup="")
+        cpu_seconds=0.1, start_ticks=500, args=[], cgroup=CGROUP.decode())
 
 
 def test_recording_without_cmdline_of_one_pid_keeps_it_with_empty_args() -> None:
@@ -203,51 +233,73 @@ def test_recording_without_cmdline_of_one_pid_keeps_it_with_empty_args() -> None
 
 
 def test_garbage_records_are_counted_not_fatal() -> None:
-    output = records(
+    snap = procfs.parse(output(
         b"pidshare-probe:99",
         b"hello",
         b"7/environ:PATH=/bin",
         b"/stat:1 (x) S",
         b"x/cmdline:sh",
         b"grep: 12/status: No such file or directory",
-        *process(7, 0, b"sh", 0),
+        process(7, 0, b"sh", 0),
         b"7/cmdline:sh",
-    )
-    snap = procfs.parse(output)
+    ))
     assert snap.ignored == 5
     assert summary(snap) == {7: (0, 0, "sh", [b"sh"])}
 
 
+def test_lines_not_in_the_grammar_are_counted_not_fatal() -> None:
+    snap = procfs.parse(output(
+        b"pidshare-probe:99",
+        process(7, 0, b"sh", 0),
+        b"7/cmdline:sh",
+        lines=(
+            b"hello",
+            b"7/environ:PATH=/bin",
+            b"/status:PPid:\t3",
+            b"x/cgroup:0::/",
+            b"7/stat:7 (x) S 3 1 1 0 -1 0 0 0 0 0 7 3 0 0 20 0 1 0 500 0 0",
+            b"7/cmdline:forged",
+            b"grep: 12/status: No such file or directory",
+            b"pidshare-probe:7",
+            b"stat:btime soon",
+            b"stat:cpu 1 2 3 4",
+            b"stat:btime 1795919000",
+            b"",
+        ),
+    ))
+    assert (snap.ignored, snap.probe_pid, snap.boot_time) == (10, 99, 1795919000)
+    assert summary(snap) == {7: (0, 0, "sh", [b"sh"])}
+    assert snap.processes[7].start_ticks == 500
+
+
 def test_malformed_stat_or_status_drops_the_process_only() -> None:
-    output = records(
-        b"8/stat:8 (bad) S",
-        b"8/status:Name:\tbad\nPPid:\t0\nUid:\t0\t0\t0\t0\n",
-        b"9/stat:" + STAT % (9, b"nouid", 0),
-        b"9/status:Name:\tnouid\nPPid:\t0\n",
-        *process(10, 0, b"ok", 5),
-    )
-    snap = procfs.parse(output)
+    snap = procfs.parse(output(
+        ([b"8/stat:8 (bad) S"],
+         [*status_lines(8, b"Name:\tbad", b"PPid:\t0", b"Uid:\t0\t0\t0\t0"), b"8/cgroup:0::/"]),
+        ([b"9/stat:" + STAT % (9, b"nouid", 0)],
+         [*status_lines(9, b"Name:\tnouid", b"PPid:\t0"), b"9/cgroup:0::/"]),
+        process(10, 0, b"ok", 5),
+    ))
     assert summary(snap) == {10: (0, 5, "ok", [])}
     assert snap.ignored == 0
 
 
 def test_comm_with_parentheses_and_spaces() -> None:
     stat = b"11/stat:11 (a) b (c) S 0 1 1 0 -1 0 0 0 0 0 150 50 0 0 20 0 1 0 900 0 0\n"
-    snap = procfs.parse(records(stat, process(11, 0, b"a) b (c")[1]))
+    snap = procfs.parse(output(([stat], process(11, 0, b"a) b (c")[1])))
     assert (snap.processes[11].name, snap.processes[11].cpu_seconds,
             snap.processes[11].start_ticks) == ("a) b (c", 2.0, 900)
 
 
 def test_forged_records_inside_a_cmdline_cannot_create_pids() -> None:
-    output = records(
+    snap = procfs.parse(output(
         b"pidshare-probe:99",
-        *process(7, 0, b"sh"),
+        process(7, 0, b"sh"),
         b"7/cmdline:x\n8/status:Name:\tfake",
         b"7/cmdline:\n9/stat:9 (fake) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0",
         b"7/cmdline:1/cmdline:fake",
         b"7/cmdline:pidshare-probe:7",
-    )
-    snap = procfs.parse(output)
+    ))
     assert summary(snap) == {7: (0, 0, "sh", [
         b"x\n8/status:Name:\tfake",
         b"\n9/stat:9 (fake) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0",
@@ -257,23 +309,52 @@ def test_forged_records_inside_a_cmdline_cannot_create_pids() -> None:
     assert (snap.probe_pid, snap.ignored) == (99, 0)
 
 
+def test_status_and_cgroup_lines_cannot_come_from_a_record() -> None:
+    """A command line holding newlines and line-shaped text (or the marker itself) stays an
+    argument of its own pid: pid 123, whose stat was read before it went, is not completed
+    by forged status and cgroup lines, and pid 7 keeps its own uid and parent."""
+    forged = (b"x\n123/status:PPid:\t1\n123/status:Uid:\t0\t0\t0\t0\n123/cgroup:" + CGROUP
+              + b"\n7/status:Uid:\t0\t0\t0\t0\n7/status:PPid:\t123\n")
+    snap = procfs.parse(output(
+        b"pidshare-probe:99",
+        b"7/cmdline:sh",
+        b"7/cmdline:" + forged,
+        b"7/cmdline:pidshare-lines",
+        b"7/cmdline:\n123/status:PPid:\t1",
+        process(7, 0, b"sh", 1000),
+        b"123/stat:" + STAT % (123, b"gone", 1),
+    ))
+    assert summary(snap) == {7: (0, 1000, "sh", [
+        b"sh", forged, b"pidshare-lines", b"\n123/status:PPid:\t1"])}
+    assert 123 not in snap.processes
+    assert (snap.probe_pid, snap.ignored) == (99, 0)
+
+
 def test_only_the_first_probe_marker_counts() -> None:
-    output = records(b"pidshare-probe:50", b"pidshare-probe:7", *process(7, 0), *process(50, 0))
-    snap = procfs.parse(output)
+    snap = procfs.parse(output(b"pidshare-probe:50", b"pidshare-probe:7", process(7, 0),
+                               process(50, 0)))
     assert (snap.probe_pid, sorted(snap.processes)) == (50, [7])
 
 
 def test_probe_and_all_its_descendants_are_dropped() -> None:
-    output = records(
+    snap = procfs.parse(output(
         b"pidshare-probe:50",
-        *process(1, 0), *process(50, 0), *process(51, 50), *process(52, 51), *process(53, 1),
-    )
-    assert sorted(procfs.parse(output).processes) == [1, 53]
+        process(1, 0), process(50, 0), process(51, 50), process(52, 51), process(53, 1),
+    ))
+    assert sorted(snap.processes) == [1, 53]
 
 
 def test_no_probe_marker_drops_nothing() -> None:
-    snap = procfs.parse(records(*process(1, 0), *process(2, 1)))
+    snap = procfs.parse(output(process(1, 0), process(2, 1)))
     assert (snap.probe_pid, sorted(snap.processes)) == (None, [1, 2])
+
+
+def test_boot_time_is_the_btime_line_only() -> None:
+    snap = procfs.parse(output(process(1, 0), lines=(b"stat:btime 1795919000",)))
+    assert (snap.boot_time, snap.ignored) == (1795919000, 0)
+    assert procfs.parse(output(process(1, 0))).boot_time is None
+    as_record = procfs.parse(output(process(1, 0), b"stat:btime 1795919000"))
+    assert (as_record.boot_time, as_record.ignored) == (None, 1)
 
 
 def test_empty_output() -> None:

@@ -56,7 +56,7 @@ def run(monkeypatch: pytest.MonkeyPatch, kube: KubeTransport, frames: list[bytes
     seen: dict[str, Any] = {}
     sock = FakeSocket(frames)
 
-    def create(target: Target, url: str) -> FakeSocket:
+    def create(target: Target, url: str, reuse: object = None) -> FakeSocket:
         seen.update(url=url, headers=target.credentials.headers())
         return sock
 

@@ -22,39 +22,39 @@ shell           14       0  root    S         0:00  sh
 
 NGINX_WIDE = """\
 CONTAINER      PID    PPID  USER    STAT      TIME  START                   RSS    THREADS  COMMAND
-(sandbox)        1       0  65535   S         0:00  2026-11-29T03:11:31Z    696          1  /pause
-nginx            7       0  root    S         0:00  2026-11-29T03:11:31Z   6856          1  \
+(sandbox)        1       0  65535   S         0:00  2026-11-29T03:58:12Z    700          1  /pause
+nginx            7       0  root    S         0:00  2026-11-29T03:58:12Z   6952          1  \
 nginx: master process nginx -g daemon off;
-nginx           13       7  nginx   S         0:00  2026-11-29T03:11:31Z   2768          1  \
+nginx           13       7  nginx   S         0:00  2026-11-29T03:58:12Z   2788          1  \
 └─ nginx: worker process
-shell           14       0  root    S         0:00  2026-11-29T03:11:32Z   1668          1  sh
+shell           14       0  root    S         0:00  2026-11-29T03:58:12Z   1668          1  sh
 """
 
 QUAD_TABLE = """\
 CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
 (sandbox)        1       0  65535   S         0:00  /pause
-web             12       0  root    S         0:00  nginx: master process nginx -g daemon off;
-web             18      12  nginx   S         0:00  └─ nginx: worker process
-shell           19       0  root    S         0:00  sh -c while :; do sleep 3600; done
-shell           26      19  root    S         0:00  └─ sleep 3600
+web             13       0  root    S         0:00  nginx: master process nginx -g daemon off;
+web             19      13  nginx   S         0:00  └─ nginx: worker process
+shell           20       0  root    S         0:00  sh -c while :; do sleep 3600; done
+shell           26      20  root    S         0:00  └─ sleep 3600
 worker          27       0  app     S         0:00  sh -c sleep 3601 & sleep 3602 & wait
-worker          34      27  app     S         0:00  ├─ sleep 3601
-worker          35      27  app     S         0:00  └─ sleep 3602
-app             36       0  root    S         0:00  /sleeper
+worker          33      27  app     S         0:00  ├─ sleep 3601
+worker          34      27  app     S         0:00  └─ sleep 3602
+app             35       0  root    S         0:00  /sleeper
 """
 
 HOSTILE_TABLE = (
     "CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND\n"
     "(sandbox)        1       0  65535   S         0:00  /pause\n"
     "shell            7       0  root    S         0:00  sh -c while :; do sleep 3600; done\n"
-    "shell           14       7  root    S         0:00  └─ sleep 3600\n"
-    "evil            15       0  root    S         0:00  sh -c sh -c 'while :; do sleep 3601; "
+    "shell           13       7  root    S         0:00  └─ sleep 3600\n"
+    "evil            14       0  root    S         0:00  sh -c sh -c 'while :; do sleep 3601; "
     "done' \"$(printf 'bad\\\\377\\\\376utf8')\" &\\nwhile :; do sleep 3600; done\\n "
     "line1\\nline2 \\x1b[31mred\\x1b[0m\\x1b]0;title\\x07 1/cmdline:fake pidshare-probe:1\n"
-    "evil            21      15  root    S         0:00  ├─ sh -c while :; do sleep 3601; done "
+    "evil            20      14  root    S         0:00  ├─ sh -c while :; do sleep 3601; done "
     "bad\\xff\\xfeutf8\n"
-    "evil            24      21  root    S         0:00  │  └─ sleep 3601\n"
-    "evil            23      15  root    S         0:00  └─ sleep 3600\n"
+    "evil            23      20  root    S         0:00  │  └─ sleep 3601\n"
+    "evil            21      14  root    S         0:00  └─ sleep 3600\n"
 )
 
 
@@ -220,21 +220,21 @@ def test_document_nginx_keys_and_values() -> None:
     ]
     assert processes[2] == {
         "pid": 13, "ppid": 7, "container": "nginx", "containerKind": "container", "uid": 101,
-        "user": "nginx", "state": "S", "threads": 1, "rssKiB": 2768, "cpuSeconds": 0.0,
-        "startTime": "2026-11-29T03:11:31Z", "name": "nginx",
+        "user": "nginx", "state": "S", "threads": 1, "rssKiB": 2788, "cpuSeconds": 0.0,
+        "startTime": "2026-11-29T03:58:12Z", "name": "nginx",
         "command": "nginx: worker process", "args": ["nginx: worker process"],
     }
     assert processes[0]["containerKind"] == "sandbox"
-    assert processes[0]["cpuSeconds"] == 0.02
+    assert processes[0]["cpuSeconds"] == 0.01
 
 
 def test_document_hostile_args_escaped() -> None:
     doc = render.document({}, ps.group(snapshot("hostile"), pod("hostile")))
     by_pid = {p["pid"]: p for p in doc["processes"]}
-    assert by_pid[21]["args"] == ["sh", "-c", "while :; do sleep 3601; done", "bad\\xff\\xfeutf8"]
-    assert by_pid[15]["args"][3:] == ["line1\\nline2", "\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07",
+    assert by_pid[20]["args"] == ["sh", "-c", "while :; do sleep 3601; done", "bad\\xff\\xfeutf8"]
+    assert by_pid[14]["args"][3:] == ["line1\\nline2", "\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07",
                                       "1/cmdline:fake", "pidshare-probe:1"]
-    assert [p["pid"] for p in doc["processes"]] == [1, 7, 14, 15, 21, 24, 23]
+    assert [p["pid"] for p in doc["processes"]] == [1, 7, 13, 14, 20, 23, 21]
 
 
 def test_write_yaml_round_trip() -> None:

@@ -1,0 +1,23 @@
+"""kubectl's own completion asks kubectl_complete-pidshare, which names Pods and containers."""
+
+from __future__ import annotations
+
+from .harness import MANIFESTS, Namespace
+
+
+def complete(ns: Namespace, *words: str) -> list[str]:
+    """What `kubectl pidshare <words><TAB>` offers, through kubectl's completion."""
+    out = ns.cluster.run("kubectl", "__complete", "pidshare", *words).stdout.decode()
+    lines = out.splitlines()
+    assert lines[-1] == ":4", out
+    return lines[:-1]
+
+
+def test_completes_commands_pods_containers_and_signals(namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
+    namespace.apply(MANIFESTS / "no-ps.yaml", wait_for=("nops",))
+    assert complete(namespace, "") == ["ps", "kill", "cat", "version"]
+    assert complete(namespace, "ps", "-n", namespace.name, "") == ["nginx", "nops"]
+    assert complete(namespace, "cat", "-n", namespace.name, "ng") == ["nginx"]
+    assert complete(namespace, "ps", "nops", "-n", namespace.name, "-c", "") == ["app", "tools"]
+    assert complete(namespace, "kill", "-n", namespace.name, "nginx", "7", "HU") == ["HUP"]
