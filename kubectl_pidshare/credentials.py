@@ -1,15 +1,17 @@
 """The server and the credentials of the chosen context, and the TLS context they make.
 
-Certificates and bearer tokens (inline, in files, or the in-cluster service account) are read
-directly; exec plugins and auth providers go through the official client's loader, which
-knows them all. Either way nothing is written back.
+Certificates, bearer tokens (inline, in files, or the in-cluster service account) and exec
+credential plugins are handled here; legacy auth providers go through the official client's
+loader. Either way nothing is written back.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import ssl
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from kubectl_pidshare.errors import PidshareError
-
-NEEDS_CLIENT = ("exec", "auth-provider")
 
 
 @dataclass(frozen=True)
@@ -67,24 +67,65 @@ def from_kubeconfig(config: dict[str, Any], cluster: dict[str, Any], user: dict[
         raise PidshareError("proxy-url is not supported: reach the API server directly")
     if user.get("username") or user.get("password"):
         raise PidshareError("basic authentication is not supported (Kubernetes removed it)")
-    if any(user.get(key) for key in NEEDS_CLIENT):
+    if user.get("auth-provider"):
         return _through_client(config, base)
+    issued = _exec_plugin(user["exec"], base) if user.get("exec") else {}
     return Credentials(
         server=str(cluster["server"]).rstrip("/"),
         ca_file=_file(cluster, "certificate-authority"),
         ca_data=_data(cluster, "certificate-authority"),
         cert_file=_file(user, "client-certificate"),
         key_file=_file(user, "client-key"),
-        cert_data=_data(user, "client-certificate"),
-        key_data=_data(user, "client-key"),
-        token=user.get("token") or None,
+        cert_data=_pem(issued, "clientCertificateData") or _data(user, "client-certificate"),
+        key_data=_pem(issued, "clientKeyData") or _data(user, "client-key"),
+        token=issued.get("token") or user.get("token") or None,
         insecure=bool(cluster.get("insecure-skip-tls-verify")),
         server_name=cluster.get("tls-server-name") or None,
     )
 
 
+def _pem(issued: Mapping[str, Any], key: str) -> bytes | None:
+    value = issued.get(key)
+    return value.encode() if value else None
+
+
+def _exec_plugin(spec: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """Run an exec credential plugin as kubectl does; its ExecCredential status."""
+    command = str(spec.get("command") or "")
+    if "/" in command and not os.path.isabs(command):
+        command = str(base / command)
+    env = dict(os.environ)
+    env.update({item["name"]: item["value"] for item in spec.get("env") or []})
+    env["KUBERNETES_EXEC_INFO"] = json.dumps({
+        "apiVersion": spec.get("apiVersion"), "kind": "ExecCredential",
+        "spec": {"interactive": False}})
+    try:
+        ran = subprocess.run([command, *(spec.get("args") or [])], env=env, check=False,
+                             stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    except OSError as exc:
+        hint = spec.get("installHint")
+        raise PidshareError(f"exec credential plugin {command!r}: {exc.strerror}"
+                            + (f"; {' '.join(str(hint).split())}" if hint else "")) from None
+    except subprocess.TimeoutExpired:
+        raise PidshareError(f"exec credential plugin {command!r} did not answer in 60 s") from None
+    if ran.returncode != 0:
+        lines = ran.stderr.decode(errors="replace").strip().splitlines()
+        raise PidshareError(f"exec credential plugin {command!r} exited {ran.returncode}: "
+                            f"{lines[-1] if lines else 'no message'}")
+    try:
+        status: dict[str, Any] = json.loads(ran.stdout)["status"]
+    except (ValueError, KeyError, TypeError):
+        raise PidshareError(f"exec credential plugin {command!r} printed no ExecCredential "
+                            "status") from None
+    return status
+
+
 def _through_client(config: dict[str, Any], base: Path) -> Credentials:
-    from kubernetes.client import Configuration
+    try:
+        from kubernetes.client import Configuration
+    except ImportError:
+        raise PidshareError("auth-provider credentials need the Python package kubernetes: "
+                            "pip install kubernetes") from None
     from kubernetes.config.config_exception import ConfigException
     from kubernetes.config.kube_config import KubeConfigLoader
 

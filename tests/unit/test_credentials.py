@@ -7,6 +7,7 @@ import json
 import os
 import ssl
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def test_insecure_skips_verification(pem: tuple[Path, Path]) -> None:
     assert (context.verify_mode, context.check_hostname) == (ssl.CERT_NONE, False)
 
 
-def test_exec_plugin_goes_through_the_official_loader(tmp_path: Path) -> None:
+def test_exec_plugin_token(tmp_path: Path) -> None:
     credential = {"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
                   "status": {"token": "from-plugin"}}
     user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "sh",
@@ -103,3 +104,32 @@ def test_in_cluster(tmp_path: Path) -> None:
                        tmp_path)
     assert (found.server, found.token, found.ca_file) == (
         "https://[fd00::1]:443", "sa-token", str(tmp_path / "ca.crt"))
+
+
+def test_exec_plugin_client_certificate_and_environment(pem: tuple[Path, Path]) -> None:
+    cert, key = pem
+    status = {"clientCertificateData": cert.read_text(), "clientKeyData": key.read_text()}
+    script = ("import json, os; info = json.loads(os.environ['KUBERNETES_EXEC_INFO']); "
+              "assert info['spec']['interactive'] is False and os.environ['TEAM'] == 'a'; "
+              f"print(json.dumps({{'status': {status!r}}}))")
+    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": sys.executable,
+                     "args": ["-c", script], "env": [{"name": "TEAM", "value": "a"}]}}
+    found = from_kubeconfig(config_for(user), CLUSTER, user, Path("/"))
+    assert (found.cert_data, found.key_data, found.token) == (
+        cert.read_bytes(), key.read_bytes(), None)
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ({"command": "sh", "args": ["-c", "echo denied >&2; exit 3"]},
+     "exec credential plugin 'sh' exited 3: denied"),
+    ({"command": "/nonexistent/auth", "installHint": "install the\n  auth plugin"},
+     "exec credential plugin '/nonexistent/auth': No such file or directory; "
+     "install the auth plugin"),
+    ({"command": "sh", "args": ["-c", "echo not json"]},
+     "exec credential plugin 'sh' printed no ExecCredential status"),
+])
+def test_exec_plugin_failures(spec: dict[str, object], message: str) -> None:
+    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", **spec}}
+    with pytest.raises(PidshareError) as caught:
+        from_kubeconfig(config_for(user), CLUSTER, user, Path("/"))
+    assert caught.value.message == message
