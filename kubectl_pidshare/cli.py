@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,7 +24,7 @@ UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "
 
 app = typer.Typer(
     name=PROG,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -250,11 +252,23 @@ def version_command(
         sys.stdout.write(f"Server Version: {server.get('gitVersion', 'unknown')}\n")
 
 
+STANDALONE = "kubectl-pidshare"
+
+
+def _prog_name(argv: list[str], environ: Mapping[str, str]) -> str:
+    """`kubectl pidshare`, except for typer's own shell completion, which must name the
+    standalone command (naming `kubectl pidshare` would take over kubectl's completion)."""
+    completing = "_KUBECTL_PIDSHARE_COMPLETE" in environ
+    if completing or {"--show-completion", "--install-completion"} & set(argv):
+        return STANDALONE
+    return PROG
+
+
 def main() -> None:
     """Run the command line: usage errors exit 2 (typer's), errors 1, Ctrl-C 130, and a
     remote command's own status passes through."""
     try:
-        app(prog_name=PROG)
+        app(prog_name=_prog_name(sys.argv, os.environ))
     except PidshareError as exc:
         _report(exc, exc.render())
         sys.exit(exc.exit_code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 
@@ -102,3 +104,16 @@ def test_cat_refusal_becomes_its_own_message_and_status(install: Install, main: 
     fake = install("nginx")
     fake.exec_status["shell"] = (70, b"", b"pidshare: directory /etc\n")
     assert main("cat", "nginx", "7", "/etc") == (70, "", "error: /etc: is a directory\n")
+
+
+def test_typer_completion_names_the_standalone_command() -> None:
+    """`kubectl pidshare` would register completion for kubectl itself; it must not."""
+    shown = subprocess.run([sys.executable, "-m", "kubectl_pidshare", "--show-completion",
+                            "bash"], capture_output=True, text=True, check=True).stdout
+    assert shown.rstrip().endswith(
+        "complete -o default -F _kubectl_pidshare_completion kubectl-pidshare")
+    env = dict(os.environ, _KUBECTL_PIDSHARE_COMPLETE="complete_bash",
+               COMP_WORDS="kubectl-pidshare ", COMP_CWORD="1")
+    offered = subprocess.run([sys.executable, "-m", "kubectl_pidshare"], env=env,
+                             capture_output=True, text=True, check=True).stdout
+    assert offered.split() == ["ps", "kill", "cat", "version"]
