@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from typing import TextIO
 
 from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Owner, container_ids, owner
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import Pod, parse_pod, runner_candidates
+from kubectl_pidshare.pods import Pod, no_shell_error, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import run_script
+from kubectl_pidshare.runner import Outcome, attempt, run_script
 
 
 def group(snapshot: procfs.Snapshot, pod: Pod) -> list[list[render.Row]]:
@@ -38,14 +39,33 @@ def group(snapshot: procfs.Snapshot, pod: Pod) -> list[list[render.Row]]:
     return [groups[name] for name in order if groups[name]]
 
 
+def _probe(transport: Transport, pod_name: str, container: str | None,
+           raw: io.BytesIO) -> tuple[Pod, Outcome]:
+    """The Pod and the probe's run. With -c the Pod is fetched while the probe runs."""
+    if container is None:
+        pod = parse_pod(transport.get_pod(pod_name))
+        return pod, run_script(transport, pod, runner_candidates(pod, None), "probe", [], raw)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fetched = pool.submit(transport.get_pod, pod_name)
+        ran: tuple[int, bytes] | PidshareError | None
+        try:
+            ran = attempt(transport, pod_name, container, "probe", [], raw)
+        except PidshareError as exc:
+            ran = exc
+        pod = parse_pod(fetched.result())
+    runner = runner_candidates(pod, container)[0]
+    if isinstance(ran, PidshareError):
+        raise ran
+    if ran is None:
+        raise no_shell_error(pod, [runner])
+    return pod, Outcome(runner, *ran)
+
+
 def ps(transport: Transport, pod_name: str, container: str | None, output: str,
        out: TextIO, err: TextIO) -> None:
     """List the Pod's processes on out; warnings go to err."""
-    pod = parse_pod(transport.get_pod(pod_name))
-    candidates = runner_candidates(pod, container)
-    ids = [c.container_id for c in pod.containers if c.container_id]
     raw = io.BytesIO()
-    outcome = run_script(transport, pod, candidates, "probe", ids, raw)
+    pod, outcome = _probe(transport, pod_name, container, raw)
     runner = outcome.container
     if outcome.status != 0:
         lines = outcome.stderr.decode(errors="replace").strip().splitlines()

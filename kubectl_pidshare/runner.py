@@ -66,22 +66,28 @@ def _no_shell(error: ServerError) -> bool:
     return '"sh": executable file not found' in message or "no such file" in message
 
 
+def attempt(transport: Transport, pod: str, container: str, name: str, args: list[str],
+            stdout: Sink) -> tuple[int, bytes] | None:
+    """Run script `name` in one container, streaming its stdout: (status, end of stderr), or
+    None if the container has no shell (or no grep) and nothing was written."""
+    out, err = Counted(stdout), Tail()
+    try:
+        status = transport.exec(pod, container, ["sh", "-c", script(name), f"pidshare-{name}",
+                                                 *args], out, err)
+    except ServerError as exc:
+        if _no_shell(exc):
+            return None
+        raise
+    if status in NO_SHELL_EXIT and not out.count:
+        return None
+    return status, err.data
+
+
 def run_script(transport: Transport, pod: Pod, candidates: list[Container], name: str,
                args: list[str], stdout: Sink) -> Outcome:
-    """Run script `name` with args from the first candidate that has `sh`, streaming its
-    stdout; a candidate without a shell (or without grep) is passed over."""
-    text = script(name)
+    """Run script `name` with args from the first candidate that has `sh`."""
     for container in candidates:
-        out, err = Counted(stdout), Tail()
-        try:
-            status = transport.exec(pod.name, container.name,
-                                    ["sh", "-c", text, f"pidshare-{name}", *args],
-                                    out, err)
-        except ServerError as exc:
-            if _no_shell(exc):
-                continue
-            raise
-        if status in NO_SHELL_EXIT and not out.count:
-            continue
-        return Outcome(container, status, err.data)
+        ran = attempt(transport, pod.name, container.name, name, args, stdout)
+        if ran is not None:
+            return Outcome(container, *ran)
     raise no_shell_error(pod, candidates)

@@ -1,4 +1,5 @@
-# pidshare ps probe. $1...: the Pod's container IDs (never part of this text).
+# pidshare ps probe: every process of the PID namespace it runs in. It takes no argument,
+# so it can run while the Pod is still being fetched.
 # Output, in two parts:
 # 1. NUL-terminated records: "pidshare-probe:<pid of this shell>", then what `grep -aHz ''`
 #    prints: each NUL-separated piece of each file prefixed with the file's real name, so no
@@ -14,13 +15,14 @@ command -v grep >/dev/null 2>&1 || exit 127
 cgroups=$(grep -H -m1 -e kubepods -e '^0::' [0-9]*/cgroup 2>/dev/null)
 printf 'pidshare-probe:%s\0' "$$"
 grep -aHz '' [0-9]*/cmdline [0-9]*/stat 2>/dev/null
-# Each container's users, from /etc/passwd as one of its processes (this shell first) sees it.
-for id do
-    { echo "$$/"; printf '%s\n' "$cgroups" | grep -F -- "$id" | head -n 5; } |
+# Each cgroup's users (one cgroup a container), from /etc/passwd as one of its processes sees
+# it: this shell first, for its own container, then up to five others.
+mine=$(printf '%s\n' "$cgroups" | grep -e "^$$/cgroup:")
+printf '%s\n' "$cgroups" | cut -d: -f2- | sort -u | while IFS= read -r group; do
+    { [ "${mine#*/cgroup:}" = "$group" ] && echo "$$/"
+      printf '%s\n' "$cgroups" | grep -F -- ":$group" | head -n 5; } |
     while IFS=/ read -r pid _; do
-        if [ "$pid" != "$$" ] || grep -qF -- "$id" "$$/cgroup" 2>/dev/null; then
-            grep -aHz '' "$pid/root/etc/passwd" 2>/dev/null && break
-        fi
+        grep -aHz '' "$pid/root/etc/passwd" 2>/dev/null && break
     done
 done
 printf 'pidshare-lines\0'

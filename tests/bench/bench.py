@@ -151,6 +151,8 @@ def main() -> None:
     cases = [
         ("ps vs exec ps ax", ["kubectl", "pidshare", "ps", "nginx", *ns],
          ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "ps", "ax"]),
+        ("ps -c shell vs exec ps ax", ["kubectl", "pidshare", "ps", "nginx", "-c", "shell", *ns],
+         ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "ps", "ax"]),
         ("ps vs manual attribution", ["kubectl", "pidshare", "ps", "nginx", *ns],
          ["sh", "-c", manual]),
         ("--help vs version --client", ["kubectl", "pidshare", "--help"],

@@ -65,8 +65,8 @@ def test_ps_table(install: Install) -> None:
     assert fake.gets == ["nginx"]
     [(pod, container, argv)] = fake.execs
     assert (pod, container, argv[:2], argv[3:]) == (
-        "nginx", "shell", ["sh", "-c"], ["pidshare-probe", NGINX_ID, SHELL_ID])
-    assert argv[2].startswith("# pidshare ps probe.")
+        "nginx", "shell", ["sh", "-c"], ["pidshare-probe"])
+    assert argv[2].startswith("# pidshare ps probe: ")
 
 
 def test_ps_wide(install: Install) -> None:
@@ -319,3 +319,20 @@ def test_cli_runner_help_uses_prog_name() -> None:
         result.stdout)
     assert "  version  The plugin's version, its libraries', and the API server's.\n" in (
         result.stdout)
+
+
+def test_ps_with_container_fetches_the_pod_while_probing(install: Install) -> None:
+    fake = install("nginx")
+    result = invoke("ps", "nginx", "-c", "shell")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, NGINX_TABLE, "")
+    assert fake.gets == ["nginx"]
+    assert [(pod, container) for pod, container, _ in fake.execs] == [("nginx", "shell")]
+
+
+def test_ps_with_container_reports_the_pod_error_first(
+        install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+    fake = install("nginx")
+    fake.pod_error = ServerError("NotFound", 'pods "nginx" not found')
+    fake.exec_errors["shell"] = ServerError("NotFound", "the exec failed too")
+    assert main("ps", "nginx", "-c", "shell") == (
+        1, "", 'Error from server (NotFound): pods "nginx" not found\n')
