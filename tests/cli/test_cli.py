@@ -16,6 +16,7 @@ import yaml
 from kubectl_pidshare import cli
 from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.kubeconfig import ConfigFlags
+from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE
 
 from .fakes import Install, invoke
 
@@ -23,22 +24,6 @@ NGINX_ID = "02c57553ac108269b1d692002e810f5eff38f755764b4d7e5c0314326847f276"
 SHELL_ID = "9344c1074e3524aa615ae4886418b180fc046b1a6c6caa47a42e706153ff9713"
 NO_SH = 'failed to exec in container: exec: "sh": executable file not found in $PATH: unknown'
 
-NGINX_TABLE = """\
-CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
-(sandbox)        1       0  65535   S         0:00  /pause
-nginx            7       0  root    S         0:00  nginx: master process nginx -g daemon off;
-nginx           13       7  nginx   S         0:00  └─ nginx: worker process
-shell           14       0  root    S         0:00  sh
-"""
-NGINX_WIDE = """\
-CONTAINER      PID    PPID  USER    STAT      TIME  START                   RSS    THREADS  COMMAND
-(sandbox)        1       0  65535   S         0:00  2026-11-29T03:58:12Z    700          1  /pause
-nginx            7       0  root    S         0:00  2026-11-29T03:58:12Z   6952          1  \
-nginx: master process nginx -g daemon off;
-nginx           13       7  nginx   S         0:00  2026-11-29T03:58:12Z   2788          1  \
-└─ nginx: worker process
-shell           14       0  root    S         0:00  2026-11-29T03:58:12Z   1668          1  sh
-"""
 NOPS_TABLE = """\
 CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
 (sandbox)        1       0  65535   S         0:00  /pause

@@ -36,3 +36,23 @@ def snapshot(name: str) -> procfs.Snapshot:
 def container_id(name: str, container: str) -> str:
     """The container ID (without `containerd://`) of a container of a recorded Pod."""
     return pod(name).container(container).container_id
+
+
+# How `ps` shows the nginx recording.
+NGINX_TABLE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
+(sandbox)        1       0  65535   S         0:00  /pause
+nginx            7       0  root    S         0:00  nginx: master process nginx -g daemon off;
+nginx           13       7  nginx   S         0:00  └─ nginx: worker process
+shell           14       0  root    S         0:00  sh
+"""
+
+NGINX_WIDE = """\
+CONTAINER      PID    PPID  USER    STAT      TIME  START                   RSS    THREADS  COMMAND
+(sandbox)        1       0  65535   S         0:00  2026-11-29T03:58:12Z    700          1  /pause
+nginx            7       0  root    S         0:00  2026-11-29T03:58:12Z   6952          1  \
+nginx: master process nginx -g daemon off;
+nginx           13       7  nginx   S         0:00  2026-11-29T03:58:12Z   2788          1  \
+└─ nginx: worker process
+shell           14       0  root    S         0:00  2026-11-29T03:58:12Z   1668          1  sh
+"""
