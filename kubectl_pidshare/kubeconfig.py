@@ -10,10 +10,12 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kubectl_pidshare.credentials import Credentials, from_kubeconfig, in_cluster
 from kubectl_pidshare.errors import PidshareError
+
+if TYPE_CHECKING:
+    from kubectl_pidshare.credentials import Credentials
 
 SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 NAMED_LISTS = ("clusters", "users", "contexts")
@@ -152,6 +154,8 @@ def select_context(config: dict[str, Any], flags: ConfigFlags
 def _in_cluster(flags: ConfigFlags, environ: Mapping[str, str]) -> Target | None:
     if not (environ.get("KUBERNETES_SERVICE_HOST") and (SERVICE_ACCOUNT / "token").is_file()):
         return None
+    from kubectl_pidshare.credentials import in_cluster
+
     namespace_file = SERVICE_ACCOUNT / "namespace"
     namespace = namespace_file.read_text().strip() if namespace_file.is_file() else ""
     return Target(in_cluster(environ, SERVICE_ACCOUNT), flags.namespace or namespace or "default",
@@ -180,6 +184,8 @@ def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
             detail = " ".join(str(exc).split())
             raise PidshareError(f"error loading config file {path}: {detail}") from None
     config, context = select_context(merge(documents), flags)
+    from kubectl_pidshare.credentials import from_kubeconfig
+
     cluster = _named(config, "clusters", context["cluster"]) or {}
     user = _named(config, "users", context.get("user") or "") or {}
     credentials = from_kubeconfig(config, cluster, user, files[0].absolute().parent)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-CLOCK_TICKS = 100
+CLOCK_TICKS = 100  # USER_HZ, the same on every architecture Kubernetes runs on
 RECORD = re.compile(rb"(\d+)/(stat|cmdline|root/etc/passwd):", re.ASCII)
 LINE = re.compile(rb"(\d+)/(status|cgroup):([^:\t]*):?\s*(.*)", re.ASCII)
 PROBE_MARK = b"pidshare-probe:"
