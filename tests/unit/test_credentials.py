@@ -133,3 +133,8 @@ def test_exec_plugin_failures(spec: dict[str, object], message: str) -> None:
     with pytest.raises(PidshareError) as caught:
         from_kubeconfig(config_for(user), CLUSTER, user, Path("/"))
     assert caught.value.message == message
+
+
+def test_repr_never_shows_a_token_or_a_key() -> None:
+    shown = repr(Credentials(server="https://x", token="s3cr3t", key_data=b"PRIVATE"))
+    assert "s3cr3t" not in shown and "PRIVATE" not in shown
