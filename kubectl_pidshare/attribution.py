@@ -34,13 +34,14 @@ def container_ids(cgroup: str) -> set[str]:
 
 def owner(process: Process, pod: Pod) -> Owner:
     """Attribute a process. The pause process sits in the Pod's cgroup under an ID that is no
-    container's: the sandbox. Namespaced, absent or foreign cgroups: unknown, never guessed."""
+    container's, and is PID 1 of a shared namespace: the sandbox. Otherwise namespaced, absent
+    or foreign cgroups: unknown, never guessed."""
     ids = container_ids(process.cgroup)
     for container_id in ids:
         container = pod.ids.get(container_id)
         if container is not None:
             return Owner(container.name, container.kind)
     in_pod = any(name in process.cgroup for name in pod.cgroup_names())
-    if ids and in_pod:
+    if (ids and in_pod) or (process.pid == 1 and pod.shares_processes):
         return Owner(SANDBOX, "sandbox")
     return Owner(UNKNOWN, "unknown")

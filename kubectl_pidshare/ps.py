@@ -23,11 +23,10 @@ def group(snapshot: procfs.Snapshot, pod: Pod) -> list[list[render.Row]]:
                 users.setdefault(pod.ids[container_id].name, names)
     order = [SANDBOX, *(c.name for c in pod.containers), UNKNOWN]
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
-    owners: dict[str, Owner] = {}
+    owners: dict[tuple[str, bool], Owner] = {}
     for process in snapshot.processes.values():
-        who = owners.get(process.cgroup) or owners.setdefault(process.cgroup, owner(process, pod))
-        if who.name == UNKNOWN and pod.shares_processes and process.pid == 1:
-            who = Owner(SANDBOX, "sandbox")
+        key = (process.cgroup, process.pid == 1)
+        who = owners.get(key) or owners.setdefault(key, owner(process, pod))
         groups[who.name].append(render.Row(
             pid=process.pid, ppid=process.ppid, owner=who,
             user=users.get(who.name, {}).get(process.uid, str(process.uid)), uid=process.uid,

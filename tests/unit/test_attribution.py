@@ -152,3 +152,13 @@ def test_owner_of_every_recorded_hostile_and_apart_process() -> None:
                        21: "evil", 23: "evil"}
     apart = {pid: owner(p, pod("apart")).name for pid, p in snapshot("apart").processes.items()}
     assert apart == {1: "shell", 7: "shell"}
+
+
+def test_owner_pid_1_of_a_shared_namespace_is_the_sandbox() -> None:
+    """Even where cgroups are namespaced and name nothing."""
+    shared = small_pod()
+    assert shared.shares_processes
+    assert owner(proc("0::/\n", pid=1), shared) == Owner("(sandbox)", "sandbox")
+    assert owner(proc("0::/\n", pid=2), shared) == Owner("unknown", "unknown")
+    apart = pods.Pod(**{**shared.__dict__, "shares_processes": False, "ids": {}})
+    assert owner(proc("0::/\n", pid=1), apart) == Owner("unknown", "unknown")
