@@ -1,5 +1,7 @@
 """`python -m kubectl_pidshare`: the same as the `kubectl-pidshare` command."""
 
+import sys
+
 from kubectl_pidshare.cli import main
 
-main()
+sys.exit(main())

@@ -1,11 +1,17 @@
-"""Which container a process belongs to, from the container IDs in its cgroup paths."""
+"""Which container a process belongs to, from the container IDs in its cgroup paths.
+
+The cgroup line of a process names its container's ID (cgroup v1 or v2, cgroupfs or systemd
+paths, CRI-O's and Docker's scopes). Where containers have private cgroup namespaces (cgroup
+v2 clusters), the runner's own processes read `/` and the others a path relative to it: a
+process in the probe's own cgroup belongs to the container the probe ran in.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from kubectl_pidshare.pods import Pod
+from kubectl_pidshare.pods import Container, Pod
 from kubectl_pidshare.procfs import Process
 
 SANDBOX = "(sandbox)"
@@ -32,16 +38,37 @@ def container_ids(cgroup: str) -> set[str]:
     return ids
 
 
-def owner(process: Process, pod: Pod) -> Owner:
-    """Attribute a process. The pause process sits in the Pod's cgroup under an ID that is no
-    container's, and is PID 1 of a shared namespace: the sandbox. Otherwise namespaced, absent
-    or foreign cgroups: unknown, never guessed."""
-    ids = container_ids(process.cgroup)
-    for container_id in ids:
-        container = pod.ids.get(container_id)
+def is_sandbox(pid: int, pod: Pod) -> bool:
+    """The sandbox rule, for ps and kill alike: in a shared process namespace PID 1 is the
+    Pod's sandbox (the pause process), whatever its cgroup looks like."""
+    return pid == 1 and pod.shares_processes
+
+
+@dataclass
+class Attribution:
+    """Owners of the processes one script saw from `runner`, whose own cgroup line it read."""
+
+    pod: Pod
+    runner: Container
+    own_cgroup: str | None
+    _cache: dict[str, Container | None] = field(default_factory=dict, repr=False)
+
+    def container(self, cgroup: str) -> Container | None:
+        """The container whose cgroup line this is, if any (remembered per line)."""
+        if cgroup not in self._cache:
+            found = None
+            if cgroup == self.own_cgroup:
+                found = self.runner
+            for container_id in container_ids(cgroup):
+                found = self.pod.ids.get(container_id, found)
+            self._cache[cgroup] = found
+        return self._cache[cgroup]
+
+    def owner(self, process: Process) -> Owner:
+        """A container of the Pod, else the sandbox, else unknown: never guessed."""
+        container = self.container(process.cgroup)
         if container is not None:
             return Owner(container.name, container.kind)
-    in_pod = any(name in process.cgroup for name in pod.cgroup_names())
-    if (ids and in_pod) or (process.pid == 1 and pod.shares_processes):
-        return Owner(SANDBOX, "sandbox")
-    return Owner(UNKNOWN, "unknown")
+        if is_sandbox(process.pid, self.pod):
+            return Owner(SANDBOX, "sandbox")
+        return Owner(UNKNOWN, "unknown")

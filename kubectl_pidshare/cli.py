@@ -1,12 +1,17 @@
-"""The command line: commands and flags, and the one place errors become exit statuses."""
+"""The command line: commands and flags, and the one place errors become exit statuses.
+
+Parsing only builds an Invocation (the flags and what to run); main() runs it, so every
+failure of every command passes through the same boundary.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-from collections.abc import Mapping
-from enum import StrEnum
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,13 +19,21 @@ import typer
 from kubectl_pidshare import __version__
 from kubectl_pidshare.errors import PidshareError, RemoteExit, describe
 from kubectl_pidshare.kubeconfig import ConfigFlags
+from kubectl_pidshare.status import ExitStatus
+
+try:
+    from typer._click.exceptions import Abort, ClickException
+except ImportError:  # typer before 0.26 uses click itself
+    from click.exceptions import Abort, ClickException  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.remote import Transport
+    from kubectl_pidshare.environment import Environment
 
 PROG = "kubectl pidshare"
+STANDALONE = "kubectl-pidshare"
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+ROOT_FLAGS = "pidshare.flags"
 
 app = typer.Typer(
     name=PROG,
@@ -59,36 +72,39 @@ Timeout = Annotated[str | None, typer.Option(
     "--request-timeout", help="How long to wait for the server (e.g. 5s, 1m; 0: no limit).")]
 Runner = Annotated[str | None, typer.Option(
     "-c", "--container", help="The container to run pidshare's probe from (needs sh).")]
-Debug = Annotated[bool, typer.Option("-v", "--debug", help="Show tracebacks of errors.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+Pod = Annotated[str, typer.Argument(help="The Pod's name.")]
 
 
-class State:
-    """Flags given before the command, and the debug switch."""
+@dataclass(frozen=True)
+class Invocation:
+    """What the command line asks for: how to reach the cluster, and what to run there."""
 
-    flags = ConfigFlags()
-    debug = False
+    flags: ConfigFlags
+    debug: bool
+    action: Callable[[Environment, ConfigFlags], None]
+
+    def run(self, env: Environment) -> None:
+        """Run the action in env, with the flags."""
+        self.action(env, self.flags)
 
 
-def _flags(namespace: str | None, context: str | None, kubeconfig: str | None,
-           cluster: str | None, user: str | None, timeout: str | None,
-           debug: bool) -> ConfigFlags:
-    State.debug = State.debug or debug
-    given = State.flags
-    return ConfigFlags(
-        kubeconfig=kubeconfig or given.kubeconfig,
-        context=context or given.context,
-        cluster=cluster or given.cluster,
-        user=user or given.user,
-        namespace=namespace or given.namespace,
-        request_timeout=parse_timeout(timeout) if timeout is not None else given.request_timeout,
+def _invocation(ctx: typer.Context, action: Callable[[Environment, ConfigFlags], None], *,
+                namespace: str | None = None, context: str | None = None,
+                kubeconfig: str | None = None, cluster: str | None = None,
+                user: str | None = None, timeout: str | None = None,
+                debug: bool = False) -> Invocation:
+    """The command's flags over those given before the command."""
+    before, debugging = ctx.meta.get(ROOT_FLAGS) or (ConfigFlags(), False)
+    flags = ConfigFlags(
+        kubeconfig=kubeconfig or before.kubeconfig,
+        context=context or before.context,
+        cluster=cluster or before.cluster,
+        user=user or before.user,
+        namespace=namespace or before.namespace,
+        request_timeout=parse_timeout(timeout) if timeout is not None else before.request_timeout,
     )
-
-
-def _transport(flags: ConfigFlags) -> Transport:
-    from kubectl_pidshare.kubeconfig import load
-    from kubectl_pidshare.remote import KubeTransport
-
-    return KubeTransport(load(flags))
+    return Invocation(flags, debug or debugging, action)
 
 
 def _version(value: bool) -> None:
@@ -99,6 +115,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
     cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
     debug: Debug = False,
@@ -115,10 +132,17 @@ def root(
 
       kubectl pidshare cat nginx 8 /etc/nginx/nginx.conf
     """
-    State.flags = _flags(namespace, context, kubeconfig, cluster, user, request_timeout, debug)
+    given = _invocation(ctx, _nothing, namespace=namespace, context=context,
+                        kubeconfig=kubeconfig, cluster=cluster, user=user,
+                        timeout=request_timeout, debug=debug)
+    ctx.meta[ROOT_FLAGS] = (given.flags, given.debug)
 
 
-class Output(StrEnum):
+def _nothing(env: Environment, flags: ConfigFlags) -> None:
+    """What the flags before a command do on their own: nothing."""
+
+
+class Output(str, Enum):  # noqa: UP042 - StrEnum is 3.11+
     """The output formats of `ps`."""
 
     tree = "tree"
@@ -129,14 +153,15 @@ class Output(StrEnum):
 
 @app.command("ps")
 def ps_command(
-    pod: Annotated[str, typer.Argument(help="The Pod's name.")],
+    ctx: typer.Context,
+    pod: Pod,
     output: Annotated[Output, typer.Option(
         "-o", "--output", help="tree (default), wide, json or yaml.")] = Output.tree,
     container: Runner = None,
     namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
     cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
     debug: Debug = False,
-) -> None:
+) -> Invocation:
     """Every process of the Pod, grouped per container, as a tree.
 
     Examples:
@@ -147,23 +172,31 @@ def ps_command(
 
       kubectl pidshare ps nginx -o json | jq '.processes[] | select(.container=="nginx")'
     """
-    from kubectl_pidshare.ps import ps
+    from kubectl_pidshare.ps import PsOptions, ps
 
-    flags = _flags(namespace, context, kubeconfig, cluster, user, request_timeout, debug)
-    ps(_transport(flags), pod, container, output.value, sys.stdout, sys.stderr)
+    options = PsOptions(pod, container, output.value)
+
+    def action(env: Environment, flags: ConfigFlags) -> None:
+        fits = env.stdout_isatty and options.output == "tree"
+        ps(env.connect(flags), options, env.stdout, env.stderr,
+           env.terminal_width if fits else None)
+
+    return _invocation(ctx, action, namespace=namespace, context=context, kubeconfig=kubeconfig,
+                       cluster=cluster, user=user, timeout=request_timeout, debug=debug)
 
 
 def _signal_list(value: bool) -> None:
     if value:
         from kubectl_pidshare.signals import signal_list
 
-        sys.stdout.write(signal_list())
+        typer.echo(signal_list(), nl=False)
         raise typer.Exit()
 
 
 @app.command("kill")
 def kill_command(
-    pod: Annotated[str, typer.Argument(help="The Pod's name.")],
+    ctx: typer.Context,
+    pod: Pod,
     pid: Annotated[int, typer.Argument(min=1, help="The PID, as `kubectl pidshare ps` shows it.")],
     signal: Annotated[str, typer.Argument(help="A name (HUP, SIGHUP, hup) or a number.")] = "TERM",
     expect: Annotated[str | None, typer.Option(
@@ -178,7 +211,7 @@ def kill_command(
     namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
     cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
     debug: Debug = False,
-) -> None:
+) -> Invocation:
     """Send a signal (default TERM) to a process of any container of the Pod.
 
     Examples:
@@ -189,22 +222,26 @@ def kill_command(
 
       kubectl pidshare kill -l
     """
-    from kubectl_pidshare.signals import kill
+    from kubectl_pidshare.signals import KillOptions, kill, parse_signal
 
-    flags = _flags(namespace, context, kubeconfig, cluster, user, request_timeout, debug)
-    kill(_transport(flags), pod, pid, signal, container, expect, force, sys.stdout)
+    parse_signal(signal)
+    options = KillOptions(pod, pid, signal, container, expect, force)
+    return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout),
+                       namespace=namespace, context=context, kubeconfig=kubeconfig,
+                       cluster=cluster, user=user, timeout=request_timeout, debug=debug)
 
 
 @app.command("cat")
 def cat_command(
-    pod: Annotated[str, typer.Argument(help="The Pod's name.")],
+    ctx: typer.Context,
+    pod: Pod,
     pid: Annotated[int, typer.Argument(min=1, help="The PID whose view of the files to use.")],
     path: Annotated[str, typer.Argument(help="An absolute path, as that process sees it.")],
     container: Runner = None,
     namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
     cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
     debug: Debug = False,
-) -> None:
+) -> Invocation:
     """Print a file as process PID sees it (through /proc/PID/root), byte for byte.
 
     Examples:
@@ -213,19 +250,25 @@ def cat_command(
 
       kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
     """
-    from kubectl_pidshare.files import cat
+    from kubectl_pidshare.files import CatOptions, cat, check_path
 
-    flags = _flags(namespace, context, kubeconfig, cluster, user, request_timeout, debug)
-    cat(_transport(flags), pod, pid, path, container, sys.stdout.buffer, sys.stderr.buffer)
+    options = CatOptions(pod, pid, path, container)
+    check_path(options)
+    return _invocation(
+        ctx, lambda env, flags: cat(env.connect(flags), options, env.stdout.buffer,
+                                    env.stderr.buffer),
+        namespace=namespace, context=context, kubeconfig=kubeconfig, cluster=cluster, user=user,
+        timeout=request_timeout, debug=debug)
 
 
 @app.command("version")
 def version_command(
+    ctx: typer.Context,
     client: Annotated[bool, typer.Option(
         "--client", help="Only the plugin's and its libraries' versions, no request.")] = False,
     context: Context = None, kubeconfig: Kubeconfig = None, cluster: Cluster = None,
     user: User = None, request_timeout: Timeout = None, debug: Debug = False,
-) -> None:
+) -> Invocation:
     """The plugin's version, its libraries', and the API server's.
 
     Examples:
@@ -234,28 +277,16 @@ def version_command(
 
       kubectl pidshare version --client
     """
-    from importlib.metadata import PackageNotFoundError, version
+    from kubectl_pidshare.versions import versions
 
-    def of(package: str) -> str:
-        try:
-            return version(package)
-        except PackageNotFoundError:
-            return "not installed"
+    def action(env: Environment, flags: ConfigFlags) -> None:
+        versions(None if client else env.connect(flags), env.stdout)
 
-    libraries = ", ".join(f"{name} {of(name)}" for name in
-                          ("kubernetes", "websocket-client", "typer", "tabulate"))
-    sys.stdout.write(f"Client Version: kubectl-pidshare {__version__} "
-                     f"(Python {sys.version.split()[0]}; {libraries})\n")
-    if not client:
-        flags = _flags(None, context, kubeconfig, cluster, user, request_timeout, debug)
-        server = _transport(flags).get("/version")
-        sys.stdout.write(f"Server Version: {server.get('gitVersion', 'unknown')}\n")
+    return _invocation(ctx, action, context=context, kubeconfig=kubeconfig, cluster=cluster,
+                       user=user, timeout=request_timeout, debug=debug)
 
 
-STANDALONE = "kubectl-pidshare"
-
-
-def _prog_name(argv: list[str], environ: Mapping[str, str]) -> str:
+def _prog_name(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """`kubectl pidshare`, except for typer's own shell completion, which must name the
     standalone command (naming `kubectl pidshare` would take over kubectl's completion)."""
     completing = "_KUBECTL_PIDSHARE_COMPLETE" in environ
@@ -264,29 +295,45 @@ def _prog_name(argv: list[str], environ: Mapping[str, str]) -> str:
     return PROG
 
 
-def main() -> None:
-    """Run the command line: usage errors exit 2 (typer's), errors 1, Ctrl-C 130, and a
-    remote command's own status passes through."""
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    """Run the command line; the one error boundary. Returns the exit status: an ExitStatus,
+    or a remote command's own status passed through."""
+    from kubectl_pidshare.environment import Environment
+
+    env = env or Environment.of_process()
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = False
     try:
-        app(prog_name=_prog_name(sys.argv, os.environ))
-    except PidshareError as exc:
-        _report(exc, exc.render())
-        sys.exit(exc.exit_code)
-    except RemoteExit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
+        with redirect_stdout(env.stdout), redirect_stderr(env.stderr):
+            invoked = app(args=args, prog_name=_prog_name(args, env.environ),
+                          standalone_mode=False, obj=env)
+        if not isinstance(invoked, Invocation):
+            return int(invoked or 0)
+        debug = invoked.debug
+        invoked.run(env)
+    except ClickException as exc:
+        exc.show(file=env.stderr)
+        return exc.exit_code
+    except (Abort, KeyboardInterrupt):
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(141)
+        env.silence_stdout()
+        return ExitStatus.STDOUT_CLOSED
+    except PidshareError as exc:
+        _report(env, exc, exc.render(), debug)
+        return exc.status
+    except RemoteExit as exc:
+        return exc.status
     except Exception as exc:  # noqa: BLE001 - the one boundary: no traceback without --debug
-        _report(exc, f"error: {describe(exc)}")
-        sys.exit(1)
+        _report(env, exc, f"error: {describe(exc)}", debug)
+        return ExitStatus.ERROR
+    return ExitStatus.SUCCESS
 
 
-def _report(exc: BaseException, line: str) -> None:
-    if State.debug:
+def _report(env: Environment, exc: BaseException, line: str, debug: bool) -> None:
+    if debug:
         import traceback
 
-        traceback.print_exception(exc, file=sys.stderr)
-    sys.stderr.write(line + "\n")
+        traceback.print_exception(exc, file=env.stderr)
+    env.stderr.write(line + "\n")
+

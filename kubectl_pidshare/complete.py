@@ -1,73 +1,94 @@
 """`kubectl_complete-pidshare`: what kubectl's shell completion asks plugins for.
 
 kubectl runs this with the words typed after `kubectl pidshare`, the last one being the word
-to complete; it prints one candidate a line, then `:4` (cobra's "no file completion").
+to complete; it prints one candidate a line, then `:4` (cobra's "no file completion"). The
+commands, options and arguments come from the command line's own declarations (cli.app);
+only the values that live in the cluster (Pods, containers, namespaces) are looked up.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kubectl_pidshare.remote import KubeTransport
 
-COMMANDS = ("ps", "kill", "cat", "version")
-TAKES_POD = ("ps", "kill", "cat")
-FLAGS = ("--namespace", "--context", "--kubeconfig", "--cluster", "--user",
-         "--request-timeout", "--container", "--debug", "--help")
-VALUED = {"-n": "namespace", "--namespace": "namespace", "--context": "context",
-          "--kubeconfig": "kubeconfig", "--cluster": "cluster", "--user": "user",
-          "--request-timeout": "", "-c": "container", "--container": "container",
-          "-o": "output", "--output": "output", "--expect": ""}
 NO_FILES = ":4"
 
 
-def split(words: Sequence[str]) -> tuple[list[str], dict[str, str]]:
-    """Positional words and the values of the flags that take one."""
-    positional: list[str] = []
-    values: dict[str, str] = {}
-    index = 0
-    while index < len(words):
-        word = words[index]
+@dataclass
+class Words:
+    """The words before the one to complete, read against the declarations."""
+
+    command: Any = None
+    positional: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    pending: Any = None
+
+
+def _options(command: Any) -> dict[str, Any]:
+    """Every spelling of every option of a command -> its declaration."""
+    return {name: param for param in command.params if param.param_type_name == "option"
+            for name in (*param.opts, *param.secondary_opts)}
+
+
+def read(root: Any, before: Sequence[str]) -> Words:
+    """Find the command, the positional words after it, the option values, and the option
+    still waiting for its value, if the last word is one."""
+    words = Words()
+    options = _options(root)
+    for word in before:
         name, has_value, value = word.partition("=")
-        if name in VALUED:
-            if not has_value and index + 1 < len(words):
-                index += 1
-                value = words[index]
-            values[VALUED[name]] = value
-        elif not word.startswith("-"):
-            positional.append(word)
-        index += 1
-    return positional, values
+        if words.pending is not None:
+            words.values[words.pending.name] = word
+            words.pending = None
+        elif name in options and not options[name].is_flag:
+            if has_value:
+                words.values[options[name].name] = value
+            else:
+                words.pending = options[name]
+        elif word.startswith("-"):
+            continue
+        elif words.command is None and word in root.commands:
+            words.command = root.commands[word]
+            options = {**options, **_options(words.command)}
+        else:
+            words.positional.append(word)
+    return words
 
 
 def candidates(words: Sequence[str]) -> list[str]:
     """What may come in place of the last word."""
-    *before, current = words or [""]
-    if current.startswith("-"):
-        return [flag for flag in FLAGS if flag.startswith(current)]
-    positional, values = split(before)
-    if before and before[-1] in VALUED:
-        wanted = VALUED[before[-1]]
-        if wanted == "output":
-            return ["tree", "wide", "json", "yaml"]
-        if wanted == "namespace":
-            return _names(values, "/api/v1/namespaces")
-        if wanted == "container" and len(positional) > 1:
-            return _containers(values, positional[1])
-        return []
-    if not positional:
-        return list(COMMANDS)
-    command, *arguments = positional
-    if command in TAKES_POD and not arguments:
-        return _names(values, None)
-    if command == "kill" and len(arguments) == 2:
-        from kubectl_pidshare.signals import SIGNALS
+    from typer.main import get_command
 
-        return list(SIGNALS)
+    from kubectl_pidshare.cli import app
+
+    root: Any = get_command(app)
+    *before, current = words or [""]
+    seen = read(root, before)
+    if seen.pending is not None:
+        return _values(seen.pending, seen)
+    if current.startswith("-"):
+        declared = [*_options(root), *_options(seen.command or root),
+                    *root.context_settings.get("help_option_names", ())]
+        return list(dict.fromkeys(name for name in declared if name.startswith("--")))
+    if seen.command is None:
+        return [name for name, command in root.commands.items() if not command.hidden]
+    arguments = [p for p in seen.command.params if p.param_type_name == "argument"]
+    if len(seen.positional) < len(arguments):
+        return _values(arguments[len(seen.positional)], seen)
     return []
+
+
+def _values(param: Any, seen: Words) -> list[str]:
+    choices = getattr(param.type, "choices", None)
+    if choices:
+        return [str(choice) for choice in choices]
+    lookup = LOOKUPS.get(param.name)
+    return lookup(seen) if lookup else []
 
 
 def _target(values: dict[str, str]) -> KubeTransport:
@@ -75,21 +96,42 @@ def _target(values: dict[str, str]) -> KubeTransport:
     from kubectl_pidshare.remote import KubeTransport
 
     return KubeTransport(load(ConfigFlags(
-        kubeconfig=values.get("kubeconfig") or None, context=values.get("context") or None,
-        cluster=values.get("cluster") or None, user=values.get("user") or None,
-        namespace=values.get("namespace") or None, request_timeout=5.0)))
+        kubeconfig=values.get("kubeconfig"), context=values.get("context"),
+        cluster=values.get("cluster"), user=values.get("user"),
+        namespace=values.get("namespace"), request_timeout=5.0)))
 
 
-def _names(values: dict[str, str], path: str | None) -> list[str]:
-    transport = _target(values)
-    listing = transport.get(path or f"/api/v1/namespaces/{transport.target.namespace}/pods")
-    return [item["metadata"]["name"] for item in listing.get("items", [])]
+def _names(transport: KubeTransport, path: str) -> list[str]:
+    return [item["metadata"]["name"] for item in transport.get(path).get("items", [])]
 
 
-def _containers(values: dict[str, str], pod: str) -> list[str]:
+def _pods(seen: Words) -> list[str]:
+    transport = _target(seen.values)
+    return _names(transport, f"/api/v1/namespaces/{transport.target.namespace}/pods")
+
+
+def _namespaces(seen: Words) -> list[str]:
+    return _names(_target(seen.values), "/api/v1/namespaces")
+
+
+def _containers(seen: Words) -> list[str]:
     from kubectl_pidshare.pods import parse_pod
 
-    return [c.name for c in parse_pod(_target(values).get_pod(pod)).containers]
+    if not seen.positional:
+        return []
+    pod = parse_pod(_target(seen.values).get_pod(seen.positional[0]))
+    return [c.name for c in pod.containers]
+
+
+def _signals(seen: Words) -> list[str]:
+    from kubectl_pidshare.signals import SIGNALS
+
+    return list(SIGNALS)
+
+
+LOOKUPS: dict[str, Callable[[Words], list[str]]] = {
+    "pod": _pods, "namespace": _namespaces, "container": _containers, "signal": _signals,
+}
 
 
 def main() -> None:

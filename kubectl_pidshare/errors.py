@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from kubectl_pidshare.status import ExitStatus
+
 
 class PidshareError(Exception):
     """A failure explained in one line, printed as `error: <message>`."""
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
+    def __init__(self, message: str, status: ExitStatus = ExitStatus.ERROR) -> None:
         super().__init__(message)
         self.message = message
-        self.exit_code = exit_code
+        self.status = status
 
     def render(self) -> str:
         """The line printed on stderr."""
@@ -31,18 +33,17 @@ class ServerError(PidshareError):
 class RemoteExit(Exception):  # noqa: N818 - an outcome, not a failure of pidshare
     """The remote command ended with a non-zero status, passed through as it is."""
 
-    def __init__(self, exit_code: int) -> None:
-        super().__init__(f"remote command exited with status {exit_code}")
-        self.exit_code = exit_code
+    def __init__(self, status: int) -> None:
+        super().__init__(f"remote command exited with status {status}")
+        self.status = status
 
 
 def describe(exc: BaseException) -> str:
     """One line for an exception pidshare did not anticipate: connection trouble, timeouts."""
     names = {cls.__name__ for cls in type(exc).__mro__}
-    detail = str(getattr(exc, "reason", None) or exc) or type(exc).__name__
-    if names & {"TimeoutError", "ReadTimeoutError", "ConnectTimeoutError",
-                "WebSocketTimeoutException"}:
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, TimeoutError) or "WebSocketTimeoutException" in names:
         return f"timed out waiting for the server (see --request-timeout): {detail}"
-    if names & {"OSError", "HTTPError", "SSLError", "WebSocketException"}:
+    if isinstance(exc, OSError) or names & {"HTTPException", "WebSocketException"}:
         return f"unable to connect to the server: {detail}"
     return f"{type(exc).__name__}: {detail}"

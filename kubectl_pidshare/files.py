@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from kubectl_pidshare.errors import PidshareError, RemoteExit
-from kubectl_pidshare.pods import Container, Pod, parse_pod, runner_candidates
+from kubectl_pidshare.pods import Container, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.render import escape
-from kubectl_pidshare.runner import run_script
+from kubectl_pidshare.runner import Refusals, run_script
+from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import escape
 
-# The statuses cat.sh exits with when it refuses; anything else is cat's own, passed through.
-REFUSALS = {
-    "no-process": 64, "no-access": 65, "loop": 67, "special": 68, "not-found": 69,
-    "directory": 70, "not-regular": 71, "no-readlink": 72, "permission": 73,
+REFUSALS: Refusals = {
+    "no-process": (ExitStatus.NO_SUCH_PROCESS, 'no process {pid} in pod "{pod}"'),
+    "no-access": (ExitStatus.NO_PTRACE_ACCESS, "cannot read the files of PID {pid}: {ptrace}"),
+    "loop": (ExitStatus.SYMLINK_LOOP, "too many levels of symbolic links at {detail}"),
+    "special": (ExitStatus.SPECIAL_FILE, "{link}: that is a stream or a kernel file of the "
+                "process, not a file in its root; for a container's output use: "
+                "kubectl logs {pod}"),
+    "not-found": (ExitStatus.NO_SUCH_FILE, "{detail}: no such file as PID {pid} sees it"),
+    "directory": (ExitStatus.IS_A_DIRECTORY, "{detail}: is a directory"),
+    "not-regular": (ExitStatus.NOT_A_REGULAR_FILE,
+                    "{detail}: not a regular file (a device, a pipe or a socket)"),
+    "no-readlink": (ExitStatus.NO_READLINK, '{detail} is a symlink and container "{runner}" has '
+                    "no readlink to follow it: use -c with a container that has one"),
+    "permission": (ExitStatus.PERMISSION_DENIED,
+                   '{detail}: permission denied (reading from container "{runner}")'),
 }
+
+
+@dataclass(frozen=True)
+class CatOptions:
+    """What `cat` was asked for."""
+
+    pod: str
+    pid: int
+    path: str
+    runner: str | None = None
 
 
 def encode_path(path: str) -> str:
@@ -33,44 +56,28 @@ def _ptrace_hint(runner: Container) -> str:
     )
 
 
-def _refusal_message(code: str, detail: str, pid: int, pod: Pod, runner: Container) -> str:
-    shown = escape(detail)
-    messages = {
-        "no-process": f'no process {pid} in pod "{pod.name}"',
-        "no-access": f"cannot read the files of PID {pid}: {_ptrace_hint(runner)}",
-        "loop": f"too many levels of symbolic links at {shown}",
-        "special": (
-            f"{shown.replace(' -> ', ' is a symlink to ')}: that is a stream or a kernel "
-            f"file of the process, not a file in its root; for a container's output use: "
-            f"kubectl logs {pod.name}"
-        ),
-        "not-found": f"{shown}: no such file as PID {pid} sees it",
-        "directory": f"{shown}: is a directory",
-        "not-regular": f"{shown}: not a regular file (a device, a pipe or a socket)",
-        "no-readlink": (f'{shown} is a symlink and container "{runner.name}" has no readlink '
-                        "to follow it: use -c with a container that has one"),
-        "permission": f'{shown}: permission denied (reading from container "{runner.name}")',
-    }
-    return messages[code]
+def check_path(options: CatOptions) -> None:
+    """Refuse a relative path before any request."""
+    if not options.path.startswith("/"):
+        shown = escape(options.path)
+        raise PidshareError(f"{shown}: the path must be absolute, as PID {options.pid} sees it "
+                            f"(for example /{shown})")
 
 
-def cat(transport: Transport, pod_name: str, pid: int, path: str, container: str | None,
-        out: BinaryIO, err: BinaryIO) -> None:
+def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO) -> None:
     """Stream PATH, resolved inside PID's root, to out; refusals become errors."""
-    if not path.startswith("/"):
-        raise PidshareError(f"{escape(path)}: the path must be absolute, as PID {pid} sees it "
-                            f"(for example /{escape(path)})")
-    pod = parse_pod(transport.get_pod(pod_name))
-    candidates = runner_candidates(pod, container)
-    outcome = run_script(transport, pod, candidates, "cat", [str(pid), encode_path(path)], out)
+    path, pid = options.path, options.pid
+    check_path(options)
+    pod = parse_pod(transport.get_pod(options.pod))
+    outcome = run_script(transport, pod, runner_candidates(pod, options.runner), "cat",
+                         [str(pid), encode_path(path)], out)
     out.flush()
-    if outcome.status == 0:
-        return
-    refusal = outcome.refusal()
-    if refusal and REFUSALS.get(refusal[0]) == outcome.status:
-        code, detail = refusal
-        raise PidshareError(_refusal_message(code, detail, pid, pod, outcome.container),
-                            outcome.status)
-    err.write(outcome.stderr)
-    err.flush()
-    raise RemoteExit(outcome.status)
+    refusal = outcome.refusal
+    if refusal is not None:
+        raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, runner=outcome.container.name,
+                            ptrace=_ptrace_hint(outcome.container),
+                            link=escape(refusal.detail).replace(" -> ", " is a symlink to "))
+    if outcome.status != 0:
+        err.write(outcome.stderr)
+        err.flush()
+        raise RemoteExit(outcome.status)

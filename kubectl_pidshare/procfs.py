@@ -38,13 +38,14 @@ class Process:
 
 @dataclass
 class Snapshot:
-    """Everything one probe run saw; passwd holds (cgroup, users) of one process a container."""
+    """Everything one probe run saw: passwd holds (cgroup, users) of one process a container;
+    own_cgroup is the cgroup line of the probe itself."""
 
     probe_pid: int | None = None
+    own_cgroup: str | None = None
     boot_time: int | None = None
     processes: dict[int, Process] = field(default_factory=dict)
     passwd: list[tuple[str, dict[int, str]]] = field(default_factory=list)
-    ignored: int = 0
 
 
 @dataclass
@@ -105,8 +106,6 @@ def _records(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
                 raw.passwd.append(content)
         elif record.startswith(PROBE_MARK) and snapshot.probe_pid is None:
             snapshot.probe_pid = int(record[len(PROBE_MARK):] or b"0")
-        elif record:
-            snapshot.ignored += 1
 
 
 def _lines(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
@@ -121,8 +120,6 @@ def _lines(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
                 raw.status[match[3].decode()] = match[4].decode(errors="backslashreplace")
         elif line.startswith(BTIME) and line[len(BTIME):].isdigit():
             snapshot.boot_time = int(line[len(BTIME):])
-        elif line:
-            snapshot.ignored += 1
 
 
 def parse(output: bytes) -> Snapshot:
@@ -139,6 +136,8 @@ def parse(output: bytes) -> Snapshot:
             snapshot.processes[pid] = process
         if raw.passwd and raw.cgroup is not None:
             snapshot.passwd.append((raw.cgroup, parse_passwd(raw.passwd)))
+    if snapshot.probe_pid in raws:
+        snapshot.own_cgroup = raws[snapshot.probe_pid].cgroup
     _drop_probe(snapshot)
     return snapshot
 

@@ -4,29 +4,40 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TextIO
 
 from kubectl_pidshare import procfs, render
-from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Owner, container_ids, owner
+from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import Pod, no_shell_error, parse_pod, runner_candidates
+from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, attempt, run_script
 
+OUTPUTS = ("tree", "wide", "json", "yaml")
 
-def group(snapshot: procfs.Snapshot, pod: Pod) -> list[list[render.Row]]:
+
+@dataclass(frozen=True)
+class PsOptions:
+    """What `ps` was asked for: the Pod, the container to run from (None: choose), the format."""
+
+    pod: str
+    runner: str | None = None
+    output: str = "tree"
+
+
+def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container) -> list[list[render.Row]]:
     """Attribute every process and group the rows: sandbox, containers in spec order, unknown."""
+    attribution = Attribution(pod, runner, snapshot.own_cgroup)
     users: dict[str, dict[int, str]] = {}
     for cgroup, names in snapshot.passwd:
-        for container_id in container_ids(cgroup):
-            if container_id in pod.ids:
-                users.setdefault(pod.ids[container_id].name, names)
+        container = attribution.container(cgroup)
+        if container is not None:
+            users.setdefault(container.name, names)
     order = [SANDBOX, *(c.name for c in pod.containers), UNKNOWN]
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
-    owners: dict[tuple[str, bool], Owner] = {}
     for process in snapshot.processes.values():
-        key = (process.cgroup, process.pid == 1)
-        who = owners.get(key) or owners.setdefault(key, owner(process, pod))
+        who = attribution.owner(process)
         groups[who.name].append(render.Row(
             pid=process.pid, ppid=process.ppid, owner=who,
             user=users.get(who.name, {}).get(process.uid, str(process.uid)), uid=process.uid,
@@ -38,21 +49,21 @@ def group(snapshot: procfs.Snapshot, pod: Pod) -> list[list[render.Row]]:
     return [groups[name] for name in order if groups[name]]
 
 
-def _probe(transport: Transport, pod_name: str, container: str | None,
-           raw: io.BytesIO) -> tuple[Pod, Outcome]:
-    """The Pod and the probe's run. With -c the Pod is fetched while the probe runs."""
-    if container is None:
-        pod = parse_pod(transport.get_pod(pod_name))
+def _probe(transport: Transport, options: PsOptions, raw: io.BytesIO) -> tuple[Pod, Outcome]:
+    """The Pod and the probe's run. With a runner named, the Pod is fetched while the probe
+    runs (the probe takes no argument)."""
+    if options.runner is None:
+        pod = parse_pod(transport.get_pod(options.pod))
         return pod, run_script(transport, pod, runner_candidates(pod, None), "probe", [], raw)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        fetched = pool.submit(transport.get_pod, pod_name)
+        fetched = pool.submit(transport.get_pod, options.pod)
         ran: tuple[int, bytes] | PidshareError | None
         try:
-            ran = attempt(transport, pod_name, container, "probe", [], raw)
+            ran = attempt(transport, options.pod, options.runner, "probe", [], raw)
         except PidshareError as exc:
             ran = exc
         pod = parse_pod(fetched.result())
-    runner = runner_candidates(pod, container)[0]
+    runner = runner_candidates(pod, options.runner)[0]
     if isinstance(ran, PidshareError):
         raise ran
     if ran is None:
@@ -60,27 +71,26 @@ def _probe(transport: Transport, pod_name: str, container: str | None,
     return pod, Outcome(runner, *ran)
 
 
-def ps(transport: Transport, pod_name: str, container: str | None, output: str,
-       out: TextIO, err: TextIO) -> None:
-    """List the Pod's processes on out; warnings go to err."""
+def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
+       width: int | None = None) -> None:
+    """List the Pod's processes on out, table lines cut to width if given; warnings on err."""
     raw = io.BytesIO()
-    pod, outcome = _probe(transport, pod_name, container, raw)
+    pod, outcome = _probe(transport, options, raw)
     runner = outcome.container
     if outcome.status != 0:
-        lines = outcome.stderr.decode(errors="replace").strip().splitlines()
         raise PidshareError(f'the probe failed in container "{runner.name}" '
-                            f"(exit {outcome.status}): {lines[-1] if lines else 'no message'}")
+                            f"(exit {outcome.status}): {outcome.message()}")
     if not pod.shares_processes:
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')
-    groups = group(procfs.parse(raw.getvalue()), pod)
-    if output in ("json", "yaml"):
+    groups = group(procfs.parse(raw.getvalue()), pod, runner)
+    if options.output in ("json", "yaml"):
         doc = render.document({
             "pod": pod.name, "namespace": pod.namespace, "shareProcessNamespace":
             pod.shares_processes, "probeContainer": runner.name,
             "containers": [{"name": c.name, "kind": c.kind, "containerID": c.container_id,
                             "running": c.running} for c in pod.containers],
         }, groups)
-        (render.write_json if output == "json" else render.write_yaml)(out, doc)
+        (render.write_json if options.output == "json" else render.write_yaml)(out, doc)
     else:
-        render.write_table(out, groups, wide=output == "wide")
+        render.write_table(out, groups, wide=options.output == "wide", width=width)

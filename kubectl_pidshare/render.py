@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from kubectl_pidshare.attribution import Owner
+from kubectl_pidshare.text import command, escape
 
 HEADERS = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")
 WIDE_HEADERS = (*HEADERS[:-1], "START", "RSS", "THREADS", "COMMAND")
-NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+CUT = "…"
 
 
 @dataclass(frozen=True)
@@ -30,34 +31,6 @@ class Row:
     start: datetime | None
     name: str
     args: tuple[bytes, ...]
-
-
-def escape(raw: bytes | str) -> str:
-    """Printable text for anything a process wrote, reversible: backslashes are doubled, ASCII
-    controls and undecodable bytes become `\\xNN`, other unprintable characters `\\uNNNN`, so
-    nothing can move the cursor or fake a row."""
-    text = raw.decode(errors="surrogateescape") if isinstance(raw, bytes) else raw
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in NAMED_ESCAPES:
-            out.append(NAMED_ESCAPES[char])
-        elif 0xDC80 <= code <= 0xDCFF:
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif char.isprintable() or char == " ":
-            out.append(char)
-        elif code < 0x80:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
-
-
-def command(name: str, args: tuple[bytes, ...] | list[bytes]) -> str:
-    """The command line as ps shows it; `[name]` when there is none (kernel threads, zombies)."""
-    if not args:
-        return f"[{escape(name)}]"
-    return " ".join(escape(arg) for arg in args)
 
 
 def cpu_time(seconds: float) -> str:
@@ -101,8 +74,11 @@ def _table(groups: list[list[Row]], wide: bool) -> list[list[Any]]:
     return table
 
 
-def write_table(out: TextIO, groups: list[list[Row]], wide: bool = False) -> None:
-    """The default output: one table, grouped per container, each group a process tree."""
+def write_table(out: TextIO, groups: list[list[Row]], wide: bool = False,
+                width: int | None = None) -> None:
+    """The default output: one table, grouped per container, each group a process tree. With a
+    width (a terminal's), lines are cut to it with a visible marker, as ps cuts COMMAND, so
+    no wrapped text can pass for a row."""
     import tabulate
 
     tabulate.PRESERVE_WHITESPACE = True
@@ -112,9 +88,12 @@ def write_table(out: TextIO, groups: list[list[Row]], wide: bool = False) -> Non
     if not any(groups):
         out.write("No processes found.\n")
         return
-    out.write(tabulate.tabulate(_table(groups, wide), headers=headers, tablefmt="plain",
-                                colalign=align, disable_numparse=True))
-    out.write("\n")
+    text = tabulate.tabulate(_table(groups, wide), headers=headers, tablefmt="plain",
+                             colalign=align, disable_numparse=True)
+    for line in text.split("\n"):
+        if width is not None and len(line) > width:
+            line = line[:max(width - 1, 0)] + CUT
+        out.write(line + "\n")
 
 
 def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:

@@ -1,21 +1,34 @@
-"""Run one of pidshare's shell scripts in the first container of the Pod that has `sh`."""
+"""Run one of pidshare's shell scripts in a container of the Pod, and decode how it ended.
+
+Every script is run after PREAMBLE, whose `refuse CODE DETAIL` prints `pidshare: CODE DETAIL`
+on stderr and exits with REFUSED: the scripts name what went wrong, and only Python turns a
+refusal into a message and an exit status, through the table each command declares.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 
-from kubectl_pidshare.errors import ServerError
+from kubectl_pidshare.errors import PidshareError, ServerError
 from kubectl_pidshare.pods import Container, Pod, no_shell_error
 from kubectl_pidshare.remote import Sink, Transport
+from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import escape
 
 NO_SHELL_EXIT = (126, 127)
 STDERR_KEPT = 64 * 1024
+REFUSED = 99
+MARKER = "pidshare: "
+PREAMBLE = f"refuse() {{ printf '{MARKER}%s %s\\n' \"$1\" \"$2\" >&2; exit {REFUSED}; }}\n"
+
+Refusals = Mapping[str, tuple[ExitStatus, str]]
 
 
 def script(name: str) -> str:
-    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`)."""
-    return files("kubectl_pidshare").joinpath(f"sh/{name}.sh").read_text()
+    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`), preamble first."""
+    return PREAMBLE + files("kubectl_pidshare").joinpath(f"sh/{name}.sh").read_text()
 
 
 class Counted:
@@ -44,6 +57,22 @@ class Tail:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A script's own `refuse CODE DETAIL`: what it would not do, and on what."""
+
+    code: str
+    detail: str
+
+    def error(self, table: Refusals, **fields: str) -> PidshareError:
+        """The command's message and status for this refusal; DETAIL is escaped into
+        `{detail}`, the command's own fields fill the rest of the message."""
+        if self.code not in table:
+            return PidshareError(f"unexpected refusal from the remote script: {escape(self.code)}")
+        status, message = table[self.code]
+        return PidshareError(message.format(detail=escape(self.detail), **fields), status)
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How a script ended: where it ran, its status and the end of its stderr."""
 
@@ -51,14 +80,22 @@ class Outcome:
     status: int
     stderr: bytes
 
-    def refusal(self) -> tuple[str, str] | None:
-        """The script's own `pidshare: CODE DETAIL` line, if it refused."""
+    @property
+    def refusal(self) -> Refusal | None:
+        """The script's refusal, if it ended with one."""
+        if self.status != REFUSED:
+            return None
         text = self.stderr.decode(errors="surrogateescape")
-        marker = text.rfind("pidshare: ")
+        marker = text.rfind(MARKER)
         if marker < 0:
             return None
-        code, _, detail = text[marker + len("pidshare: "):].rstrip("\n").partition(" ")
-        return code, detail
+        code, _, detail = text[marker + len(MARKER):].rstrip("\n").partition(" ")
+        return Refusal(code, detail)
+
+    def message(self) -> str:
+        """The last line of its stderr, escaped, for a failure that is not a refusal."""
+        lines = self.stderr.decode(errors="surrogateescape").strip().splitlines()
+        return escape(lines[-1]) if lines else "no message"
 
 
 def _no_shell(error: ServerError) -> bool:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import TextIO
 
-from kubectl_pidshare import procfs, render
-from kubectl_pidshare.attribution import SANDBOX, Owner, owner
+from kubectl_pidshare import procfs
+from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import Container, Pod, parse_pod, runner_candidates
+from kubectl_pidshare.pods import Container, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome, run_script
+from kubectl_pidshare.runner import Refusals, run_script
+from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import command
 
 # Linux's numbering (x86, arm): the remote side is Linux whatever the client runs on.
 SIGNALS = {
@@ -23,11 +26,29 @@ SIGNALS = {
 ALIASES = {"IOT": "ABRT", "POLL": "IO", "CLD": "CHLD"}
 NAMES = {number: name for name, number in SIGNALS.items()}
 SIGRTMIN, SIGRTMAX = 34, 64
-EXIT_NO_PROCESS, EXIT_MISMATCH, EXIT_SANDBOX = 64, 65, 66
 SANDBOX_REASON = (
     "in a shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "
     "`kill -HUP 1` does not reach your program. Pass --force to signal it anyway"
 )
+REFUSALS: Refusals = {
+    "no-process": (ExitStatus.NO_SUCH_PROCESS, 'no process {pid} in pod "{pod}"'),
+    "not-expected": (ExitStatus.NOT_EXPECTED, "{what} does not match --expect {expect}: "
+                     "not signalled (the PID may have been reused)"),
+    "gone": (ExitStatus.NO_SUCH_PROCESS, "process {pid} exited before it could be signalled"),
+    "denied": (ExitStatus.ERROR, "permission denied signalling {what}: {hint}"),
+}
+
+
+@dataclass(frozen=True)
+class KillOptions:
+    """What `kill` was asked for."""
+
+    pod: str
+    pid: int
+    signal: str = "TERM"
+    runner: str | None = None
+    expect: str | None = None
+    force: bool = False
 
 
 def parse_signal(text: str) -> tuple[int, str]:
@@ -69,54 +90,37 @@ def _permission_hint(runner: Container, target_uid: int | None) -> str:
     )
 
 
-def _describe(pid: int, process: procfs.Process | None, who: Owner | None) -> str:
-    if process is None or who is None:
+def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> str:
+    if process is None or owner is None:
         return f"PID {pid}"
-    where = "the sandbox" if who.name == SANDBOX else f'container "{who.name}"'
-    return f"PID {pid} ({render.command(process.name, process.args)}) in {where}"
+    where = "the sandbox" if owner == SANDBOX else f'container "{owner}"'
+    return f"PID {pid} ({command(process.name, process.args)}) in {where}"
 
 
-def _outcome_error(outcome: Outcome, pod: Pod, pid: int, expect: str | None,
-                   process: procfs.Process | None, what: str) -> PidshareError:
-    refusal = outcome.refusal()
-    code = refusal[0] if refusal else ""
-    if outcome.status == EXIT_NO_PROCESS and code == "no-process":
-        return PidshareError(f'no process {pid} in pod "{pod.name}"', EXIT_NO_PROCESS)
-    if outcome.status == EXIT_MISMATCH and code == "mismatch":
-        return PidshareError(f"{what} does not match --expect {expect!r}: "
-                             "not signalled (the PID may have been reused)", EXIT_MISMATCH)
-    if outcome.status == EXIT_SANDBOX and code == "sandbox":
-        return PidshareError(f"refusing to signal {what}: {SANDBOX_REASON}",
-                             EXIT_SANDBOX)
-    message = render.escape(outcome.stderr.decode(errors="surrogateescape").strip())
-    if "not permitted" in message:
-        uid = process.uid if process else None
-        return PidshareError(f"permission denied signalling {what}: "
-                             f"{_permission_hint(outcome.container, uid)}")
-    if "No such process" in message or "no such process" in message:
-        return PidshareError(f"process {pid} exited before it could be signalled",
-                             EXIT_NO_PROCESS)
-    return PidshareError(f"kill failed in container \"{outcome.container.name}\" "
-                         f"(exit {outcome.status}): {message or 'no message'}")
-
-
-def kill(transport: Transport, pod_name: str, pid: int, signal: str, container: str | None,
-         expect: str | None, force: bool, out: TextIO) -> None:
-    """Signal PID in the Pod after checking it is what the user means; report what was hit."""
-    number, name = parse_signal(signal)
-    pod = parse_pod(transport.get_pod(pod_name))
-    if pid == 1 and pod.shares_processes and not force:
-        raise PidshareError(f'refusing to signal PID 1 of pod "{pod.name}": {SANDBOX_REASON}',
-                            EXIT_SANDBOX)
-    candidates = runner_candidates(pod, container)
-    ids = [c.container_id for c in pod.containers if c.container_id]
+def kill(transport: Transport, options: KillOptions, out: TextIO) -> None:
+    """Signal the PID after checking it is what the user means; report what was hit."""
+    number, name = parse_signal(options.signal)
+    pid = options.pid
+    pod = parse_pod(transport.get_pod(options.pod))
+    if is_sandbox(pid, pod) and not options.force:
+        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
+                            ExitStatus.SANDBOX)
     described = io.BytesIO()
-    args = [str(pid), str(number), expect or "", "force" if force else "", *pod.cgroup_names(),
-            *ids]
-    outcome = run_script(transport, pod, candidates, "kill", args, described)
-    process = procfs.parse(described.getvalue()).processes.get(pid)
-    who = owner(process, pod) if process else None
-    what = _describe(pid, process, who)
+    outcome = run_script(transport, pod, runner_candidates(pod, options.runner), "kill",
+                         [str(pid), str(number), options.expect or ""], described)
+    snapshot = procfs.parse(described.getvalue())
+    process = snapshot.processes.get(pid)
+    owner = None
+    if process is not None:
+        owner = Attribution(pod, outcome.container, snapshot.own_cgroup).owner(process).name
+    what = _describe(pid, process, owner)
+    refusal = outcome.refusal
+    if refusal is not None:
+        uid = process.uid if process else None
+        raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, what=what,
+                            expect=repr(options.expect),
+                            hint=_permission_hint(outcome.container, uid))
     if outcome.status != 0:
-        raise _outcome_error(outcome, pod, pid, expect, process, what)
+        raise PidshareError(f'kill failed in container "{outcome.container.name}" '
+                            f"(exit {outcome.status}): {outcome.message()}")
     out.write(f"sent {name} to {what}\n")

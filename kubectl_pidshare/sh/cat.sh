@@ -1,16 +1,16 @@
 # pidshare cat: write the bytes of PATH as process PID sees it.
 # $1: PID; $2: PATH with every byte written as a \0ooo octal escape (so any byte survives argv).
 # Every path component is resolved inside /proc/PID/root: absolute symlinks restart at the
-# target's root, ".." never climbs above it. Failures: one line "pidshare: CODE DETAIL" on
-# stderr and a status of 64..73; once the file is open, cat's own status.
+# target's root, ".." never climbs above it. Refusals (`refuse`, defined by the preamble
+# runner.py puts before every script): no-process, no-access, loop, special, not-found,
+# directory, not-regular, no-readlink, permission. Once the file is open, cat's own status.
 pid=$1
 path=$(printf '%bx' "$2")
 path=${path%x}
 root=/proc/$pid/root
-fail() { printf 'pidshare: %s %s\n' "$1" "$3" >&2; exit "$2"; }
 
-[ -d "/proc/$pid" ] || fail no-process 64 "$pid"
-[ -d "$root/" ] || fail no-access 65 "$pid"
+[ -d "/proc/$pid" ] || refuse no-process "$pid"
+[ -d "$root/" ] || refuse no-access "$pid"
 
 resolved=
 todo=$path
@@ -27,13 +27,13 @@ while [ -n "$todo" ]; do
         ..) resolved=${resolved%/*}; continue ;;
     esac
     if [ -L "$root$resolved/$comp" ]; then
-        case $resolved in /proc|/proc/*) fail special 68 "$resolved/$comp" ;; esac
+        case $resolved in /proc|/proc/*) refuse special "$resolved/$comp" ;; esac
         hops=$((hops + 1))
-        [ "$hops" -le 40 ] || fail loop 67 "$resolved/$comp"
-        target=$(readlink "$root$resolved/$comp" && printf x) || fail no-readlink 72 "$resolved/$comp"
+        [ "$hops" -le 40 ] || refuse loop "$resolved/$comp"
+        target=$(readlink "$root$resolved/$comp" && printf x) || refuse no-readlink "$resolved/$comp"
         target=${target%?x}
         case $target in
-            /proc|/proc/*|/dev|/dev/*) fail special 68 "$resolved/$comp -> $target" ;;
+            /proc|/proc/*|/dev|/dev/*) refuse special "$resolved/$comp -> $target" ;;
             /*) resolved= ;;
         esac
         todo=$target/$todo
@@ -43,8 +43,8 @@ while [ -n "$todo" ]; do
 done
 
 file=$root$resolved
-[ -e "$file" ] || fail not-found 69 "${resolved:-/}"
-[ -d "$file" ] && fail directory 70 "${resolved:-/}"
-[ -f "$file" ] || fail not-regular 71 "${resolved:-/}"
-[ -r "$file" ] || fail permission 73 "${resolved:-/}"
+[ -e "$file" ] || refuse not-found "${resolved:-/}"
+[ -d "$file" ] && refuse directory "${resolved:-/}"
+[ -f "$file" ] || refuse not-regular "${resolved:-/}"
+[ -r "$file" ] || refuse permission "${resolved:-/}"
 exec cat -- "$file"

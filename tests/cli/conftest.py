@@ -1,59 +1,33 @@
-"""Fixtures of the CLI tests: a fake transport installed in place of the real one."""
+"""Fixtures of the CLI tests: cli.main() run in an Environment with a fake transport."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-
 import pytest
 
-from kubectl_pidshare import cli
 from kubectl_pidshare.kubeconfig import ConfigFlags
 
-from .fakes import FakeTransport, Install
-
-
-@pytest.fixture(autouse=True)
-def fresh_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    """cli.State is process-wide: give every test a clean one."""
-    monkeypatch.setattr(cli.State, "flags", ConfigFlags())
-    monkeypatch.setattr(cli.State, "debug", False)
+from .fakes import Harness, Install, Main
 
 
 @pytest.fixture
-def flags_seen() -> list[ConfigFlags]:
-    """The flags each transport was built with."""
-    return []
+def harness() -> Harness:
+    """A fresh Environment factory and fake transport for one test."""
+    return Harness()
 
 
 @pytest.fixture
-def install(monkeypatch: pytest.MonkeyPatch, flags_seen: list[ConfigFlags]) -> Install:
-    """Make cli._transport return a FakeTransport for a recording."""
-
-    def make(name: str = "nginx") -> FakeTransport:
-        fake = FakeTransport(name)
-
-        def transport(flags: ConfigFlags) -> FakeTransport:
-            flags_seen.append(flags)
-            return fake
-
-        monkeypatch.setattr(cli, "_transport", transport)
-        return fake
-
-    return make
+def install(harness: Harness) -> Install:
+    """Answer requests from the recordings of a Pod (nginx by default)."""
+    return harness.install
 
 
 @pytest.fixture
-def main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-         ) -> Iterator[Callable[..., tuple[int, str, str]]]:
-    """Run cli.main() with argv; (exit status, stdout, stderr)."""
+def main(harness: Harness) -> Main:
+    """Run the command line with argv: (exit status, stdout, stderr)."""
+    return harness.run
 
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["kubectl-pidshare", *args])
-        with pytest.raises(SystemExit) as caught:
-            cli.main()
-        out, err = capsys.readouterr()
-        code = caught.value.code
-        return (code if isinstance(code, int) else 0 if code is None else 1), out, err
 
-    yield run
+@pytest.fixture
+def flags_seen(harness: Harness) -> list[ConfigFlags]:
+    """The flags each transport was made with."""
+    return harness.flags_seen

@@ -1,16 +1,17 @@
-"""A fake Transport answering from the recordings, and a runner for the typer app."""
+"""A fake Transport answering from the recordings, and an Environment around it."""
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-from typer.testing import CliRunner
+from typing import Any, NamedTuple
 
 from kubectl_pidshare import cli
-from kubectl_pidshare.remote import Sink
+from kubectl_pidshare.environment import Environment
+from kubectl_pidshare.kubeconfig import ConfigFlags
+from kubectl_pidshare.remote import Sink, Transport
 
 DATA = Path(__file__).parents[1] / "unit" / "data"
 
@@ -26,6 +27,11 @@ class FakeTransport:
         self.exec_status: dict[str, tuple[int, bytes, bytes]] = {}
         self.gets: list[str] = []
         self.execs: list[tuple[str, str, list[str]]] = []
+
+    def get(self, path: str) -> dict[str, Any]:
+        """The server's version, the only other GET the commands make."""
+        self.gets.append(path)
+        return {"gitVersion": "v1.34.4"}
 
     def get_pod(self, name: str) -> dict[str, Any]:
         """The recorded Pod, or the configured error."""
@@ -49,9 +55,58 @@ class FakeTransport:
         return 0
 
 
+class ClosedPipe(io.BytesIO):
+    """A stdout whose reader went away."""
+
+    def write(self, data: Any, /) -> int:
+        """Fail as a write to a closed pipe fails."""
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+class Result(NamedTuple):
+    """How one run of the command line ended, stdout and stderr apart."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class Harness:
+    """Runs cli.main() in an Environment of in-memory streams and a fake transport."""
+
+    def __init__(self) -> None:
+        self.fake: FakeTransport | None = None
+        self.flags_seen: list[ConfigFlags] = []
+        self.stdout_bytes = b""
+        self.stderr_bytes = b""
+
+    def install(self, name: str = "nginx") -> FakeTransport:
+        """Answer from the recordings of Pod `name`."""
+        self.fake = FakeTransport(name)
+        return self.fake
+
+    def transport(self, flags: ConfigFlags, environ: Mapping[str, str]) -> Transport:
+        """The Environment's transport factory: the installed fake."""
+        self.flags_seen.append(flags)
+        assert self.fake is not None, "the test made a request without a fake installed"
+        return self.fake
+
+    def run(self, *argv: str, isatty: bool = False, width: int = 80,
+            closed: bool = False) -> Result:
+        """main(argv, env): the status, and what was written to stdout (closed: a pipe
+        whose reader went away) and stderr."""
+        out, err = ClosedPipe() if closed else io.BytesIO(), io.BytesIO()
+        env = Environment(
+            stdout=io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+            stderr=io.TextIOWrapper(err, encoding="utf-8", write_through=True),
+            environ={}, transport=self.transport, stdout_isatty=isatty, terminal_width=width)
+        status = cli.main(list(argv), env)
+        env.stdout.flush()
+        env.stderr.flush()
+        self.stdout_bytes, self.stderr_bytes = out.getvalue(), err.getvalue()
+        return Result(status, self.stdout_bytes.decode(errors="replace"),
+                      self.stderr_bytes.decode(errors="replace"))
+
+
 Install = Callable[..., FakeTransport]
-
-
-def invoke(*args: str) -> Any:
-    """Run the typer app under CliRunner as `kubectl pidshare`."""
-    return CliRunner().invoke(cli.app, list(args), prog_name="kubectl pidshare")
+Main = Callable[..., Result]

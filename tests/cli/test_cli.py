@@ -1,24 +1,23 @@
 """The command line with a fake transport: stdout, stderr and exit statuses, apart.
 
-CliRunner runs the typer app; the error boundary lives in cli.main(), so error cases run
-main() with sys.argv set and read stdout and stderr through capsys.
+Every case runs cli.main(argv, env) with an Environment of in-memory streams.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import pytest
 import typer
 import yaml
 
-from kubectl_pidshare import cli
+from kubectl_pidshare import cli, runner
 from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.kubeconfig import ConfigFlags
+from kubectl_pidshare.status import ExitStatus
 from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE
 
-from .fakes import Install, invoke
+from .fakes import Harness, Install, Main
 
 NGINX_ID = "02c57553ac108269b1d692002e810f5eff38f755764b4d7e5c0314326847f276"
 SHELL_ID = "9344c1074e3524aa615ae4886418b180fc046b1a6c6caa47a42e706153ff9713"
@@ -43,26 +42,27 @@ NO_SHELL_LINE = (
 )
 
 
-def test_ps_table(install: Install) -> None:
+def test_ps_table(install: Install, main: Main) -> None:
     fake = install("nginx")
-    result = invoke("ps", "nginx")
+    result = main("ps", "nginx")
     assert (result.exit_code, result.stdout, result.stderr) == (0, NGINX_TABLE, "")
     assert fake.gets == ["nginx"]
     [(pod, container, argv)] = fake.execs
     assert (pod, container, argv[:2], argv[3:]) == (
         "nginx", "shell", ["sh", "-c"], ["pidshare-probe"])
-    assert argv[2].startswith("# pidshare ps probe: ")
+    assert argv[2] == runner.script("probe")
+    assert argv[2].startswith(runner.PREAMBLE + "# pidshare ps probe: ")
 
 
-def test_ps_wide(install: Install) -> None:
+def test_ps_wide(install: Install, main: Main) -> None:
     install("nginx")
-    result = invoke("ps", "nginx", "-o", "wide")
+    result = main("ps", "nginx", "-o", "wide")
     assert (result.exit_code, result.stdout, result.stderr) == (0, NGINX_WIDE, "")
 
 
-def test_ps_json(install: Install) -> None:
+def test_ps_json(install: Install, main: Main) -> None:
     install("nginx")
-    result = invoke("ps", "nginx", "-o", "json")
+    result = main("ps", "nginx", "-o", "json")
     assert (result.exit_code, result.stderr) == (0, "")
     doc = json.loads(result.stdout)
     assert list(doc) == ["apiVersion", "kind", "pod", "namespace", "shareProcessNamespace",
@@ -82,17 +82,17 @@ def test_ps_json(install: Install) -> None:
     ]
 
 
-def test_ps_yaml_is_the_json_document(install: Install) -> None:
+def test_ps_yaml_is_the_json_document(install: Install, main: Main) -> None:
     install("nginx")
-    as_json = json.loads(invoke("ps", "nginx", "-o", "json").stdout)
-    result = invoke("ps", "nginx", "-o", "yaml")
+    as_json = json.loads(main("ps", "nginx", "-o", "json").stdout)
+    result = main("ps", "nginx", "-o", "yaml")
     assert (result.exit_code, result.stderr) == (0, "")
     assert yaml.safe_load(result.stdout) == as_json
 
 
-def test_ps_output_xml_is_a_usage_error(install: Install) -> None:
+def test_ps_output_xml_is_a_usage_error(install: Install, main: Main) -> None:
     fake = install("nginx")
-    result = invoke("ps", "nginx", "-o", "xml")
+    result = main("ps", "nginx", "-o", "xml")
     assert (result.exit_code, result.stdout) == (2, "")
     lines = result.stderr.splitlines()
     assert lines[:3] == ["Usage: kubectl pidshare ps [OPTIONS] POD",
@@ -103,48 +103,49 @@ def test_ps_output_xml_is_a_usage_error(install: Install) -> None:
     assert fake.gets == []
 
 
-def test_ps_without_a_pod_is_a_usage_error(install: Install) -> None:
+def test_ps_without_a_pod_is_a_usage_error(install: Install, main: Main) -> None:
     install("nginx")
-    result = invoke("ps")
+    result = main("ps")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-1] == "Error: Missing argument 'POD'."
 
 
-def test_ps_not_shared_warns_on_stderr(install: Install) -> None:
+def test_ps_not_shared_warns_on_stderr(install: Install, main: Main) -> None:
     """The apart recording was probed from container shell."""
     install("apart")
-    result = invoke("ps", "apart", "-c", "shell")
+    result = main("ps", "apart", "-c", "shell")
     assert (result.exit_code, result.stdout) == (0, APART_TABLE)
     assert result.stderr == ('warning: pod "apart" does not share its process namespace; '
                              'showing only what container "shell" can see\n')
 
 
-def test_ps_skips_a_container_without_sh(install: Install) -> None:
+def test_ps_skips_a_container_without_sh(install: Install, main: Main) -> None:
     fake = install("nops")
     fake.exec_errors["app"] = ServerError("InternalError", NO_SH)
-    result = invoke("ps", "nops")
+    result = main("ps", "nops")
     assert (result.exit_code, result.stdout, result.stderr) == (0, NOPS_TABLE, "")
     assert [container for _, container, _ in fake.execs] == ["app", "tools"]
 
 
-def test_ps_skips_exit_127_without_output(install: Install) -> None:
+def test_ps_skips_exit_127_without_output(install: Install, main: Main) -> None:
     fake = install("nops")
     fake.exec_status["app"] = (127, b"", b"sh: grep: not found\n")
-    result = invoke("ps", "nops")
+    result = main("ps", "nops")
     assert (result.exit_code, result.stdout, result.stderr) == (0, NOPS_TABLE, "")
     assert [container for _, container, _ in fake.execs] == ["app", "tools"]
 
 
-def test_ps_container_flag(install: Install) -> None:
+def test_ps_container_flag(install: Install, main: Main) -> None:
     fake = install("nginx")
-    result = invoke("ps", "nginx", "-c", "nginx")
+    result = main("ps", "nginx", "-c", "nginx")
     assert (result.exit_code, result.stdout) == (0, NGINX_TABLE)
     assert [container for _, container, _ in fake.execs] == ["nginx"]
 
 
-def test_flags_reach_the_transport(install: Install, flags_seen: list[ConfigFlags]) -> None:
+def test_flags_reach_the_transport(install: Install, flags_seen: list[ConfigFlags],
+                                   main: Main) -> None:
     install("nginx")
-    result = invoke("-n", "outer", "--context", "ctx", "--kubeconfig", "/k", "ps", "nginx",
+    result = main("-n", "outer", "--context", "ctx", "--kubeconfig", "/k", "ps", "nginx",
                     "-n", "inner", "--cluster", "cl", "--user", "me",
                     "--request-timeout", "1m30s")
     assert result.exit_code == 0
@@ -152,9 +153,9 @@ def test_flags_reach_the_transport(install: Install, flags_seen: list[ConfigFlag
                                       namespace="inner", request_timeout=90.0)]
 
 
-def test_bad_request_timeout_is_a_usage_error(install: Install) -> None:
+def test_bad_request_timeout_is_a_usage_error(install: Install, main: Main) -> None:
     fake = install("nginx")
-    result = invoke("ps", "nginx", "--request-timeout", "soon")
+    result = main("ps", "nginx", "--request-timeout", "soon")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-1] == (
         "Error: Invalid value for '--request-timeout': must be a number of seconds or a "
@@ -171,17 +172,17 @@ def test_parse_timeout() -> None:
             cli.parse_timeout(bad)
 
 
-def test_main_ps_exit_0(install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+def test_main_ps_exit_0(install: Install, main: Main) -> None:
     install("nginx")
     assert main("ps", "nginx") == (0, NGINX_TABLE, "")
 
 
-def test_main_pod_not_found(install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+def test_main_pod_not_found(install: Install, main: Main) -> None:
     install("nginx").pod_error = ServerError("NotFound", 'pods "x" not found')
     assert main("ps", "x") == (1, "", 'Error from server (NotFound): pods "x" not found\n')
 
 
-def test_main_pod_pending(install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+def test_main_pod_pending(install: Install, main: Main) -> None:
     fake = install("nginx")
     fake.pod["status"]["phase"] = "Pending"
     assert main("ps", "nginx") == (1, "", (
@@ -191,7 +192,7 @@ def test_main_pod_pending(install: Install, main: Callable[..., tuple[int, str, 
 
 
 def test_main_no_container_has_sh(install: Install,
-                                  main: Callable[..., tuple[int, str, str]]) -> None:
+                                  main: Main) -> None:
     fake = install("nginx")
     error = ServerError("InternalError", NO_SH)
     fake.exec_errors.update(nginx=error, shell=error)
@@ -200,7 +201,7 @@ def test_main_no_container_has_sh(install: Install,
 
 
 def test_main_other_exec_error_is_not_retried(
-        install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+        install: Install, main: Main) -> None:
     fake = install("nginx")
     fake.exec_errors["shell"] = ServerError("Forbidden", 'pods "nginx" is forbidden: exec')
     assert main("ps", "nginx") == (
@@ -208,27 +209,27 @@ def test_main_other_exec_error_is_not_retried(
     assert [container for _, container, _ in fake.execs] == ["shell"]
 
 
-def test_main_probe_failure(install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+def test_main_probe_failure(install: Install, main: Main) -> None:
     install("nginx").exec_status["shell"] = (1, b"", b"noise\ngrep: /proc: bad\n")
     assert main("ps", "nginx") == (
         1, "", 'error: the probe failed in container "shell" (exit 1): grep: /proc: bad\n')
 
 
 def test_main_unknown_container(install: Install,
-                                main: Callable[..., tuple[int, str, str]]) -> None:
+                                main: Main) -> None:
     install("nginx")
     assert main("ps", "nginx", "-c", "web") == (
         1, "", 'error: container "web" not found in pod "nginx" (it has: nginx, shell)\n')
 
 
 def test_main_unexpected_exception(install: Install,
-                                   main: Callable[..., tuple[int, str, str]]) -> None:
+                                   main: Main) -> None:
     install("nginx").pod_error = RuntimeError("kaboom")
     assert main("ps", "nginx") == (1, "", "error: RuntimeError: kaboom\n")
 
 
 def test_main_connection_and_timeout_errors(
-        install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+        install: Install, main: Main) -> None:
     fake = install("nginx")
     fake.pod_error = ConnectionRefusedError(111, "Connection refused")
     assert main("ps", "nginx") == (
@@ -238,10 +239,9 @@ def test_main_connection_and_timeout_errors(
         1, "", "error: timed out waiting for the server (see --request-timeout): timed out\n")
 
 
-@pytest.mark.parametrize("argv", [("--debug", "ps", "nginx"), ("ps", "nginx", "--debug"),
-                                  ("-v", "ps", "nginx")])
+@pytest.mark.parametrize("argv", [("--debug", "ps", "nginx"), ("ps", "nginx", "--debug")])
 def test_main_debug_prints_the_traceback(
-        install: Install, main: Callable[..., tuple[int, str, str]], argv: tuple[str, ...]
+        install: Install, main: Main, argv: tuple[str, ...]
 ) -> None:
     install("nginx").pod_error = RuntimeError("kaboom")
     code, out, err = main(*argv)
@@ -252,7 +252,7 @@ def test_main_debug_prints_the_traceback(
 
 
 def test_main_debug_traceback_for_known_errors(
-        install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+        install: Install, main: Main) -> None:
     install("nginx").pod_error = ServerError("NotFound", 'pods "x" not found')
     code, out, err = main("ps", "x", "--debug")
     assert (code, out) == (1, "")
@@ -261,13 +261,13 @@ def test_main_debug_traceback_for_known_errors(
 
 
 def test_main_ctrl_c_exits_130(install: Install,
-                               main: Callable[..., tuple[int, str, str]]) -> None:
+                               main: Main) -> None:
     install("nginx").pod_error = KeyboardInterrupt()
     assert main("ps", "nginx") == (130, "", "")
 
 
 def test_main_usage_error_exits_2(install: Install,
-                                  main: Callable[..., tuple[int, str, str]]) -> None:
+                                  main: Main) -> None:
     install("nginx")
     code, out, err = main("ps", "nginx", "-o", "xml")
     assert (code, out) == (2, "")
@@ -276,19 +276,19 @@ def test_main_usage_error_exits_2(install: Install,
     assert "Traceback" not in err
 
 
-def test_main_version(main: Callable[..., tuple[int, str, str]]) -> None:
+def test_main_version(main: Main) -> None:
     assert main("--version") == (0, "kubectl-pidshare 0.1.0\n", "")
 
 
 def test_help_names_the_plugin_and_shows_an_example(
-        main: Callable[..., tuple[int, str, str]]) -> None:
+        main: Main) -> None:
     code, out, err = main("--help")
     assert (code, err) == (0, "")
     assert out.startswith("Usage: kubectl pidshare [OPTIONS] COMMAND [ARGS]...\n")
     assert "  kubectl pidshare ps nginx\n" in out
 
 
-def test_ps_help_shows_examples(main: Callable[..., tuple[int, str, str]]) -> None:
+def test_ps_help_shows_examples(main: Main) -> None:
     code, out, err = main("ps", "--help")
     assert (code, err) == (0, "")
     assert out.startswith("Usage: kubectl pidshare ps [OPTIONS] POD\n")
@@ -296,8 +296,8 @@ def test_ps_help_shows_examples(main: Callable[..., tuple[int, str, str]]) -> No
     assert "    kubectl pidshare ps nginx -n web -o wide\n" in out
 
 
-def test_cli_runner_help_uses_prog_name() -> None:
-    result = invoke("-h")
+def test_cli_runner_help_uses_prog_name(main: Main) -> None:
+    result = main("-h")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith("Usage: kubectl pidshare [OPTIONS] COMMAND [ARGS]...\n")
     assert "  ps       Every process of the Pod, grouped per container, as a tree.\n" in (
@@ -306,18 +306,70 @@ def test_cli_runner_help_uses_prog_name() -> None:
         result.stdout)
 
 
-def test_ps_with_container_fetches_the_pod_while_probing(install: Install) -> None:
+def test_ps_with_container_fetches_the_pod_while_probing(install: Install, main: Main) -> None:
     fake = install("nginx")
-    result = invoke("ps", "nginx", "-c", "shell")
+    result = main("ps", "nginx", "-c", "shell")
     assert (result.exit_code, result.stdout, result.stderr) == (0, NGINX_TABLE, "")
     assert fake.gets == ["nginx"]
     assert [(pod, container) for pod, container, _ in fake.execs] == [("nginx", "shell")]
 
 
 def test_ps_with_container_reports_the_pod_error_first(
-        install: Install, main: Callable[..., tuple[int, str, str]]) -> None:
+        install: Install, main: Main) -> None:
     fake = install("nginx")
     fake.pod_error = ServerError("NotFound", 'pods "nginx" not found')
     fake.exec_errors["shell"] = ServerError("NotFound", "the exec failed too")
     assert main("ps", "nginx", "-c", "shell") == (
         1, "", 'Error from server (NotFound): pods "nginx" not found\n')
+
+
+def test_a_closed_stdout_ends_quietly(install: Install, harness: Harness) -> None:
+    install("nginx")
+    assert harness.run("ps", "nginx", closed=True) == (ExitStatus.STDOUT_CLOSED, "", "")
+
+
+def test_cat_into_a_closed_stdout_ends_quietly(install: Install, harness: Harness) -> None:
+    install("nginx").exec_status["shell"] = (0, b"data", b"")
+    assert harness.run("cat", "nginx", "7", "/x", closed=True) == (
+        ExitStatus.STDOUT_CLOSED, "", "")
+
+
+def test_the_table_fits_a_terminal(install: Install, main: Main) -> None:
+    install("nginx")
+    shown = main("ps", "nginx", isatty=True, width=60).stdout.splitlines()
+    assert max(len(line) for line in shown) == 60
+    assert shown[2].endswith("nginx: …")
+
+
+@pytest.mark.parametrize("argv", [
+    pytest.param(("ps", "nginx"), id="piped"),
+    pytest.param(("ps", "nginx", "-o", "wide"), id="wide"),
+])
+def test_the_table_is_whole_when_piped_or_wide(install: Install, main: Main,
+                                                argv: tuple[str, ...]) -> None:
+    install("nginx")
+    whole = main(*argv).stdout
+    assert whole in (NGINX_TABLE, NGINX_WIDE)
+    if argv[-1] == "wide":
+        assert main(*argv, isatty=True, width=60).stdout == NGINX_WIDE
+
+
+def test_dash_v_is_not_debug(install: Install, main: Main) -> None:
+    install("nginx")
+    code, out, err = main("-v", "ps", "nginx")
+    assert (code, out) == (ExitStatus.USAGE, "")
+    assert err.splitlines()[-1] == "Error: No such option: -v"
+
+
+def test_kill_list_and_version_write_to_the_environment(main: Main) -> None:
+    assert main("--version") == (0, "kubectl-pidshare 0.1.0\n", "")
+    assert main("kill", "-l").stdout.startswith(" 1) HUP\n")
+
+
+def test_version_asks_the_server_unless_client(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    client = main("version", "--client").stdout
+    assert client.startswith("Client Version: kubectl-pidshare 0.1.0 (Python ")
+    assert fake.gets == []
+    assert main("version").stdout == client + "Server Version: v1.34.4\n"
+    assert fake.gets == ["/version"]

@@ -5,17 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 
 import pytest
 
-from kubectl_pidshare import cli
 from kubectl_pidshare.files import encode_path
 from kubectl_pidshare.signals import parse_signal, signal_list
 
-from .fakes import Install
+from .fakes import Harness, Install, Main
 
-Main = Callable[..., tuple[int, str, str]]
 MASTER_STAT = (b"7/cmdline:nginx: master process nginx -g daemon off;\0"
                b"7/stat:7 (nginx) S 0 7 7 0 -1 4194560 1104 0 3 0 0 0 0 0 20 0 1 0 569229\n\0"
                b"pidshare-lines\0"
@@ -53,8 +50,7 @@ def test_kill_reports_what_it_hit(install: Install, main: Main) -> None:
            '"nginx"\n', "")
     [(_, container, argv)] = fake.execs
     assert container == "shell"
-    assert argv[3:9] == ["pidshare-kill", "7", "1", "", "",
-                         "podb44d657c-60d3-4af0-b4e0-7eb79d41e387"]
+    assert argv[3:] == ["pidshare-kill", "7", "1", ""]
 
 
 def test_kill_pid_1_is_refused_before_any_exec(install: Install, main: Main) -> None:
@@ -79,15 +75,12 @@ def test_kill_list(main: Main) -> None:
 
 
 def test_cat_streams_stdout_and_passes_the_remote_status_through(
-        install: Install, monkeypatch: pytest.MonkeyPatch,
-        capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+        install: Install, harness: Harness) -> None:
     fake = install("nginx")
-    fake.exec_status["shell"] = (1, b"partial\0\xff", b"cat: read error: I/O error\n")
-    monkeypatch.setattr(sys, "argv", ["kubectl-pidshare", "cat", "nginx", "7", "/var/data"])
-    with pytest.raises(SystemExit) as exited:
-        cli.main()
-    assert exited.value.code == 1
-    assert capsysbinary.readouterr() == (b"partial\0\xff", b"cat: read error: I/O error\n")
+    fake.exec_status["shell"] = (3, b"partial\0\xff", b"cat: read error: I/O error\n")
+    assert harness.run("cat", "nginx", "7", "/var/data").exit_code == 3
+    assert (harness.stdout_bytes, harness.stderr_bytes) == (
+        b"partial\0\xff", b"cat: read error: I/O error\n")
     [(_, _, argv)] = fake.execs
     assert argv[3:] == ["pidshare-cat", "7", encode_path("/var/data")]
 
@@ -102,8 +95,8 @@ def test_cat_relative_path_is_refused_before_any_request(install: Install, main:
 
 def test_cat_refusal_becomes_its_own_message_and_status(install: Install, main: Main) -> None:
     fake = install("nginx")
-    fake.exec_status["shell"] = (70, b"", b"pidshare: directory /etc\n")
-    assert main("cat", "nginx", "7", "/etc") == (70, "", "error: /etc: is a directory\n")
+    fake.exec_status["shell"] = (99, b"", b"pidshare: directory /etc\n")
+    assert main("cat", "nginx", "7", "/etc") == (71, "", "error: /etc: is a directory\n")
 
 
 def test_typer_completion_names_the_standalone_command() -> None:

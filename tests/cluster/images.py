@@ -45,6 +45,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
@@ -285,7 +286,7 @@ def sha256_digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def canonical_json(document: dict) -> bytes:
+def canonical_json(document: dict[str, Any]) -> bytes:
     """Serialize a JSON document the same way every time."""
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
@@ -827,7 +828,7 @@ def select(names: list[str] | None) -> list[Image]:
     """Return the images named by short name, repository or repo:tag (all if none)."""
     if not names:
         return list(IMAGES)
-    chosen = []
+    chosen: list[Image] = []
     for name in names:
         matches = [
             image for image in IMAGES if name in (image.name, image.repo, image.ref)

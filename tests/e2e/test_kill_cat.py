@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+from kubectl_pidshare.status import ExitStatus
+
 from .harness import MANIFESTS, Namespace
 from .test_cluster import NGINX_CONF_HEAD
 
@@ -68,12 +70,12 @@ def test_kill_refusals(namespace: Namespace) -> None:
     master = master_pid(namespace)
 
     pid1 = namespace.pidshare("kill", "nginx", "1", "HUP", check=False)
-    assert pid1.returncode == 66
+    assert pid1.returncode == ExitStatus.SANDBOX
     assert error_line(pid1).startswith('error: refusing to signal PID 1 of pod "nginx": in a '
                                        "shared process namespace PID 1 is the Pod's sandbox")
 
     unknown_pid = namespace.pidshare("kill", "nginx", "99999", "HUP", check=False)
-    assert unknown_pid.returncode == 64
+    assert unknown_pid.returncode == ExitStatus.NO_SUCH_PROCESS
     assert error_line(unknown_pid) == 'error: no process 99999 in pod "nginx"'
 
     unknown_signal = namespace.pidshare("kill", "nginx", str(master), "SIGFOO", check=False)
@@ -82,7 +84,7 @@ def test_kill_refusals(namespace: Namespace) -> None:
 
     reused = namespace.pidshare("kill", "nginx", str(master), "HUP", "--expect", "postgres",
                                 check=False)
-    assert reused.returncode == 65
+    assert reused.returncode == ExitStatus.NOT_EXPECTED
     assert "does not match --expect 'postgres'" in error_line(reused)
 
     forced = namespace.pidshare("kill", "nginx", "1", "0", "--force")
@@ -105,12 +107,12 @@ def test_kill_and_cat_say_which_permission_is_missing(namespace: Namespace) -> N
 
     no_ptrace = namespace.pidshare("cat", "perms", str(locked), "/secret", "-c", "reader",
                                    check=False)
-    assert no_ptrace.returncode == 65
+    assert no_ptrace.returncode == ExitStatus.NO_PTRACE_ACCESS
     assert "CAP_SYS_PTRACE" in error_line(no_ptrace)
 
     unreadable = namespace.pidshare("cat", "perms", str(reader), "/tmp/closed", "-c", "reader",
                                     check=False)
-    assert unreadable.returncode == 73
+    assert unreadable.returncode == ExitStatus.PERMISSION_DENIED
     assert error_line(unreadable) == (
         'error: /tmp/closed: permission denied (reading from container "reader")'
     )
@@ -128,7 +130,7 @@ def test_cat_refusals(namespace: Namespace) -> None:
 
     stdout_link = namespace.pidshare("cat", "nginx", master, "/var/log/nginx/access.log",
                                      check=False)
-    assert stdout_link.returncode == 68
+    assert stdout_link.returncode == ExitStatus.SPECIAL_FILE
     assert error_line(stdout_link).startswith(
         "error: /var/log/nginx/access.log is a symlink to /dev/stdout: that is a stream")
 
@@ -136,14 +138,16 @@ def test_cat_refusals(namespace: Namespace) -> None:
     assert b"nginx:x:101:101" in climbing.stdout, "`..` stops at the target's root"
 
     directory = namespace.pidshare("cat", "nginx", master, "/etc", check=False)
-    assert (directory.returncode, error_line(directory)) == (70, "error: /etc: is a directory")
+    assert (directory.returncode, error_line(directory)) == (
+        ExitStatus.IS_A_DIRECTORY, "error: /etc: is a directory")
 
     missing = namespace.pidshare("cat", "nginx", master, "/nope", check=False)
-    assert missing.returncode == 69
+    assert missing.returncode == ExitStatus.NO_SUCH_FILE
     assert error_line(missing) == f"error: /nope: no such file as PID {master} sees it"
 
     gone = namespace.pidshare("cat", "nginx", "99999", "/etc/passwd", check=False)
-    assert (gone.returncode, error_line(gone)) == (64, 'error: no process 99999 in pod "nginx"')
+    assert (gone.returncode, error_line(gone)) == (
+        ExitStatus.NO_SUCH_PROCESS, 'error: no process 99999 in pod "nginx"')
 
 
 def test_cat_hostile_path_names_reach_the_file_system_unchanged(namespace: Namespace) -> None:

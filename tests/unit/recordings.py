@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kubectl_pidshare import pods, procfs
+from kubectl_pidshare import pods, procfs, render
+from kubectl_pidshare.ps import group
 
 DATA = Path(__file__).parent / "data"
 NAMES = ("nginx", "quad", "hostile", "nops", "apart")
@@ -31,6 +32,18 @@ def pod(name: str) -> pods.Pod:
 def snapshot(name: str) -> procfs.Snapshot:
     """The recorded probe output, parsed."""
     return procfs.parse(probe(name))
+
+
+def runner(name: str) -> pods.Container:
+    """The container the recorded probe ran in: the one named by the probe's own cgroup."""
+    own = snapshot(name).own_cgroup or ""
+    [found] = [c for c in pod(name).containers if c.container_id and c.container_id in own]
+    return found
+
+
+def groups(name: str) -> list[list[render.Row]]:
+    """The recorded processes, attributed and grouped as `ps` shows them."""
+    return group(snapshot(name), pod(name), runner(name))
 
 
 def container_id(name: str, container: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from kubectl_pidshare import pods, procfs
-from kubectl_pidshare.attribution import Owner, container_ids, owner
+from kubectl_pidshare.attribution import Attribution, Owner, container_ids, is_sandbox
 from tests.unit.recordings import pod, snapshot
 
 UID = "11111111-2222-3333-4444-555555555555"
@@ -46,92 +48,93 @@ def proc(cgroup: str, pid: int = 10) -> procfs.Process:
                           cpu_seconds=0.0, start_ticks=0, args=[b"x"], cgroup=cgroup)
 
 
+def owner(process: procfs.Process, pod: pods.Pod, own: str | None = None,
+          runner: str = "app") -> Owner:
+    """The owner of process in pod, as seen from container runner whose own cgroup is own."""
+    return Attribution(pod, pod.container(runner), own).owner(process)
+
+
 def v1(path: str) -> str:
     """A cgroup v1 file with the same path in every hierarchy, and the unified line."""
     return "".join(f"{h}:{path}\n" for h in ("12:pids", "4:memory", "1:name=systemd", "0:"))
 
 
-def test_container_ids_cgroup_v1_kubepods() -> None:
-    text = v1(f"/kubepods/besteffort/pod{UID}/{APP}")
-    assert container_ids(text) == {APP}
+SYSTEMD_POD = ("kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod"
+               f"{UID.replace('-', '_')}.slice")
 
 
-def test_container_ids_cgroup_v2() -> None:
-    assert container_ids(f"0::/kubepods/burstable/pod{UID}/{APP}\n") == {APP}
+@pytest.mark.parametrize(("cgroup", "ids"), [
+    pytest.param(v1(f"/kubepods/besteffort/pod{UID}/{APP}"), {APP}, id="v1-kubepods"),
+    pytest.param(f"0::/kubepods/burstable/pod{UID}/{APP}\n", {APP}, id="v2-cgroupfs"),
+    pytest.param(f"0::/{SYSTEMD_POD}/cri-containerd-{APP}.scope\n", {APP}, id="v2-systemd"),
+    pytest.param(f"0::/system.slice/docker-{APP}.scope\n1:cpu:/x/crio-{INIT}.scope\n",
+                 {APP, INIT}, id="docker-and-crio-scopes"),
+    pytest.param(f"0::/{SYSTEMD_POD}/crio-{APP}.scope\n", {APP}, id="v2-crio"),
+    pytest.param(f"0::/../{APP}\n", {APP}, id="private-namespace-sibling"),
+    pytest.param(f"0::/../cri-containerd-{APP}.scope\n", {APP}, id="private-systemd-sibling"),
+    pytest.param("0::/\n", set(), id="private-namespace-own"),
+    pytest.param("", set(), id="empty"),
+    pytest.param("12:pids:/\n0::/\n", set(), id="namespaced-v1"),
+    pytest.param(f"0::/{APP}/sub\n", set(), id="not-the-last-component"),
+    pytest.param(f"0::/x{APP}\n", set(), id="glued-to-a-name"),
+    pytest.param(f"0::/kubepods/{APP.upper()}\n", set(), id="upper-case"),
+    pytest.param(f"0::/kubepods/{APP[:-1]}\n", set(), id="63-digits"),
+])
+def test_container_ids(cgroup: str, ids: set[str]) -> None:
+    assert container_ids(cgroup) == ids
 
 
-def test_container_ids_systemd_scope() -> None:
-    line = ("0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
-            f"{UID.replace('-', '_')}.slice/cri-containerd-{APP}.scope\n")
-    assert container_ids(line) == {APP}
+CONTAINER = Owner("app", "container")
+SANDBOXED = Owner("(sandbox)", "sandbox")
+UNKNOWN = Owner("unknown", "unknown")
 
 
-def test_container_ids_docker_and_crio_scopes() -> None:
-    text = f"0::/system.slice/docker-{APP}.scope\n1:cpu:/x/crio-{INIT}.scope\n"
-    assert container_ids(text) == {APP, INIT}
+@pytest.mark.parametrize(("cgroup", "pid", "own", "expected"), [
+    pytest.param(f"0::/kubepods/besteffort/pod{UID}/{APP}\n", 10, None, CONTAINER, id="v2"),
+    pytest.param(v1(f"/kubepods/pod{UID}/{APP}"), 10, None, CONTAINER, id="v1"),
+    pytest.param(f"0::/{SYSTEMD_POD}/cri-containerd-{APP}.scope\n", 10, None, CONTAINER,
+                 id="systemd"),
+    pytest.param(f"0::/kubepods/pod{UID}/{INIT}\n", 10, None, Owner("setup", "init"),
+                 id="init"),
+    pytest.param(f"0::/kubepods/pod{UID}/{DEBUG}\n", 10, None, Owner("debugger", "ephemeral"),
+                 id="ephemeral"),
+    pytest.param(f"0::/kubepods/besteffort/pod{UID}/{PAUSE}\n", 1, None, SANDBOXED,
+                 id="sandbox-pid-1"),
+    pytest.param(f"0::/{SYSTEMD_POD}/cri-containerd-{PAUSE}.scope\n", 1, None, SANDBOXED,
+                 id="sandbox-systemd"),
+    pytest.param(f"0::/kubepods/besteffort/pod{UID}/{PAUSE}\n", 10, None, UNKNOWN,
+                 id="unknown-id-not-pid-1"),
+    pytest.param("0::/\n", 10, None, UNKNOWN, id="namespaced-without-own"),
+    pytest.param("", 10, None, UNKNOWN, id="no-cgroup"),
+    pytest.param(f"0::/kubepods/pod99999999-2222/{FOREIGN}\n", 10, None, UNKNOWN,
+                 id="foreign-id"),
+    pytest.param(f"0::/kubepods/besteffort/pod{UID}\n", 10, None, UNKNOWN, id="pod-no-id"),
+    pytest.param("0::/\n", 10, "0::/\n", CONTAINER, id="private-own-is-the-runner"),
+    pytest.param("0::/sub\n", 10, "0::/\n", UNKNOWN, id="private-own-subgroup"),
+    pytest.param(f"0::/../{INIT}\n", 10, "0::/\n", Owner("setup", "init"),
+                 id="private-sibling"),
+    pytest.param(f"0::/../{PAUSE}\n", 1, "0::/\n", SANDBOXED, id="private-sandbox"),
+    pytest.param(f"0::/../{FOREIGN}\n", 10, "0::/\n", UNKNOWN, id="private-foreign"),
+])
+def test_owner(cgroup: str, pid: int, own: str | None, expected: Owner) -> None:
+    assert owner(proc(cgroup, pid), small_pod(), own) == expected
 
 
-def test_container_ids_namespaced_and_empty() -> None:
-    assert container_ids("0::/\n") == set()
-    assert container_ids("") == set()
-    assert container_ids("12:pids:/\n0::/\n") == set()
-
-
-def test_container_ids_only_the_last_component() -> None:
-    assert container_ids(f"0::/{APP}/sub\n") == set()
-    assert container_ids(f"0::/x{APP}\n") == set()
-    assert container_ids(f"0::/kubepods/{APP.upper()}\n") == set()
-    assert container_ids(f"0::/kubepods/{APP[:-1]}\n") == set()
-
-
-def test_owner_container() -> None:
-    assert owner(proc(f"0::/kubepods/besteffort/pod{UID}/{APP}\n"), small_pod()) == Owner(
-        "app", "container")
-
-
-def test_owner_container_cgroup_v1_and_systemd() -> None:
-    systemd = (f"0::/kubepods.slice/kubepods-pod{UID.replace('-', '_')}.slice/"
-               f"cri-containerd-{APP}.scope\n")
-    assert owner(proc(v1(f"/kubepods/pod{UID}/{APP}")), small_pod()) == Owner("app", "container")
-    assert owner(proc(systemd), small_pod()) == Owner("app", "container")
-
-
-def test_owner_init_and_ephemeral_kinds() -> None:
-    assert owner(proc(f"0::/kubepods/pod{UID}/{INIT}\n"), small_pod()) == Owner("setup", "init")
-    assert owner(proc(f"0::/kubepods/pod{UID}/{DEBUG}\n"), small_pod()) == Owner(
+def test_owner_own_cgroup_names_the_runner_whatever_its_name() -> None:
+    assert owner(proc("0::/\n"), small_pod(), "0::/\n", runner="debugger") == Owner(
         "debugger", "ephemeral")
 
 
-def test_owner_sandbox_is_an_unknown_id_in_the_pod_cgroup() -> None:
-    assert owner(proc(f"0::/kubepods/besteffort/pod{UID}/{PAUSE}\n"), small_pod()) == Owner(
-        "(sandbox)", "sandbox")
-
-
-def test_owner_sandbox_systemd_pod_slice() -> None:
-    cgroup = (f"0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod"
-              f"{UID.replace('-', '_')}.slice/cri-containerd-{PAUSE}.scope\n")
-    assert owner(proc(cgroup), small_pod()) == Owner("(sandbox)", "sandbox")
-
-
-def test_owner_unknown_namespaced_cgroup() -> None:
-    assert owner(proc("0::/\n"), small_pod()) == Owner("unknown", "unknown")
-    assert owner(proc(""), small_pod()) == Owner("unknown", "unknown")
-
-
-def test_owner_unknown_foreign_id_outside_the_pod() -> None:
-    other = "99999999-2222-3333-4444-555555555555"
-    assert owner(proc(f"0::/kubepods/pod{other}/{FOREIGN}\n"), small_pod()) == Owner(
-        "unknown", "unknown")
-
-
-def test_owner_unknown_pod_cgroup_without_an_id() -> None:
-    assert owner(proc(f"0::/kubepods/besteffort/pod{UID}\n"), small_pod()) == Owner(
-        "unknown", "unknown")
+def test_attribution_remembers_each_cgroup() -> None:
+    attribution = Attribution(small_pod(), small_pod().container("app"), None)
+    cgroup = f"0::/kubepods/pod{UID}/{APP}\n"
+    assert attribution.container(cgroup) is attribution.container(cgroup)
+    assert list(attribution._cache) == [cgroup]
 
 
 def test_owner_of_every_recorded_quad_process() -> None:
     quad, snap = pod("quad"), snapshot("quad")
-    owners = {pid: owner(p, quad) for pid, p in snap.processes.items()}
+    owners = {pid: owner(p, quad, snap.own_cgroup, "shell") for pid, p in snap.processes.items()}
     assert owners == {
         1: Owner("(sandbox)", "sandbox"),
         13: Owner("web", "container"),
@@ -145,20 +148,22 @@ def test_owner_of_every_recorded_quad_process() -> None:
     }
 
 
-def test_owner_of_every_recorded_hostile_and_apart_process() -> None:
-    hostile = {pid: owner(p, pod("hostile")).name
-               for pid, p in snapshot("hostile").processes.items()}
-    assert hostile == {1: "(sandbox)", 7: "shell", 13: "shell", 14: "evil", 20: "evil",
-                       21: "evil", 23: "evil"}
-    apart = {pid: owner(p, pod("apart")).name for pid, p in snapshot("apart").processes.items()}
-    assert apart == {1: "shell", 7: "shell"}
+@pytest.mark.parametrize(("name", "runner", "expected"), [
+    pytest.param("hostile", "shell", {1: "(sandbox)", 7: "shell", 13: "shell", 14: "evil",
+                                      20: "evil", 21: "evil", 23: "evil"}, id="hostile"),
+    pytest.param("apart", "shell", {1: "shell", 7: "shell"}, id="apart"),
+])
+def test_owner_of_every_recorded_process(name: str, runner: str, expected: dict[int, str]
+                                         ) -> None:
+    snap = snapshot(name)
+    owners = {pid: owner(p, pod(name), snap.own_cgroup, runner).name
+              for pid, p in snap.processes.items()}
+    assert owners == expected
 
 
-def test_owner_pid_1_of_a_shared_namespace_is_the_sandbox() -> None:
-    """Even where cgroups are namespaced and name nothing."""
+def test_sandbox_rule_is_pid_1_of_a_shared_namespace() -> None:
     shared = small_pod()
-    assert shared.shares_processes
-    assert owner(proc("0::/\n", pid=1), shared) == Owner("(sandbox)", "sandbox")
-    assert owner(proc("0::/\n", pid=2), shared) == Owner("unknown", "unknown")
     apart = pods.Pod(**{**shared.__dict__, "shares_processes": False, "ids": {}})
-    assert owner(proc("0::/\n", pid=1), apart) == Owner("unknown", "unknown")
+    assert (is_sandbox(1, shared), is_sandbox(2, shared), is_sandbox(1, apart)) == (
+        True, False, False)
+    assert owner(proc("0::/\n", pid=1), apart) == UNKNOWN

@@ -9,6 +9,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def pem(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return cert, key
 
 
-def config_for(user: dict[str, object]) -> dict[str, object]:
+def config_for(user: Mapping[str, object]) -> dict[str, object]:
     """A merged kubeconfig with one cluster, one user and a context selecting them."""
     return {"clusters": [{"name": "c", "cluster": CLUSTER}],
             "users": [{"name": "u", "user": user}],

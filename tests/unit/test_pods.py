@@ -167,7 +167,7 @@ def test_runner_candidates_requested_unknown_lists_containers() -> None:
         pods.runner_candidates(pod("quad"), "nope")
     assert caught.value.render() == (
         'error: container "nope" not found in pod "quad" (it has: setup, web, shell, worker, app)')
-    assert caught.value.exit_code == 1
+    assert caught.value.status == 1
 
 
 def test_runner_candidates_requested_not_running() -> None:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import yaml
 
-from kubectl_pidshare import ps, render
+from kubectl_pidshare import render, text
 from kubectl_pidshare.attribution import Owner
-from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE, pod, snapshot
+from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE, groups
 
 QUAD_TABLE = """\
 CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
@@ -51,56 +51,56 @@ def row(pid: int, ppid: int, args: tuple[bytes, ...] = (b"cmd",), container: str
 def table(name: str, wide: bool = False) -> str:
     """The table of a recording, as `ps` writes it."""
     out = io.StringIO()
-    render.write_table(out, ps.group(snapshot(name), pod(name)), wide=wide)
+    render.write_table(out, groups(name), wide=wide)
     return out.getvalue()
 
 
 def test_escape_control_characters() -> None:
-    assert render.escape(b"a\x00b\x01c\x1fd\x7f") == "a\\x00b\\x01c\\x1fd\\x7f"
+    assert text.escape(b"a\x00b\x01c\x1fd\x7f") == "a\\x00b\\x01c\\x1fd\\x7f"
 
 
 def test_escape_esc_and_bel() -> None:
-    assert render.escape(b"\x1b[31mred\x1b[0m\x1b]0;t\x07") == "\\x1b[31mred\\x1b[0m\\x1b]0;t\\x07"
+    assert text.escape(b"\x1b[31mred\x1b[0m\x1b]0;t\x07") == "\\x1b[31mred\\x1b[0m\\x1b]0;t\\x07"
 
 
 def test_escape_named() -> None:
-    assert render.escape(b"a\nb\tc\rd") == "a\\nb\\tc\\rd"
-    assert render.escape(b"C:\\dir\\n") == "C:\\\\dir\\\\n"
+    assert text.escape(b"a\nb\tc\rd") == "a\\nb\\tc\\rd"
+    assert text.escape(b"C:\\dir\\n") == "C:\\\\dir\\\\n"
 
 
 def test_escape_invalid_utf8() -> None:
-    assert render.escape(b"bad\xff\xfeutf8") == "bad\\xff\\xfeutf8"
-    assert render.escape(b"\xc3") == "\\xc3"
+    assert text.escape(b"bad\xff\xfeutf8") == "bad\\xff\\xfeutf8"
+    assert text.escape(b"\xc3") == "\\xc3"
 
 
 def test_escape_keeps_printable_unicode_and_spaces() -> None:
-    assert render.escape("café déjà".encode()) == "café déjà"
-    assert render.escape("日本 😀") == "日本 😀"
+    assert text.escape("café déjà".encode()) == "café déjà"
+    assert text.escape("日本 😀") == "日本 😀"
 
 
 def test_escape_bidi_and_other_format_characters() -> None:
-    assert render.escape("abc\u202edef".encode()) == "abc\\u202edef"
-    assert render.escape("a\u200bb\u2028c") == "a\\u200bb\\u2028c"
-    assert render.escape("\U000e0001") == "\\U000e0001"
+    assert text.escape("abc\u202edef".encode()) == "abc\\u202edef"
+    assert text.escape("a\u200bb\u2028c") == "a\\u200bb\\u2028c"
+    assert text.escape("\U000e0001") == "\\U000e0001"
 
 
 def test_escape_str_and_bytes_agree() -> None:
-    assert render.escape("x\ny\x1b") == render.escape(b"x\ny\x1b") == "x\\ny\\x1b"
+    assert text.escape("x\ny\x1b") == text.escape(b"x\ny\x1b") == "x\\ny\\x1b"
 
 
 def test_escape_is_reversible_for_c1_controls() -> None:
     """A valid U+0085 and an invalid byte 0x85 must not look the same (the docstring promises
     a reversible escape)."""
-    assert render.escape(b"\x85") == "\\x85"
-    assert render.escape("\x85".encode()) == "\\u0085"
-    assert render.escape("\xa0".encode()) != render.escape(b"\xa0")
+    assert text.escape(b"\x85") == "\\x85"
+    assert text.escape("\x85".encode()) == "\\u0085"
+    assert text.escape("\xa0".encode()) != text.escape(b"\xa0")
 
 
 def test_command() -> None:
-    assert render.command("kworker/0:1", []) == "[kworker/0:1]"
-    assert render.command("x\ny", ()) == "[x\\ny]"
-    assert render.command("sh", [b"sh", b"-c", b"a b\n"]) == "sh -c a b\\n"
-    assert render.command("sh", [b""]) == ""
+    assert text.command("kworker/0:1", []) == "[kworker/0:1]"
+    assert text.command("x\ny", ()) == "[x\\ny]"
+    assert text.command("sh", [b"sh", b"-c", b"a b\n"]) == "sh -c a b\\n"
+    assert text.command("sh", [b""]) == ""
 
 
 def test_cpu_time() -> None:
@@ -181,7 +181,7 @@ def nginx_document() -> dict[str, object]:
     """The document of the nginx recording, through a JSON round trip."""
     out = io.StringIO()
     doc = render.document({"pod": "nginx", "namespace": "default"},
-                          ps.group(snapshot("nginx"), pod("nginx")))
+                          groups("nginx"))
     render.write_json(out, doc)
     assert out.getvalue().endswith("}\n")
     loaded: dict[str, object] = json.loads(out.getvalue())
@@ -211,7 +211,7 @@ def test_document_nginx_keys_and_values() -> None:
 
 
 def test_document_hostile_args_escaped() -> None:
-    doc = render.document({}, ps.group(snapshot("hostile"), pod("hostile")))
+    doc = render.document({}, groups("hostile"))
     by_pid = {p["pid"]: p for p in doc["processes"]}
     assert by_pid[20]["args"] == ["sh", "-c", "while :; do sleep 3601; done", "bad\\xff\\xfeutf8"]
     assert by_pid[14]["args"][3:] == ["line1\\nline2", "\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07",
@@ -220,8 +220,23 @@ def test_document_hostile_args_escaped() -> None:
 
 
 def test_write_yaml_round_trip() -> None:
-    doc = render.document({"pod": "nginx"}, ps.group(snapshot("nginx"), pod("nginx")))
+    doc = render.document({"pod": "nginx"}, groups("nginx"))
     out = io.StringIO()
     render.write_yaml(out, doc)
     assert yaml.safe_load(out.getvalue()) == doc
     assert out.getvalue().startswith("apiVersion: pidshare/v1\nkind: ProcessList\npod: nginx\n")
+
+
+def test_write_table_cut_to_a_terminal_width() -> None:
+    out = io.StringIO()
+    render.write_table(out, groups("nginx"), width=60)
+    lines = out.getvalue().splitlines()
+    assert [len(line) for line in lines] == [59, 58, 60, 60, 54]
+    assert lines[2] == "nginx            7       0  root    S         0:00  nginx: …"
+    assert [line[:-1] for line in lines if line.endswith(render.CUT)] == [
+        line[:59] for line in NGINX_TABLE.splitlines() if len(line) > 60]
+
+
+def test_write_table_without_a_width_keeps_every_byte() -> None:
+    assert table("nginx") == NGINX_TABLE
+    assert all(render.CUT not in line for line in NGINX_TABLE.splitlines())
