@@ -6,7 +6,6 @@ failure of every command passes through the same boundary.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
@@ -15,24 +14,32 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.main import get_command
 
 from kubectl_pidshare import __version__
 from kubectl_pidshare.errors import PidshareError, RemoteExit, describe
+from kubectl_pidshare.flags import (
+    GLOBAL_FLAGS_HINT,
+    Abort,
+    ClickException,
+    Cluster,
+    Context,
+    Debug,
+    Kubeconfig,
+    Namespace,
+    Timeout,
+    User,
+    hoist,
+    parse_timeout,
+)
 from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.status import ExitStatus
-
-try:
-    from typer._click.exceptions import Abort, ClickException
-except ImportError:  # typer before 0.26 uses click itself
-    from click.exceptions import Abort, ClickException  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from kubectl_pidshare.environment import Environment
 
 PROG = "kubectl pidshare"
 STANDALONE = "kubectl-pidshare"
-DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 ROOT_FLAGS = "pidshare.flags"
 
 app = typer.Typer(
@@ -45,34 +52,8 @@ app = typer.Typer(
 )
 
 
-def parse_timeout(value: str | None) -> float | None:
-    """kubectl's --request-timeout: a bare number of seconds or a Go duration; 0 means none."""
-    if value is None:
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d+", text):
-        seconds = float(text)
-    elif text and DURATION.sub("", text) == "":
-        seconds = sum(float(n) * UNITS[u] for n, u in DURATION.findall(text))
-    else:
-        raise typer.BadParameter(
-            "must be a number of seconds or a duration such as 5s, 1m or 1h30m",
-            param_hint="'--request-timeout'",
-        )
-    return seconds or None
-
-
-Namespace = Annotated[str | None, typer.Option(
-    "-n", "--namespace", help="The namespace of the Pod (default: the context's).")]
-Context = Annotated[str | None, typer.Option(help="The kubeconfig context to use.")]
-Kubeconfig = Annotated[str | None, typer.Option(help="Path to the kubeconfig file to use.")]
-Cluster = Annotated[str | None, typer.Option(help="The kubeconfig cluster to use.")]
-User = Annotated[str | None, typer.Option(help="The kubeconfig user to use.")]
-Timeout = Annotated[str | None, typer.Option(
-    "--request-timeout", help="How long to wait for the server (e.g. 5s, 1m; 0: no limit).")]
 Runner = Annotated[str | None, typer.Option(
     "-c", "--container", help="The container to run pidshare's probe from (needs sh).")]
-Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
 Pod = Annotated[str, typer.Argument(help="The Pod's name.")]
 
 
@@ -89,22 +70,11 @@ class Invocation:
         self.action(env, self.flags)
 
 
-def _invocation(ctx: typer.Context, action: Callable[[Environment, ConfigFlags], None], *,
-                namespace: str | None = None, context: str | None = None,
-                kubeconfig: str | None = None, cluster: str | None = None,
-                user: str | None = None, timeout: str | None = None,
-                debug: bool = False) -> Invocation:
-    """The command's flags over those given before the command."""
-    before, debugging = ctx.meta.get(ROOT_FLAGS) or (ConfigFlags(), False)
-    flags = ConfigFlags(
-        kubeconfig=kubeconfig or before.kubeconfig,
-        context=context or before.context,
-        cluster=cluster or before.cluster,
-        user=user or before.user,
-        namespace=namespace or before.namespace,
-        request_timeout=parse_timeout(timeout) if timeout is not None else before.request_timeout,
-    )
-    return Invocation(flags, debug or debugging, action)
+def _invocation(ctx: typer.Context, action: Callable[[Environment, ConfigFlags], None]
+                ) -> Invocation:
+    """The command's action with the global flags (see flags.hoist: they all reach root)."""
+    flags, debug = ctx.meta.get(ROOT_FLAGS) or (ConfigFlags(), False)
+    return Invocation(flags, debug, action)
 
 
 def _version(value: bool) -> None:
@@ -132,14 +102,9 @@ def root(
 
       kubectl pidshare cat nginx 8 /etc/nginx/nginx.conf
     """
-    given = _invocation(ctx, _nothing, namespace=namespace, context=context,
-                        kubeconfig=kubeconfig, cluster=cluster, user=user,
-                        timeout=request_timeout, debug=debug)
-    ctx.meta[ROOT_FLAGS] = (given.flags, given.debug)
-
-
-def _nothing(env: Environment, flags: ConfigFlags) -> None:
-    """What the flags before a command do on their own: nothing."""
+    ctx.meta[ROOT_FLAGS] = (ConfigFlags(
+        kubeconfig=kubeconfig, context=context, cluster=cluster, user=user, namespace=namespace,
+        request_timeout=parse_timeout(request_timeout)), debug)
 
 
 class Output(str, Enum):  # noqa: UP042 - StrEnum is 3.11+
@@ -151,16 +116,13 @@ class Output(str, Enum):  # noqa: UP042 - StrEnum is 3.11+
     yaml = "yaml"
 
 
-@app.command("ps")
+@app.command("ps", epilog=GLOBAL_FLAGS_HINT)
 def ps_command(
     ctx: typer.Context,
     pod: Pod,
     output: Annotated[Output, typer.Option(
         "-o", "--output", help="tree (default), wide, json or yaml.")] = Output.tree,
     container: Runner = None,
-    namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
-    cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
-    debug: Debug = False,
 ) -> Invocation:
     """Every process of the Pod, grouped per container, as a tree.
 
@@ -181,8 +143,7 @@ def ps_command(
         ps(env.connect(flags), options, env.stdout, env.stderr,
            env.terminal_width if fits else None)
 
-    return _invocation(ctx, action, namespace=namespace, context=context, kubeconfig=kubeconfig,
-                       cluster=cluster, user=user, timeout=request_timeout, debug=debug)
+    return _invocation(ctx, action)
 
 
 def _signal_list(value: bool) -> None:
@@ -193,7 +154,7 @@ def _signal_list(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.command("kill")
+@app.command("kill", epilog=GLOBAL_FLAGS_HINT)
 def kill_command(
     ctx: typer.Context,
     pod: Pod,
@@ -208,9 +169,6 @@ def kill_command(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
     container: Runner = None,
-    namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
-    cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
-    debug: Debug = False,
 ) -> Invocation:
     """Send a signal (default TERM) to a process of any container of the Pod.
 
@@ -226,21 +184,16 @@ def kill_command(
 
     parse_signal(signal)
     options = KillOptions(pod, pid, signal, container, expect, force)
-    return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout),
-                       namespace=namespace, context=context, kubeconfig=kubeconfig,
-                       cluster=cluster, user=user, timeout=request_timeout, debug=debug)
+    return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout))
 
 
-@app.command("cat")
+@app.command("cat", epilog=GLOBAL_FLAGS_HINT)
 def cat_command(
     ctx: typer.Context,
     pod: Pod,
     pid: Annotated[int, typer.Argument(min=1, help="The PID whose view of the files to use.")],
     path: Annotated[str, typer.Argument(help="An absolute path, as that process sees it.")],
     container: Runner = None,
-    namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
-    cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
-    debug: Debug = False,
 ) -> Invocation:
     """Print a file as process PID sees it (through /proc/PID/root), byte for byte.
 
@@ -254,20 +207,15 @@ def cat_command(
 
     options = CatOptions(pod, pid, path, container)
     check_path(options)
-    return _invocation(
-        ctx, lambda env, flags: cat(env.connect(flags), options, env.stdout.buffer,
-                                    env.stderr.buffer),
-        namespace=namespace, context=context, kubeconfig=kubeconfig, cluster=cluster, user=user,
-        timeout=request_timeout, debug=debug)
+    return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
+                                                   env.stdout.buffer, env.stderr.buffer))
 
 
-@app.command("version")
+@app.command("version", epilog=GLOBAL_FLAGS_HINT)
 def version_command(
     ctx: typer.Context,
     client: Annotated[bool, typer.Option(
         "--client", help="Only the plugin's and its libraries' versions, no request.")] = False,
-    context: Context = None, kubeconfig: Kubeconfig = None, cluster: Cluster = None,
-    user: User = None, request_timeout: Timeout = None, debug: Debug = False,
 ) -> Invocation:
     """The plugin's version, its libraries', and the API server's.
 
@@ -282,8 +230,7 @@ def version_command(
     def action(env: Environment, flags: ConfigFlags) -> None:
         versions(None if client else env.connect(flags), env.stdout)
 
-    return _invocation(ctx, action, context=context, kubeconfig=kubeconfig, cluster=cluster,
-                       user=user, timeout=request_timeout, debug=debug)
+    return _invocation(ctx, action)
 
 
 def _prog_name(argv: Sequence[str], environ: Mapping[str, str]) -> str:
@@ -305,8 +252,9 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     debug = False
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):
-            invoked = app(args=args, prog_name=_prog_name(args, env.environ),
-                          standalone_mode=False, obj=env)
+            command = get_command(app)
+            invoked = command.main(args=hoist(command, args), standalone_mode=False, obj=env,
+                                   prog_name=_prog_name(args, env.environ))
         if not isinstance(invoked, Invocation):
             return int(invoked or 0)
         debug = invoked.debug

@@ -1,0 +1,88 @@
+"""kubectl's global flags: declared once, on the root command, and accepted anywhere on the
+line, as kubectl accepts them (`ps nginx -n web` is `-n web ps nginx`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import islice
+from typing import Annotated, Any
+
+import typer
+
+try:
+    from typer._click.exceptions import Abort, ClickException, UsageError
+except ImportError:  # typer before 0.26 uses click itself
+    from click.exceptions import Abort, ClickException, UsageError  # type: ignore[no-redef]
+
+__all__ = ["Abort", "ClickException", "hoist", "parse_timeout"]
+
+DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_timeout(value: str | None) -> float | None:
+    """kubectl's --request-timeout: a bare number of seconds or a Go duration; 0 means none."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d+", text):
+        seconds = float(text)
+    elif text and DURATION.sub("", text) == "":
+        seconds = sum(float(n) * UNITS[u] for n, u in DURATION.findall(text))
+    else:
+        raise typer.BadParameter(
+            "must be a number of seconds or a duration such as 5s, 1m or 1h30m",
+            param_hint="'--request-timeout'",
+        )
+    return seconds or None
+
+
+Namespace = Annotated[str | None, typer.Option(
+    "-n", "--namespace", help="The namespace of the Pod (default: the context's).")]
+Context = Annotated[str | None, typer.Option(help="The kubeconfig context to use.")]
+Kubeconfig = Annotated[str | None, typer.Option(help="Path to the kubeconfig file to use.")]
+Cluster = Annotated[str | None, typer.Option(help="The kubeconfig cluster to use.")]
+User = Annotated[str | None, typer.Option(help="The kubeconfig user to use.")]
+Timeout = Annotated[str | None, typer.Option(
+    "--request-timeout", help="How long to wait for the server (e.g. 5s, 1m; 0: no limit).")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+GLOBAL_FLAGS_HINT = ("The global flags (-n, --context, --kubeconfig, --request-timeout, --debug"
+                     "...) go anywhere on the line: see kubectl pidshare --help.")
+
+
+def _options(command: Any) -> dict[str, bool]:
+    """Every spelling of every option of a click command -> whether it takes a value."""
+    return {name: not param.is_flag for param in command.params
+            if param.param_type_name == "option"
+            for name in (*param.opts, *param.secondary_opts)}
+
+
+def hoist(root: Any, argv: Sequence[str]) -> list[str]:
+    """argv with each of the root command's flags, and its value, moved before the command;
+    `-n=web` and `-nweb` read as `-n web`, as kubectl reads them."""
+    flags, rest = _options(root), []
+    command: dict[str, bool] = {}
+    hoisted: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            rest += [word, *words]
+            break
+        name, has_value, value = word.partition("=")
+        if not word.startswith("--") and len(word) > 2 and word[:2] in flags:
+            name, has_value, value = word[:2], "=", word[2:].removeprefix("=")
+        if name in flags:
+            hoisted += [name, value] if has_value else [word]
+            if flags[name] and not has_value:
+                following = [*islice(words, 1)]
+                if not following:
+                    raise UsageError(f"Option '{name}' requires an argument.")
+                hoisted += following
+            continue
+        rest.append(word)
+        if not command and word in getattr(root, "commands", {}):
+            command = _options(root.commands[word])
+        elif command.get(name) and not has_value:
+            rest += [*islice(words, 1)]
+    return hoisted + rest
