@@ -27,7 +27,7 @@ MANIFEST = ROOT / "krew" / "pidshare.yaml"
 RUNTIME = ("typer==0.26.8", "annotated-doc==0.0.7", "shellingham==1.5.4", "tabulate==0.10.0",
            "websocket-client==1.9.2", "PyYAML==6.0.4")
 EPOCH = (1980, 1, 1, 0, 0, 0)
-MAIN = b"from kubectl_pidshare.cli import main\n\nmain()\n"
+MAIN = b"import sys\n\nfrom kubectl_pidshare.cli import main\n\nsys.exit(main())\n"
 SHEBANG = b"#!/usr/bin/env python3\n"
 
 
