@@ -1,8 +1,12 @@
 """Run one of pidshare's shell scripts in a container of the Pod, and decode how it ended.
 
-Every script is run after PREAMBLE, whose `refuse CODE DETAIL` prints `pidshare: CODE DETAIL`
-on stderr and exits with REFUSED: the scripts name what went wrong, and only Python turns a
-refusal into a message and an exit status, through the table each command declares.
+Every script is run after PREAMBLE, which defines what the scripts share:
+- `refuse CODE DETAIL` prints `pidshare: CODE DETAIL` on stderr and exits with REFUSED: the
+  scripts name what went wrong, and only Python turns a refusal into a message and an exit
+  status, through the table each command declares;
+- `cgroup_line FILE...` prints, for each cgroup file, `FILE:` and the first line that carries a
+  container ID (64 hex digits, in any cgroup version, driver or runtime's naming), else the
+  unified line `0::...` (a container's own cgroup in a private namespace reads `0::/`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ NO_SHELL_EXIT = (126, 127)
 STDERR_KEPT = 64 * 1024
 REFUSED = 99
 MARKER = "pidshare: "
-PREAMBLE = f"refuse() {{ printf '{MARKER}%s %s\\n' \"$1\" \"$2\" >&2; exit {REFUSED}; }}\n"
+PREAMBLE = (
+    f"refuse() {{ printf '{MARKER}%s %s\\n' \"$1\" \"$2\" >&2; exit {REFUSED}; }}\n"
+    "cgroup_line() { grep -H -m1 -E '[0-9a-f]{64}|^0::' \"$@\" 2>/dev/null; }\n"
+)
 
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 

@@ -1,7 +1,8 @@
 # pidshare kill: describe process PID, then signal it.
 # $1: PID; $2: signal number; $3: text its command line must contain ("" for any).
-# The description has the ps probe's format (see probe.sh). Refusals (`refuse`, defined by the
-# preamble runner.py puts before every script): no-process, not-expected, gone (it exited
+# The description has the ps probe's format (see probe.sh), with this shell's own cgroup line.
+# Refusals (`refuse`, defined with `cgroup_line` by the preamble runner.py puts before every
+# script): no-process, not-expected, gone (it exited
 # before the signal reached it), denied (the kernel's refusal, with the shell's message).
 pid=$1 sig=$2 expect=$3
 
@@ -12,7 +13,7 @@ grep -aHz '' "$pid/cmdline" "$pid/stat" 2>/dev/null
 printf 'pidshare-lines\0'
 grep -H -F -e Name: -e State: -e PPid: -e Uid: -e Threads: -e VmRSS: \
     "$pid/status" 2>/dev/null
-grep -H -m1 -e kubepods -e '^0::' "$pid/cgroup" "$$/cgroup" 2>/dev/null
+cgroup_line "$pid/cgroup" "$$/cgroup"
 if [ -n "$expect" ] && ! grep -qazF -- "$expect" "$pid/cmdline"; then
     refuse not-expected "$pid"
 fi

@@ -7,12 +7,12 @@
 #    /etc/passwd hold anything); then the record "pidshare-lines".
 # 2. Lines of kernel-escaped text, each prefixed with its file's name by `grep -H`: the status
 #    fields used (fixed strings: busybox's regex grep is ten times slower; a field's name is
-#    what precedes the first colon of its line), the first cgroup line naming kubepods (or the
-#    unified one), btime.
+#    what precedes the first colon of its line), the cgroup line of each process (`cgroup_line`,
+#    see runner.py), btime.
 # A process is listed if all its files were read: one that comes or goes mid-scan is not.
 cd /proc || exit 1
 command -v grep >/dev/null 2>&1 || exit 127
-cgroups=$(grep -H -m1 -e kubepods -e '^0::' [0-9]*/cgroup 2>/dev/null)
+cgroups=$(cgroup_line [0-9]*/cgroup)
 printf 'pidshare-probe:%s\0' "$$"
 grep -aHz '' [0-9]*/cmdline [0-9]*/stat 2>/dev/null
 # Each cgroup's users (one cgroup a container), from /etc/passwd as one of its processes sees
