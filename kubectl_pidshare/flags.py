@@ -15,7 +15,7 @@ try:
 except ImportError:  # typer before 0.26 uses click itself
     from click.exceptions import Abort, ClickException, UsageError  # type: ignore[no-redef]
 
-__all__ = ["Abort", "ClickException", "hoist", "parse_timeout"]
+__all__ = ["Abort", "ClickException", "UsageError", "hoist", "parse_timeout"]
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}

@@ -11,8 +11,9 @@ import pytest
 import typer
 import yaml
 
-from kubectl_pidshare import cli, runner
+from kubectl_pidshare import runner
 from kubectl_pidshare.errors import ServerError
+from kubectl_pidshare.flags import parse_timeout
 from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.status import ExitStatus
 from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE
@@ -163,13 +164,28 @@ def test_bad_request_timeout_is_a_usage_error(install: Install, main: Main) -> N
     assert fake.gets == []
 
 
-def test_parse_timeout() -> None:
-    cases = {"0": None, "5": 5.0, "500ms": 0.5, "1h30m": 5400.0, " 2s ": 2.0, "1.5m": 90.0}
-    assert {value: cli.parse_timeout(value) for value in cases} == cases
-    assert cli.parse_timeout(None) is None
-    for bad in ("", "5x", "s", "-1s"):
-        with pytest.raises(typer.BadParameter):
-            cli.parse_timeout(bad)
+@pytest.mark.parametrize(("value", "expected"), [
+    pytest.param("0", None, id="zero-means-no-timeout"),
+    pytest.param("5", 5.0, id="bare-seconds"),
+    pytest.param("500ms", 0.5, id="milliseconds"),
+    pytest.param("1h30m", 5400.0, id="hours-and-minutes"),
+    pytest.param(" 2s ", 2.0, id="surrounding-spaces"),
+    pytest.param("1.5m", 90.0, id="fractional-minutes"),
+    pytest.param(None, None, id="unset"),
+])
+def test_parse_timeout(value: str | None, expected: float | None) -> None:
+    assert parse_timeout(value) == expected
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param("", id="empty"),
+    pytest.param("5x", id="unknown-unit"),
+    pytest.param("s", id="unit-without-number"),
+    pytest.param("-1s", id="negative"),
+])
+def test_parse_timeout_rejects(bad: str) -> None:
+    with pytest.raises(typer.BadParameter):
+        parse_timeout(bad)
 
 
 def test_main_ps_exit_0(install: Install, main: Main) -> None:
@@ -228,18 +244,24 @@ def test_main_unexpected_exception(install: Install,
     assert main("ps", "nginx") == (1, "", "error: RuntimeError: kaboom\n")
 
 
+@pytest.mark.parametrize(("error", "stderr"), [
+    pytest.param(ConnectionRefusedError(111, "Connection refused"),
+                 "error: unable to connect to the server: [Errno 111] Connection refused\n",
+                 id="connection-refused"),
+    pytest.param(TimeoutError("timed out"),
+                 "error: timed out waiting for the server (see --request-timeout): timed out\n",
+                 id="timeout"),
+])
 def test_main_connection_and_timeout_errors(
-        install: Install, main: Main) -> None:
-    fake = install("nginx")
-    fake.pod_error = ConnectionRefusedError(111, "Connection refused")
-    assert main("ps", "nginx") == (
-        1, "", "error: unable to connect to the server: [Errno 111] Connection refused\n")
-    fake.pod_error = TimeoutError("timed out")
-    assert main("ps", "nginx") == (
-        1, "", "error: timed out waiting for the server (see --request-timeout): timed out\n")
+        install: Install, main: Main, error: Exception, stderr: str) -> None:
+    install("nginx").pod_error = error
+    assert main("ps", "nginx") == (1, "", stderr)
 
 
-@pytest.mark.parametrize("argv", [("--debug", "ps", "nginx"), ("ps", "nginx", "--debug")])
+@pytest.mark.parametrize("argv", [
+    pytest.param(("--debug", "ps", "nginx"), id="debug-before-the-command"),
+    pytest.param(("ps", "nginx", "--debug"), id="debug-after-the-command"),
+])
 def test_main_debug_prints_the_traceback(
         install: Install, main: Main, argv: tuple[str, ...]
 ) -> None:
@@ -341,17 +363,17 @@ def test_the_table_fits_a_terminal(install: Install, main: Main) -> None:
     assert shown[2].endswith("nginx: …")
 
 
-@pytest.mark.parametrize("argv", [
-    pytest.param(("ps", "nginx"), id="piped"),
-    pytest.param(("ps", "nginx", "-o", "wide"), id="wide"),
+@pytest.mark.parametrize(("argv", "isatty", "expected"), [
+    pytest.param(("ps", "nginx"), False, NGINX_TABLE, id="piped"),
+    pytest.param(("ps", "nginx", "-o", "wide"), False, NGINX_WIDE, id="wide-piped"),
+    pytest.param(("ps", "nginx", "-o", "wide"), True, NGINX_WIDE, id="wide-on-a-terminal"),
 ])
 def test_the_table_is_whole_when_piped_or_wide(install: Install, main: Main,
-                                                argv: tuple[str, ...]) -> None:
+                                                argv: tuple[str, ...], isatty: bool,
+                                                expected: str) -> None:
+    """Even 60 columns wide, a piped or wide table is never cut."""
     install("nginx")
-    whole = main(*argv).stdout
-    assert whole in (NGINX_TABLE, NGINX_WIDE)
-    if argv[-1] == "wide":
-        assert main(*argv, isatty=True, width=60).stdout == NGINX_WIDE
+    assert main(*argv, isatty=isatty, width=60).stdout == expected
 
 
 def test_dash_v_is_not_debug(install: Install, main: Main) -> None:
@@ -361,8 +383,11 @@ def test_dash_v_is_not_debug(install: Install, main: Main) -> None:
     assert err.splitlines()[-1] == "Error: No such option: -v"
 
 
-def test_kill_list_and_version_write_to_the_environment(main: Main) -> None:
+def test_version_writes_to_the_environment(main: Main) -> None:
     assert main("--version") == (0, "kubectl-pidshare 0.1.0\n", "")
+
+
+def test_kill_list_writes_to_the_environment(main: Main) -> None:
     assert main("kill", "-l").stdout.startswith(" 1) HUP\n")
 
 

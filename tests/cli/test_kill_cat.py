@@ -24,9 +24,15 @@ MASTER_STAT = (b"7/cmdline:nginx: master process nginx -g daemon off;\0"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("HUP", (1, "SIGHUP")), ("SIGHUP", (1, "SIGHUP")), ("hup", (1, "SIGHUP")),
-    ("1", (1, "SIGHUP")), ("9", (9, "SIGKILL")), ("sigterm", (15, "SIGTERM")),
-    ("IOT", (6, "SIGABRT")), ("0", (0, "signal 0")), ("34", (34, "signal 34")),
+    pytest.param("HUP", (1, "SIGHUP"), id="name"),
+    pytest.param("SIGHUP", (1, "SIGHUP"), id="name-with-sig-prefix"),
+    pytest.param("hup", (1, "SIGHUP"), id="lower-case-name"),
+    pytest.param("1", (1, "SIGHUP"), id="number"),
+    pytest.param("9", (9, "SIGKILL"), id="number-kill"),
+    pytest.param("sigterm", (15, "SIGTERM"), id="lower-case-with-sig-prefix"),
+    pytest.param("IOT", (6, "SIGABRT"), id="alias"),
+    pytest.param("0", (0, "signal 0"), id="zero"),
+    pytest.param("34", (34, "signal 34"), id="real-time-number"),
 ])
 def test_parse_signal(text: str, expected: tuple[int, str]) -> None:
     assert parse_signal(text) == expected
@@ -37,9 +43,12 @@ def test_signal_list_is_numbered() -> None:
     assert lines[0] == " 1) HUP" and lines[14] == "15) TERM" and len(lines) == 31
 
 
-def test_encode_path_escapes_every_byte() -> None:
-    assert encode_path("/a b") == "\\0057\\0141\\0040\\0142"
-    assert encode_path("/\udcff") == "\\0057\\0377"
+@pytest.mark.parametrize(("path", "encoded"), [
+    pytest.param("/a b", "\\0057\\0141\\0040\\0142", id="ascii-and-space"),
+    pytest.param("/\udcff", "\\0057\\0377", id="undecodable-byte"),
+])
+def test_encode_path_escapes_every_byte(path: str, encoded: str) -> None:
+    assert encode_path(path) == encoded
 
 
 def test_kill_reports_what_it_hit(install: Install, main: Main) -> None:
@@ -105,6 +114,10 @@ def test_typer_completion_names_the_standalone_command() -> None:
                             "bash"], capture_output=True, text=True, check=True).stdout
     assert shown.rstrip().endswith(
         "complete -o default -F _kubectl_pidshare_completion kubectl-pidshare")
+
+
+def test_typer_completion_answers_for_the_standalone_command() -> None:
+    """The completion registered for kubectl-pidshare offers the commands."""
     env = dict(os.environ, _KUBECTL_PIDSHARE_COMPLETE="complete_bash",
                COMP_WORDS="kubectl-pidshare ", COMP_CWORD="1")
     offered = subprocess.run([sys.executable, "-m", "kubectl_pidshare"], env=env,

@@ -85,13 +85,15 @@ def test_exec_plugin_token(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("cluster", "user", "message"), [
-    ({}, {}, "invalid configuration: the cluster has no server"),
-    ({**CLUSTER, "proxy-url": "http://p:3128"}, {},
-     "proxy-url is not supported: reach the API server directly"),
-    (CLUSTER, {"username": "a", "password": "b"},
-     "basic authentication is not supported (Kubernetes removed it)"),
-    ({**CLUSTER, "certificate-authority-data": "!!"}, {},
-     "invalid configuration: certificate-authority-data is not base64"),
+    pytest.param({}, {}, "invalid configuration: the cluster has no server", id="no-server"),
+    pytest.param({**CLUSTER, "proxy-url": "http://p:3128"}, {},
+                 "proxy-url is not supported: reach the API server directly", id="proxy-url"),
+    pytest.param(CLUSTER, {"username": "a", "password": "b"},
+                 "basic authentication is not supported (Kubernetes removed it)",
+                 id="basic-auth"),
+    pytest.param({**CLUSTER, "certificate-authority-data": "!!"}, {},
+                 "invalid configuration: certificate-authority-data is not base64",
+                 id="ca-data-not-base64"),
 ])
 def test_refusals(cluster: dict[str, object], user: dict[str, object], message: str) -> None:
     with pytest.raises(PidshareError) as caught:
@@ -121,13 +123,14 @@ def test_exec_plugin_client_certificate_and_environment(pem: tuple[Path, Path]) 
 
 
 @pytest.mark.parametrize(("spec", "message"), [
-    ({"command": "sh", "args": ["-c", "echo denied >&2; exit 3"]},
-     "exec credential plugin 'sh' exited 3: denied"),
-    ({"command": "/nonexistent/auth", "installHint": "install the\n  auth plugin"},
-     "exec credential plugin '/nonexistent/auth': No such file or directory; "
-     "install the auth plugin"),
-    ({"command": "sh", "args": ["-c", "echo not json"]},
-     "exec credential plugin 'sh' printed no ExecCredential status"),
+    pytest.param({"command": "sh", "args": ["-c", "echo denied >&2; exit 3"]},
+                 "exec credential plugin 'sh' exited 3: denied", id="non-zero-exit"),
+    pytest.param({"command": "/nonexistent/auth", "installHint": "install the\n  auth plugin"},
+                 "exec credential plugin '/nonexistent/auth': No such file or directory; "
+                 "install the auth plugin", id="missing-command-with-install-hint"),
+    pytest.param({"command": "sh", "args": ["-c", "echo not json"]},
+                 "exec credential plugin 'sh' printed no ExecCredential status",
+                 id="no-exec-credential-printed"),
 ])
 def test_exec_plugin_failures(spec: dict[str, object], message: str) -> None:
     user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", **spec}}

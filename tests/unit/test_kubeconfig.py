@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +83,13 @@ def test_files_kubeconfig_variable_all_missing(tmp_path: Path) -> None:
     assert kubeconfig_files(ConfigFlags(), environ) == []
 
 
-def test_files_default_from_home(tmp_path: Path) -> None:
+@pytest.mark.parametrize("environ", [
+    pytest.param({}, id="kubeconfig-unset"),
+    pytest.param({"KUBECONFIG": ""}, id="kubeconfig-empty"),
+])
+def test_files_default_from_home(tmp_path: Path, environ: dict[str, str]) -> None:
     default = write(tmp_path / ".kube" / "config", kubeconfig())
-    assert kubeconfig_files(ConfigFlags(), {"HOME": str(tmp_path)}) == [default]
-    assert kubeconfig_files(ConfigFlags(), {"HOME": str(tmp_path), "KUBECONFIG": ""}) == [default]
+    assert kubeconfig_files(ConfigFlags(), {"HOME": str(tmp_path), **environ}) == [default]
 
 
 def test_files_default_absent(tmp_path: Path) -> None:
@@ -190,12 +194,6 @@ def test_select_context_flag_without_namespace() -> None:
     assert (chosen(config), context.get("namespace", "")) == ({"cluster": "other"}, "")
 
 
-def test_select_unknown_context() -> None:
-    with pytest.raises(PidshareError) as caught:
-        select_context(CONFIG, ConfigFlags(context="nope"))
-    assert caught.value.message == 'context "nope" does not exist'
-
-
 def test_select_cluster_and_user_override() -> None:
     config, context = select_context(CONFIG, ConfigFlags(cluster="other", user="viewer"))
     assert (chosen(config), context.get("namespace", "")) == (
@@ -209,20 +207,21 @@ def test_select_cluster_and_user_without_a_context() -> None:
     assert "namespace" not in context
 
 
-def test_select_no_context_at_all() -> None:
+@pytest.mark.parametrize(("config", "flags", "message"), [
+    pytest.param(CONFIG, ConfigFlags(context="nope"), 'context "nope" does not exist',
+                 id="unknown-context"),
+    pytest.param({**CONFIG, "current-context": ""}, ConfigFlags(),
+                 "no context is set: use --context, or set current-context in the kubeconfig",
+                 id="no-context-at-all"),
+    pytest.param(CONFIG, ConfigFlags(cluster="gone"),
+                 'cluster "gone" does not exist in the kubeconfig', id="unknown-cluster"),
+    pytest.param(CONFIG, ConfigFlags(user="gone"),
+                 'user "gone" does not exist in the kubeconfig', id="unknown-user"),
+])
+def test_select_refusals(config: dict[str, Any], flags: ConfigFlags, message: str) -> None:
     with pytest.raises(PidshareError) as caught:
-        select_context({**CONFIG, "current-context": ""}, ConfigFlags())
-    assert caught.value.message == (
-        "no context is set: use --context, or set current-context in the kubeconfig")
-
-
-def test_select_unknown_cluster_or_user() -> None:
-    with pytest.raises(PidshareError) as caught:
-        select_context(CONFIG, ConfigFlags(cluster="gone"))
-    assert caught.value.message == 'cluster "gone" does not exist in the kubeconfig'
-    with pytest.raises(PidshareError) as caught:
-        select_context(CONFIG, ConfigFlags(user="gone"))
-    assert caught.value.message == 'user "gone" does not exist in the kubeconfig'
+        select_context(config, flags)
+    assert caught.value.message == message
 
 
 def two_files(tmp_path: Path) -> tuple[Path, Path, dict[Path, bytes]]:
@@ -288,25 +287,44 @@ def test_load_client_certificate_and_namespace_flag(tmp_path: Path) -> None:
     assert unchanged(tmp_path, before)
 
 
-def test_load_explicit_file_is_not_merged(tmp_path: Path) -> None:
+def test_load_explicit_file_is_not_merged_with_kubeconfig_variable(tmp_path: Path) -> None:
+    """--kubeconfig one: context remote names cluster far, which only the other file has."""
     one, two, before = two_files(tmp_path)
     with pytest.raises(PidshareError) as caught:
         load(ConfigFlags(kubeconfig=str(one), context="remote"), {"KUBECONFIG": str(two)})
     assert caught.value.message == 'cluster "far" does not exist in the kubeconfig'
+    assert unchanged(tmp_path, before)
+
+
+def test_load_explicit_file_context_is_its_own(tmp_path: Path) -> None:
+    """--kubeconfig two: context dev is two's, not the one KUBECONFIG's file defines."""
+    one, two, before = two_files(tmp_path)
     target = load(ConfigFlags(kubeconfig=str(two), context="dev"), {"KUBECONFIG": str(one)})
     assert (target.credentials.server, target.namespace) == ("https://10.0.0.1:443", "ignored")
     assert unchanged(tmp_path, before)
 
 
-def test_load_default_namespace(tmp_path: Path) -> None:
-    one, _, _ = two_files(tmp_path)
-    target = load(ConfigFlags(context="dev", cluster="local", user="admin"),
-                  {"KUBECONFIG": str(one)})
-    assert target.namespace == "team"
-    write(tmp_path / "three" / "config", kubeconfig(
+def first_of_two_files(tmp_path: Path) -> Path:
+    """The first file of two_files, whose context dev has namespace team."""
+    return two_files(tmp_path)[0]
+
+
+def context_without_namespace(tmp_path: Path) -> Path:
+    """A kubeconfig whose current context names no namespace."""
+    return write(tmp_path / "three" / "config", kubeconfig(
         clusters={"c": {"server": "https://c"}}, contexts={"x": {"cluster": "c"}}, current="x"))
-    target = load(ConfigFlags(), {"KUBECONFIG": str(tmp_path / "three" / "config")})
-    assert (target.credentials.server, target.namespace) == ("https://c", "default")
+
+
+@pytest.mark.parametrize(("make_config", "flags", "server", "namespace"), [
+    pytest.param(first_of_two_files, ConfigFlags(context="dev", cluster="local", user="admin"),
+                 "https://127.0.0.1:6443", "team", id="context-namespace-despite-cluster-and-user"),
+    pytest.param(context_without_namespace, ConfigFlags(), "https://c", "default",
+                 id="no-namespace-is-default"),
+])
+def test_load_default_namespace(tmp_path: Path, make_config: Callable[[Path], Path],
+                                flags: ConfigFlags, server: str, namespace: str) -> None:
+    target = load(flags, {"KUBECONFIG": str(make_config(tmp_path))})
+    assert (target.credentials.server, target.namespace) == (server, namespace)
 
 
 def test_load_relative_kubeconfig_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

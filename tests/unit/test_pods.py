@@ -120,11 +120,14 @@ def test_parse_minimal_pod_without_status() -> None:
         caps_add=frozenset(), caps_drop=frozenset(), privileged=False)
 
 
-def test_strip_runtime() -> None:
-    assert pods.strip_runtime("containerd://abc") == "abc"
-    assert pods.strip_runtime("cri-o://def") == "def"
-    assert pods.strip_runtime("abc") == "abc"
-    assert pods.strip_runtime("") == ""
+@pytest.mark.parametrize(("container_id", "expected"), [
+    pytest.param("containerd://abc", "abc", id="containerd"),
+    pytest.param("cri-o://def", "def", id="cri-o"),
+    pytest.param("abc", "abc", id="no-runtime-prefix"),
+    pytest.param("", "", id="empty"),
+])
+def test_strip_runtime(container_id: str, expected: str) -> None:
+    assert pods.strip_runtime(container_id) == expected
 
 
 def test_default_annotation() -> None:
@@ -133,10 +136,13 @@ def test_default_annotation() -> None:
     assert pods.parse_pod(data).default_container == "nginx"
 
 
-def test_runner_candidates_recorded() -> None:
-    assert names(pods.runner_candidates(pod("nginx"), None)) == ["shell", "nginx"]
-    assert names(pods.runner_candidates(pod("quad"), None)) == ["shell", "web", "worker", "app"]
-    assert names(pods.runner_candidates(pod("nops"), None)) == ["app", "tools"]
+@pytest.mark.parametrize(("recording", "expected"), [
+    pytest.param("nginx", ["shell", "nginx"], id="nginx"),
+    pytest.param("quad", ["shell", "web", "worker", "app"], id="quad"),
+    pytest.param("nops", ["app", "tools"], id="nops"),
+])
+def test_runner_candidates_recorded(recording: str, expected: list[str]) -> None:
+    assert names(pods.runner_candidates(pod(recording), None)) == expected
 
 
 def test_runner_candidates_default_container_first() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kubectl_pidshare import procfs
 from kubectl_pidshare.attribution import container_ids
 from tests.unit.recordings import NAMES, container_id, pod, probe, snapshot
@@ -125,23 +127,26 @@ def without(recorded: bytes, *prefixes: bytes) -> bytes:
     return b"\0".join(kept) + mark + b"\n".join(kept_lines)
 
 
-def test_every_recording_exact_processes() -> None:
-    for name in NAMES:
-        assert summary(snapshot(name)) == EXPECTED[name], name
+RECORDINGS = [pytest.param(name, id=name) for name in NAMES]
 
 
-def test_every_recording_probe_pid_boot_time_and_nothing_ignored() -> None:
-    for name in NAMES:
-        snap = snapshot(name)
-        assert (snap.probe_pid, snap.boot_time, unparsed(probe(name))) == (
-            PROBE_PIDS[name], 1795919000, 0), name
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_every_recording_exact_processes(name: str) -> None:
+    assert summary(snapshot(name)) == EXPECTED[name]
 
 
-def test_probe_shell_is_in_the_recording_but_not_in_the_result() -> None:
-    for name in NAMES:
-        pid = PROBE_PIDS[name]
-        assert b"\0%d/stat:" % pid in probe(name), name
-        assert pid not in snapshot(name).processes, name
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_every_recording_probe_pid_boot_time_and_nothing_ignored(name: str) -> None:
+    snap = snapshot(name)
+    assert (snap.probe_pid, snap.boot_time, unparsed(probe(name))) == (
+        PROBE_PIDS[name], 1795919000, 0)
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_probe_shell_is_in_the_recording_but_not_in_the_result(name: str) -> None:
+    pid = PROBE_PIDS[name]
+    assert b"\0%d/stat:" % pid in probe(name)
+    assert pid not in snapshot(name).processes
 
 
 def test_nginx_worker_every_field() -> None:
@@ -221,17 +226,15 @@ def test_vanished_parent_keeps_its_children() -> None:
     assert (snap.processes[33].ppid, snap.processes[34].ppid) == (27, 27)
 
 
-def test_only_stat_missing_is_left_out() -> None:
-    snap = procfs.parse(without(probe("nginx"), b"13/stat:"))
-    assert sorted(snap.processes) == [1, 7, 14]
-
-
-def test_only_cgroup_or_status_missing_is_left_out() -> None:
-    assert sorted(procfs.parse(without(probe("nginx"), b"13/cgroup:")).processes) == [1, 7, 14]
-    assert sorted(procfs.parse(without(probe("nginx"), b"13/status:")).processes) == [1, 7, 14]
-    no_uid_output = without(probe("nginx"), b"13/status:Uid:")
-    no_uid = procfs.parse(no_uid_output)
-    assert (sorted(no_uid.processes), unparsed(no_uid_output)) == ([1, 7, 14], 0)
+@pytest.mark.parametrize("missing", [
+    pytest.param(b"13/stat:", id="stat"),
+    pytest.param(b"13/cgroup:", id="cgroup"),
+    pytest.param(b"13/status:", id="status"),
+    pytest.param(b"13/status:Uid:", id="status-uid-line"),
+])
+def test_only_the_process_missing_a_file_is_left_out(missing: bytes) -> None:
+    recorded = without(probe("nginx"), missing)
+    assert (sorted(procfs.parse(recorded).processes), unparsed(recorded)) == ([1, 7, 14], 0)
 
 
 def test_no_cmdline_is_kept_with_empty_args() -> None:
@@ -365,12 +368,17 @@ def test_no_probe_marker_drops_nothing() -> None:
     assert (snap.probe_pid, sorted(snap.processes)) == (None, [1, 2])
 
 
-def test_boot_time_is_the_btime_line_only() -> None:
-    snap, ignored = parsed(output(process(1, 0), lines=(b"stat:btime 1795919000",)))
-    assert (snap.boot_time, ignored) == (1795919000, 0)
-    assert procfs.parse(output(process(1, 0))).boot_time is None
-    as_record, as_record_ignored = parsed(output(process(1, 0), b"stat:btime 1795919000"))
-    assert (as_record.boot_time, as_record_ignored) == (None, 1)
+@pytest.mark.parametrize(("probe_output", "boot_time", "ignored"), [
+    pytest.param(output(process(1, 0), lines=(b"stat:btime 1795919000",)), 1795919000, 0,
+                 id="btime-line"),
+    pytest.param(output(process(1, 0)), None, 0, id="no-btime"),
+    pytest.param(output(process(1, 0), b"stat:btime 1795919000"), None, 1,
+                 id="btime-as-a-record-is-ignored"),
+])
+def test_boot_time_is_the_btime_line_only(probe_output: bytes, boot_time: int | None,
+                                          ignored: int) -> None:
+    snap, unknown = parsed(probe_output)
+    assert (snap.boot_time, unknown) == (boot_time, ignored)
 
 
 def test_empty_output() -> None:

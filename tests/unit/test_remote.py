@@ -98,24 +98,37 @@ def test_exec_without_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert caught.value.message == "exec ended without an exit status"
 
 
-def test_exit_status() -> None:
-    assert exit_status(b'{"status":"Success"}') == 0
-    assert exit_status(NON_ZERO) == 3
+@pytest.mark.parametrize(("status", "expected"), [
+    pytest.param(b'{"status":"Success"}', 0, id="success"),
+    pytest.param(NON_ZERO, 3, id="non-zero-exit-code"),
+])
+def test_exit_status(status: bytes, expected: int) -> None:
+    assert exit_status(status) == expected
+
+
+def test_exit_status_failure_is_a_server_error() -> None:
     with pytest.raises(ServerError) as caught:
         exit_status(b'{"status":"Failure","reason":"InternalError","message":"exec: '
                     b'\\"sh\\": executable file not found in $PATH: unknown"}')
     assert caught.value.render() == (
         'Error from server (InternalError): exec: "sh": executable file not found in $PATH: '
         "unknown")
+
+
+def test_exit_status_not_json() -> None:
     with pytest.raises(PidshareError) as unexpected:
         exit_status(b"not json")
     assert unexpected.value.message == "unexpected exec status: b'not json'"
 
 
-def test_server_error() -> None:
-    status = b'{"kind":"Status","reason":"NotFound","message":"pods \\"x\\" not found"}'
-    assert server_error(404, "Not Found", status).render() == (
-        'Error from server (NotFound): pods "x" not found')
-    assert server_error(502, "Bad Gateway", b"<html>oops</html>\n").render() == (
-        "Error from server (Bad Gateway): <html>oops</html>")
-    assert server_error(500, "", b"").render() == "Error from server (500): status 500"
+@pytest.mark.parametrize(("code", "reason", "body", "rendered"), [
+    pytest.param(404, "Not Found",
+                 b'{"kind":"Status","reason":"NotFound","message":"pods \\"x\\" not found"}',
+                 'Error from server (NotFound): pods "x" not found', id="status-document"),
+    pytest.param(502, "Bad Gateway", b"<html>oops</html>\n",
+                 "Error from server (Bad Gateway): <html>oops</html>", id="html-body"),
+    pytest.param(500, "", b"", "Error from server (500): status 500",
+                 id="empty-body-and-reason"),
+])
+def test_server_error(code: int, reason: str, body: bytes, rendered: str) -> None:
+    assert server_error(code, reason, body).render() == rendered
