@@ -107,7 +107,7 @@ def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
                 "container": row.owner.name,
                 "containerKind": row.owner.kind,
                 "uid": row.uid,
-                "user": row.user,
+                "user": escape(row.user),
                 "state": row.state,
                 "threads": row.threads,
                 "rssKiB": row.rss_kib,

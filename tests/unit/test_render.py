@@ -240,3 +240,14 @@ def test_write_table_cut_to_a_terminal_width() -> None:
 def test_write_table_without_a_width_keeps_every_byte() -> None:
     assert table("nginx") == NGINX_TABLE
     assert all(render.CUT not in line for line in NGINX_TABLE.splitlines())
+
+
+def test_document_escapes_user_names_as_the_table_does() -> None:
+    hostile = render.Row(pid=5, ppid=0, owner=Owner("c", "container"), user="ev\u202eil\u200b\x1b",
+                         uid=7, state="S", threads=1, rss_kib=1, cpu_seconds=0.0, start=None,
+                         name="x", args=(b"x",))
+    [process] = render.document({}, [[hostile]])["processes"]
+    assert process["user"] == "ev\\u202eil\\u200b\\x1b"
+    out = io.StringIO()
+    render.write_table(out, [[hostile]])
+    assert "ev\\u202eil\\u200b\\x1b" in out.getvalue()
