@@ -398,3 +398,9 @@ def test_version_asks_the_server_unless_client(install: Install, main: Main) -> 
     assert fake.gets == []
     assert main("version").stdout == client + "Server Version: v1.34.4\n"
     assert fake.gets == ["/version"]
+
+
+def test_ps_in_private_cgroup_namespaces(install: Install, main: Main) -> None:
+    install("nginx-private")
+    assert main("ps", "nginx") == (0, NGINX_TABLE, "")
+    assert main("kill", "nginx", "1", "HUP").exit_code == ExitStatus.SANDBOX

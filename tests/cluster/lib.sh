@@ -1,5 +1,6 @@
 # Shared settings and helpers for tests/cluster/{up,down,kubeconfig-for}. Sourced, not run.
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the settings below are used by the scripts that source this file
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/versions"
 
@@ -36,12 +37,12 @@ running() {
 
 # Stop one component by its pid file, politely then firmly.
 stop() {
-    local name=$1 pid i
+    local name=$1 pid
     pid=$(pid_of "$name") || return 0
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         log "stopping $name (pid $pid)"
         kill "$pid" 2>/dev/null || true
-        for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null || true
     fi
     rm -f "$RUN/$name.pid"

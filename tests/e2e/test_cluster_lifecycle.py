@@ -34,7 +34,11 @@ def test_second_up_is_fast_and_prints_only_shell_lines(cluster: Cluster) -> None
     assert proc.returncode == 0, proc.stderr
     assert elapsed < 10, f"up on a running cluster took {elapsed:.1f} s"
     lines = proc.stdout.splitlines()
-    assert [line.split("=", 1)[0] for line in lines] == ["export KUBECONFIG", "export PATH"]
+    assert [line.split("=", 1)[0] for line in lines] == [
+        "export KUBECONFIG", "export PATH", "export PIDSHARE_CGROUPNS"]
+    # The mode the session's cluster came up in (PIDSHARE_CGROUPNS, host if unset) is kept.
+    assert lines[-1] == f"export PIDSHARE_CGROUPNS={os.environ.get('PIDSHARE_CGROUPNS') or 'host'}"
+    assert cluster.env["PIDSHARE_CGROUPNS"] == (os.environ.get("PIDSHARE_CGROUPNS") or "host")
     assert "starting" not in proc.stderr
 
 

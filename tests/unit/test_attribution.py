@@ -167,3 +167,15 @@ def test_sandbox_rule_is_pid_1_of_a_shared_namespace() -> None:
     assert (is_sandbox(1, shared), is_sandbox(2, shared), is_sandbox(1, apart)) == (
         True, False, False)
     assert owner(proc("0::/\n", pid=1), apart) == UNKNOWN
+
+
+def test_private_cgroup_namespaces_attribute_as_the_host_s() -> None:
+    """Recorded with every container in a private cgroup namespace: the runner's own processes
+    read `0::/`, the others `/../<id>`, and nothing names the Pod."""
+    snap = snapshot("nginx-private")
+    assert snap.own_cgroup == "0::/"
+    assert not any("kubepods" in p.cgroup for p in snap.processes.values())
+    owners = {pid: owner(p, pod("nginx-private"), snap.own_cgroup, "shell")
+              for pid, p in snap.processes.items()}
+    assert owners == {1: SANDBOXED, 7: Owner("nginx", "container"),
+                      13: Owner("nginx", "container"), 14: Owner("shell", "container")}

@@ -251,3 +251,7 @@ def test_document_escapes_user_names_as_the_table_does() -> None:
     out = io.StringIO()
     render.write_table(out, [[hostile]])
     assert "ev\\u202eil\\u200b\\x1b" in out.getvalue()
+
+
+def test_private_cgroup_namespaces_show_the_same_table() -> None:
+    assert table("nginx-private") == NGINX_TABLE
