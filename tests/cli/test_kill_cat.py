@@ -110,8 +110,9 @@ def test_cat_refusal_becomes_its_own_message_and_status(install: Install, main: 
 
 def test_typer_completion_names_the_standalone_command() -> None:
     """`kubectl pidshare` would register completion for kubectl itself; it must not."""
+    env = dict(os.environ, _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")  # not the parent's
     shown = subprocess.run([sys.executable, "-m", "kubectl_pidshare", "--show-completion",
-                            "bash"], capture_output=True, text=True, check=True).stdout
+                            "bash"], env=env, capture_output=True, text=True, check=True).stdout
     assert shown.rstrip().endswith(
         "complete -o default -F _kubectl_pidshare_completion kubectl-pidshare")
 
