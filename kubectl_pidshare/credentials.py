@@ -13,10 +13,11 @@ import os
 import ssl
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from kubectl_pidshare.errors import PidshareError
 
@@ -35,10 +36,30 @@ class Credentials:
     token: str | None = field(default=None, repr=False)
     insecure: bool = False
     server_name: str | None = None
+    impersonate: tuple[tuple[str, str], ...] = ()
 
-    def headers(self) -> dict[str, str]:
-        """The Authorization header, when there is a token."""
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+    def headers(self) -> list[tuple[str, str]]:
+        """The Authorization header, when there is a token, and the Impersonate-* headers
+        (repeated for several groups or extra values, as client-go sends them)."""
+        authorization = [("Authorization", f"Bearer {self.token}")] if self.token else []
+        return [*authorization, *self.impersonate]
+
+
+def impersonation(user: str | None, uid: str | None, groups: Sequence[str],
+                  extra: Mapping[str, Sequence[str]], entry: str) -> tuple[tuple[str, str], ...]:
+    """The Impersonate-* headers for the kubeconfig user `entry`'s as, as-uid, as-groups and
+    as-user-extra."""
+    if not user and (uid or groups or extra):
+        raise PidshareError(f"requesting uid, groups or user-extra for {entry} without "
+                            "impersonating a user")
+    if not user:
+        return ()
+    headers = [("Impersonate-User", user)]
+    headers += [("Impersonate-Uid", uid)] if uid else []
+    headers += [("Impersonate-Group", group) for group in groups]
+    headers += [(f"Impersonate-Extra-{quote(key, safe='')}", value)
+                for key, values in extra.items() for value in values]
+    return tuple(headers)
 
 
 def _data(body: Mapping[str, Any], key: str) -> bytes | None:
@@ -59,8 +80,9 @@ def _file(body: Mapping[str, Any], key: str) -> str | None:
 
 
 def from_kubeconfig(config: dict[str, Any], cluster: dict[str, Any], user: dict[str, Any],
-                    base: Path) -> Credentials:
-    """Credentials of the selected cluster and user (config: the whole merged kubeconfig)."""
+                    base: Path, user_name: str = "") -> Credentials:
+    """Credentials of the selected cluster and user (config: the whole merged kubeconfig;
+    user_name: the user's entry name, for messages)."""
     if not cluster.get("server"):
         raise PidshareError("invalid configuration: the cluster has no server")
     if cluster.get("proxy-url"):
@@ -69,6 +91,11 @@ def from_kubeconfig(config: dict[str, Any], cluster: dict[str, Any], user: dict[
         raise PidshareError("basic authentication is not supported (Kubernetes removed it)")
     if user.get("auth-provider"):
         return _through_client(config, base)
+    insecure = cluster.get("insecure-skip-tls-verify") is True
+    if insecure and (cluster.get("certificate-authority")
+                     or cluster.get("certificate-authority-data")):
+        raise PidshareError("specifying a root certificates file with the insecure flag is not "
+                            "allowed")
     issued = _exec_plugin(user["exec"], base) if user.get("exec") else {}
     return Credentials(
         server=str(cluster["server"]).rstrip("/"),
@@ -79,8 +106,11 @@ def from_kubeconfig(config: dict[str, Any], cluster: dict[str, Any], user: dict[
         cert_data=_pem(issued, "clientCertificateData") or _data(user, "client-certificate"),
         key_data=_pem(issued, "clientKeyData") or _data(user, "client-key"),
         token=issued.get("token") or user.get("token") or None,
-        insecure=bool(cluster.get("insecure-skip-tls-verify")),
+        insecure=insecure,
         server_name=cluster.get("tls-server-name") or None,
+        impersonate=impersonation(user.get("as"), user.get("as-uid"),
+                                  user.get("as-groups") or [], user.get("as-user-extra") or {},
+                                  user_name),
     )
 
 

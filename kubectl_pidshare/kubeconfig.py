@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 
 SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 NAMED_LISTS = ("clusters", "users", "contexts")
+# The typed fields pidshare reads, as client-go's structs declare them: (struct, Go type, Python).
+TYPED: dict[str, tuple[str, dict[str, tuple[str, type]]]] = {
+    "clusters": ("Cluster", {"server": ("string", str), "insecure-skip-tls-verify": ("bool", bool),
+                             "disable-compression": ("bool", bool)}),
+    "users": ("AuthInfo", {"token": ("string", str), "as": ("string", str),
+                           "as-uid": ("string", str), "as-groups": ("[]string", list)}),
+}
+JSON_TYPES = ((bool, "bool"), (str, "string"), ((int, float), "number"), (list, "array"),
+              (dict, "object"))
 FILE_KEYS = {
     "clusters": ("certificate-authority",),
     "users": ("client-certificate", "client-key", "tokenFile"),
@@ -76,6 +85,22 @@ def _absolute_paths(config: dict[str, Any], base: Path) -> None:
                     body[key] = str(base / value)
 
 
+def check_types(path: Path, config: Mapping[str, Any]) -> None:
+    """Refuse a field of the wrong type (`insecure-skip-tls-verify: "false"`) as client-go does
+    when it loads the file, rather than reading it as something else."""
+    for section, (struct, fields) in TYPED.items():
+        for entry in config.get(section) or []:
+            body = entry.get(section[:-1]) if isinstance(entry, dict) else None
+            for key, (go_type, python_type) in fields.items():
+                value = body.get(key) if isinstance(body, dict) else None
+                if value is None or isinstance(value, python_type):
+                    continue
+                found = next(name for kind, name in JSON_TYPES if isinstance(value, kind))
+                raise PidshareError(
+                    f'error loading config file "{path}": json: cannot unmarshal {found} into '
+                    f"Go struct field {struct}.{section}.{section[:-1]}.{key} of type {go_type}")
+
+
 def merge(documents: Sequence[tuple[Path, Any]]) -> dict[str, Any]:
     """Merge kubeconfig documents: the first file to set a name or a key wins.
 
@@ -87,6 +112,7 @@ def merge(documents: Sequence[tuple[Path, Any]]) -> dict[str, Any]:
             continue
         if not isinstance(document, Mapping):
             raise PidshareError(f"error loading config file {path}: not a kubeconfig")
+        check_types(path, document)
         config = copy.deepcopy(dict(document))
         _absolute_paths(config, path.absolute().parent)
         for name in NAMED_LISTS:
@@ -188,6 +214,7 @@ def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
 
     cluster = _named(config, "clusters", context["cluster"]) or {}
     user = _named(config, "users", context.get("user") or "") or {}
-    credentials = from_kubeconfig(config, cluster, user, files[0].absolute().parent)
+    credentials = from_kubeconfig(config, cluster, user, files[0].absolute().parent,
+                                  context.get("user") or "")
     namespace = flags.namespace or context.get("namespace") or "default"
     return Target(credentials, namespace, flags.request_timeout)

@@ -94,7 +94,7 @@ def open_websocket(target: Target, url: str, reuse: socket.socket | None = None)
     if target.credentials.server_name:
         sslopt["server_hostname"] = target.credentials.server_name
     sock = websocket.WebSocket(sslopt=sslopt, skip_utf8_validation=True)
-    header = [f"{k}: {v}" for k, v in target.credentials.headers().items()]
+    header = [f"{k}: {v}" for k, v in target.credentials.headers()]
     sock.connect(url, header=header, subprotocols=PROTOCOLS, timeout=target.timeout,
                  socket=reuse)
     sock.settimeout(None)
@@ -140,9 +140,11 @@ class KubeTransport:
         connection.tls = ssl_context(self.target.credentials)
         connection.server_name = self.target.credentials.server_name or self.host
         try:
-            connection.request("GET", self.prefix + path, headers={
-                "Accept": "application/json", "User-Agent": USER_AGENT,
-                **self.target.credentials.headers()})
+            connection.putrequest("GET", self.prefix + path)
+            for name, value in [("Accept", "application/json"), ("User-Agent", USER_AGENT),
+                                *self.target.credentials.headers()]:
+                connection.putheader(name, value)
+            connection.endheaders()
             response = connection.getresponse()
             body = response.read()
             if not response.will_close:

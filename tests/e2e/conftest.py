@@ -10,14 +10,12 @@ import os
 import shlex
 import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .harness import ROOT, Cluster, Namespace
+from .harness import ROOT, Cluster, Namespace, fresh_namespace
 
 
 def _exports(script_output: str) -> dict[str, str]:
@@ -49,13 +47,5 @@ def cluster() -> Cluster:
 @pytest.fixture
 def namespace(cluster: Cluster) -> Iterator[Namespace]:
     """A fresh namespace for one test, deleted afterwards."""
-    name = f"e2e-{uuid.uuid4().hex[:8]}"
-    cluster.kubectl("create", "namespace", name)
-    deadline = time.monotonic() + 60
-    while cluster.kubectl("-n", name, "get", "serviceaccount", "default", check=False).returncode:
-        assert time.monotonic() < deadline, f"no default ServiceAccount in namespace {name}"
-        time.sleep(0.2)
-    try:
-        yield Namespace(name=name, cluster=cluster)
-    finally:
-        cluster.kubectl("delete", "namespace", name, "--wait=false", check=False)
+    with fresh_namespace(cluster) as made:
+        yield made

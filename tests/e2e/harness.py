@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import shlex
 import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,3 +68,18 @@ class Namespace:
             self.kubectl("apply", "-f", "-", input=manifest.encode())
         for pod in wait_for:
             self.kubectl("wait", "--for=condition=Ready", f"pod/{pod}", "--timeout=120s")
+
+
+@contextmanager
+def fresh_namespace(cluster: Cluster, prefix: str = "e2e") -> Iterator[Namespace]:
+    """A new namespace with its default ServiceAccount, deleted afterwards."""
+    namespace = Namespace(name=f"{prefix}-{uuid.uuid4().hex[:8]}", cluster=cluster)
+    cluster.kubectl("create", "namespace", namespace.name)
+    try:
+        deadline = time.monotonic() + 60
+        while namespace.kubectl("get", "serviceaccount", "default", check=False).returncode:
+            assert time.monotonic() < deadline, f"no default ServiceAccount in {namespace.name}"
+            time.sleep(0.2)
+        yield namespace
+    finally:
+        cluster.kubectl("delete", "namespace", namespace.name, "--wait=false", check=False)

@@ -51,7 +51,7 @@ def test_token_and_inline_certificates(pem: tuple[Path, Path]) -> None:
         "https://127.0.0.1:6443", "t0k", "kube")
     assert (found.cert_data, found.key_data, found.ca_data) == (
         cert.read_bytes(), key.read_bytes(), cert.read_bytes())
-    assert found.headers() == {"Authorization": "Bearer t0k"}
+    assert found.headers() == [("Authorization", "Bearer t0k")]
 
 
 def test_ssl_context_loads_inline_keys_and_leaves_no_file(pem: tuple[Path, Path]) -> None:

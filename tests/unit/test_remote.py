@@ -82,13 +82,13 @@ def test_exec_sends_the_bearer_token(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """A kubeconfig token user must authenticate the exec websocket too, not only the GET."""
     kube = transport(tmp_path, {"token": "t0k"})
     _, _, _, seen = run(monkeypatch, kube, [b'\x03{"status":"Success"}'])
-    assert seen["headers"] == {"Authorization": "Bearer t0k"}
+    assert seen["headers"] == [("Authorization", "Bearer t0k")]
 
 
 def test_exec_non_zero_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kube = transport(tmp_path, {})
     status, out, err, seen = run(monkeypatch, kube, [b"\x03" + NON_ZERO])
-    assert (status, out, err, seen["headers"]) == (3, b"", b"", {})
+    assert (status, out, err, seen["headers"]) == (3, b"", b"", [])
 
 
 def test_exec_without_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
