@@ -1,22 +1,22 @@
 """The command line: commands and flags, and the one place errors become exit statuses.
 
 Parsing only builds an Invocation (the flags and what to run); main() runs it, so every
-failure of every command passes through the same boundary.
+failure of every command passes through the same boundary. typer reads the annotations here
+at run time: they are objects (no `from __future__ import annotations`), Python 3.9's kind.
 """
-
-from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Optional
 
 import typer
 from typer.main import get_command
 
 from kubectl_pidshare import __version__
+from kubectl_pidshare.environment import Environment
 from kubectl_pidshare.errors import PidshareError, RemoteExit, describe
 from kubectl_pidshare.flags import (
     GLOBAL_FLAGS_HINT,
@@ -35,9 +35,6 @@ from kubectl_pidshare.flags import (
 from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.status import ExitStatus
 
-if TYPE_CHECKING:
-    from kubectl_pidshare.environment import Environment
-
 PROG = "kubectl pidshare"
 STANDALONE = "kubectl-pidshare"
 ROOT_FLAGS = "pidshare.flags"
@@ -52,7 +49,7 @@ app = typer.Typer(
 )
 
 
-Runner = Annotated[str | None, typer.Option(
+Runner = Annotated[Optional[str], typer.Option(
     "-c", "--container", help="The container to run pidshare's probe from (needs sh).")]
 Pod = Annotated[str, typer.Argument(help="The Pod's name.")]
 
@@ -107,7 +104,7 @@ def root(
         request_timeout=parse_timeout(request_timeout)), debug)
 
 
-class Output(str, Enum):  # noqa: UP042 - StrEnum is 3.11+
+class Output(str, Enum):
     """The output formats of `ps`."""
 
     tree = "tree"
@@ -160,7 +157,7 @@ def kill_command(
     pod: Pod,
     pid: Annotated[int, typer.Argument(min=1, help="The PID, as `kubectl pidshare ps` shows it.")],
     signal: Annotated[str, typer.Argument(help="A name (HUP, SIGHUP, hup) or a number.")] = "TERM",
-    expect: Annotated[str | None, typer.Option(
+    expect: Annotated[Optional[str], typer.Option(
         help="Signal only if the command line still contains this text (guards PID reuse).")
     ] = None,
     force: Annotated[bool, typer.Option(
@@ -242,11 +239,9 @@ def _prog_name(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     return PROG
 
 
-def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None) -> int:
     """Run the command line; the one error boundary. Returns the exit status: an ExitStatus,
     or a remote command's own status passed through."""
-    from kubectl_pidshare.environment import Environment
-
     env = env or Environment.of_process()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = False
@@ -282,6 +277,6 @@ def _report(env: Environment, exc: BaseException, line: str, debug: bool) -> Non
     if debug:
         import traceback
 
-        traceback.print_exception(exc, file=env.stderr)
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=env.stderr)
     env.stderr.write(line + "\n")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from itertools import islice
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -38,13 +38,13 @@ def parse_timeout(value: str | None) -> float | None:
     return seconds or None
 
 
-Namespace = Annotated[str | None, typer.Option(
+Namespace = Annotated[Optional[str], typer.Option(
     "-n", "--namespace", help="The namespace of the Pod (default: the context's).")]
-Context = Annotated[str | None, typer.Option(help="The kubeconfig context to use.")]
-Kubeconfig = Annotated[str | None, typer.Option(help="Path to the kubeconfig file to use.")]
-Cluster = Annotated[str | None, typer.Option(help="The kubeconfig cluster to use.")]
-User = Annotated[str | None, typer.Option(help="The kubeconfig user to use.")]
-Timeout = Annotated[str | None, typer.Option(
+Context = Annotated[Optional[str], typer.Option(help="The kubeconfig context to use.")]
+Kubeconfig = Annotated[Optional[str], typer.Option(help="Path to the kubeconfig file to use.")]
+Cluster = Annotated[Optional[str], typer.Option(help="The kubeconfig cluster to use.")]
+User = Annotated[Optional[str], typer.Option(help="The kubeconfig user to use.")]
+Timeout = Annotated[Optional[str], typer.Option(
     "--request-timeout", help="How long to wait for the server (e.g. 5s, 1m; 0: no limit).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
 GLOBAL_FLAGS_HINT = ("The global flags (-n, --context, --kubeconfig, --request-timeout, --debug"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from kubectl_pidshare.attribution import Owner
@@ -137,4 +137,4 @@ def start_time(boot_time: int | None, start_ticks: int, ticks: int) -> datetime 
     """Wall-clock start of a process from the boot time and its start in clock ticks."""
     if boot_time is None:
         return None
-    return datetime.fromtimestamp(boot_time + start_ticks / ticks, tz=UTC)
+    return datetime.fromtimestamp(boot_time + start_ticks / ticks, tz=timezone.utc)

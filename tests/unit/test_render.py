@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 import yaml
 
@@ -112,7 +112,7 @@ def test_cpu_time() -> None:
 def test_start_time() -> None:
     assert render.start_time(None, 100, 100) is None
     assert render.start_time(1795919000, 289158, 100) == datetime(
-        2026, 11, 29, 3, 11, 31, 580000, tzinfo=UTC)
+        2026, 11, 29, 3, 11, 31, 580000, tzinfo=timezone.utc)
 
 
 def prefixes(rows: list[render.Row]) -> list[tuple[str, int]]:
