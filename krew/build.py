@@ -1,8 +1,12 @@
 """Build the krew release archive and write its sha256 into krew/pidshare.yaml.
 
-The archive holds `kubectl-pidshare`, a zipapp of the package and of its pure-Python runtime
-dependencies (pinned below), and LICENSE. It needs only a Python 3 on the target machine:
-no dependency installed, no network. The official kubernetes client is left out: it carries
+The archive holds `pidshare.pyz`, a zipapp of the package and of its pure-Python runtime
+dependencies (pinned below, each working on Python 3.9 to 3.13), the launcher
+`kubectl-pidshare` that runs it with python3 (and, under the name
+`kubectl_complete-pidshare`, answers kubectl's completion), and LICENSE. It needs only a
+python3 of 3.9 or later on the target machine: no dependency installed, no network. The
+zipapp unpacks itself once per build into the user's cache (krew/archive/pidshare_boot.py), so
+later runs import compiled code. The official kubernetes client is left out: it carries
 compiled code and pidshare needs it only for legacy auth-provider credentials (it says so).
 PyYAML's optional C extension is dropped; its pure-Python code is used. The build is
 byte-for-byte reproducible: sorted entries, fixed timestamps, gzip without a date.
@@ -24,11 +28,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "krew" / "pidshare.yaml"
-RUNTIME = ("typer==0.26.8", "annotated-doc==0.0.7", "shellingham==1.5.4", "tabulate==0.10.0",
-           "websocket-client==1.9.2", "PyYAML==6.0.4")
+ARCHIVE = ROOT / "krew" / "archive"
+# typer 0.23 is the last that runs on 3.9 (with click 8.1); later ones need 3.10.
+RUNTIME = ("typer==0.23.2", "click==8.1.8", "annotated-doc==0.0.5", "shellingham==1.5.4",
+           "tabulate==0.9.0", "websocket-client==1.9.0", "PyYAML==6.0.3")
+OLDEST_PYTHON = "3.9"
 EPOCH = (1980, 1, 1, 0, 0, 0)
-MAIN = b"import sys\n\nfrom kubectl_pidshare.cli import main\n\nsys.exit(main())\n"
-SHEBANG = b"#!/usr/bin/env python3\n"
 
 
 def version() -> str:
@@ -42,14 +47,15 @@ def version() -> str:
 def wheels(into: Path) -> list[Path]:
     """The pinned runtime wheels, downloaded from the package index (or pip's cache)."""
     subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                    "--only-binary=:all:", "--python-version", "3.11", "--platform",
+                    "--only-binary=:all:", "--python-version", OLDEST_PYTHON, "--platform",
                     "manylinux2014_x86_64", "-d", str(into), *RUNTIME], check=True)
     return sorted(into.glob("*.whl"))
 
 
 def entries(wheel_files: list[Path]) -> dict[str, bytes]:
-    """Archive path -> bytes of everything the zipapp holds."""
-    files: dict[str, bytes] = {"__main__.py": MAIN}
+    """Archive path -> bytes of everything the zipapp holds; the boot module carries the
+    digest of the rest, which names the directory the build is unpacked in."""
+    files: dict[str, bytes] = {"__main__.py": (ARCHIVE / "__main__.py").read_bytes()}
     for path in sorted((ROOT / "kubectl_pidshare").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
@@ -58,11 +64,16 @@ def entries(wheel_files: list[Path]) -> dict[str, bytes]:
             for name in archive.namelist():
                 if not name.endswith((".so", ".pyd", "/RECORD")):
                     files[name] = archive.read(name)
+    build = hashlib.sha256()
+    for name in sorted(files):
+        build.update(f"{name}\0{len(files[name])}\0".encode() + files[name])
+    boot = (ARCHIVE / "pidshare_boot.py").read_bytes()
+    files["pidshare_boot.py"] = boot.replace(b"@BUILD@", build.hexdigest()[:16].encode())
     return files
 
 
 def zipapp(files: dict[str, bytes]) -> bytes:
-    """A reproducible zipapp: shebang, then a zip of the files in sorted order."""
+    """A reproducible zipapp: a zip of the files in sorted order (the launcher runs it)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
@@ -70,7 +81,7 @@ def zipapp(files: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, files[name])
-    return SHEBANG + buffer.getvalue()
+    return buffer.getvalue()
 
 
 def tarball(members: dict[str, tuple[bytes, int]]) -> bytes:
@@ -108,7 +119,9 @@ def main() -> None:
     name = f"kubectl-pidshare-{tag}.tar.gz"
     with tempfile.TemporaryDirectory() as scratch:
         app = zipapp(entries(wheels(Path(scratch))))
-    archive = tarball({"kubectl-pidshare": (app, 0o755),
+    launcher = (ARCHIVE / "launcher").read_bytes()
+    archive = tarball({"pidshare.pyz": (app, 0o644), "kubectl-pidshare": (launcher, 0o755),
+                       "kubectl_complete-pidshare": (launcher, 0o755),
                        "LICENSE": ((ROOT / "LICENSE").read_bytes(), 0o644)})
     digest = hashlib.sha256(archive).hexdigest()
     out = Path(options.out)

@@ -230,6 +230,26 @@ def version_command(
     return _invocation(ctx, action)
 
 
+@app.command("completion", epilog=GLOBAL_FLAGS_HINT)
+def completion_command(
+    ctx: typer.Context,
+    install: Annotated[bool, typer.Option(
+        "--install", help="Link kubectl_complete-pidshare beside a krew-installed plugin.")
+    ] = False,
+) -> Invocation:
+    """Shell completion of `kubectl pidshare`, through kubectl's own completion.
+
+    Examples:
+
+      kubectl pidshare completion
+
+      kubectl pidshare completion --install
+    """
+    from kubectl_pidshare.completion import completion
+
+    return _invocation(ctx, lambda env, flags: completion(env.environ, env.stdout, install))
+
+
 def _prog_name(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """`kubectl pidshare`, except for typer's own shell completion, which must name the
     standalone command (naming `kubectl pidshare` would take over kubectl's completion)."""
