@@ -2,7 +2,7 @@
 # needed instead of failing on newer syntax.
 import sys
 
-if sys.version_info < (3, 9):  # noqa: UP036 - this is the check for older ones
+if sys.version_info < (3, 9):
     sys.stderr.write(
         "error: kubectl pidshare needs Python 3.9 or later, and %s is %d.%d: install a newer "
         "python3, or set PIDSHARE_PYTHON to one\n"
