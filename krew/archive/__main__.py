@@ -9,6 +9,6 @@ if sys.version_info < (3, 9):
         % (sys.executable or "python3", sys.version_info[0], sys.version_info[1]))
     sys.exit(1)
 
-from pidshare_boot import main  # noqa: E402
+from pidshare_boot import main
 
 sys.exit(main())
