@@ -237,7 +237,7 @@ def completion_command(
         "--install", help="Link kubectl_complete-pidshare beside a krew-installed plugin.")
     ] = False,
 ) -> Invocation:
-    """Shell completion of `kubectl pidshare`, through kubectl's own completion.
+    """Set up shell completion of `kubectl pidshare` (through kubectl's own).
 
     Examples:
 

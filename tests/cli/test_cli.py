@@ -322,9 +322,9 @@ def test_cli_runner_help_uses_prog_name(main: Main) -> None:
     result = main("-h")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith("Usage: kubectl pidshare [OPTIONS] COMMAND [ARGS]...\n")
-    assert "  ps       Every process of the Pod, grouped per container, as a tree.\n" in (
+    assert "  ps          Every process of the Pod, grouped per container, as a tree.\n" in (
         result.stdout)
-    assert "  version  The plugin's version, its libraries', and the API server's.\n" in (
+    assert "  version     The plugin's version, its libraries', and the API server's.\n" in (
         result.stdout)
 
 

@@ -1,17 +1,22 @@
-"""The krew release: built reproducibly, valid for krew, installed by krew itself, and run by
-kubectl where none of pidshare's dependencies is importable."""
+"""The krew release: built reproducibly, valid for krew, installed by krew itself into a
+temporary KREW_ROOT, and run by kubectl with each python3 from 3.9 to 3.13 where none of
+pidshare's dependencies is importable; an older python3, or none, gets one clear line."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from .harness import MANIFESTS, ROOT, Namespace
+import pytest
+
+from .harness import MANIFESTS, ROOT, Cluster, Namespace, fresh_namespace
 
 MANIFEST = ROOT / "krew" / "pidshare.yaml"
-SYSTEM_PYTHON = "/usr/bin/python3"
+PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+NEEDED = ("error: kubectl pidshare needs Python 3.9 or later")
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> str:
@@ -21,32 +26,91 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> str:
     return proc.stdout
 
 
-def test_krew_installs_the_archive_and_kubectl_runs_it(namespace: Namespace,
-                                                       tmp_path: Path) -> None:
-    archive = Path(run([sys.executable, str(ROOT / "krew" / "build.py"), "--check",
-                        "--out", str(tmp_path / "dist")]).strip())
-    tools = Path(run([str(ROOT / "krew" / "get-krew")]).strip())
-    run([str(tools / "validate-krew-manifest"), "-manifest", str(MANIFEST), "-skip-install"])
+def python(version: str) -> Path:
+    """pyenv's python3 of that minor version (the machine has 3.6 to 3.13)."""
+    found = sorted(PYENV.glob(f"{version}.*/bin/python{version}"))
+    assert found, f"no Python {version} under {PYENV}"
+    return found[-1]
 
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "kubectl-krew").symlink_to(tools / "krew")
-    kubectl_dir = next(d for d in namespace.cluster.env["PATH"].split(os.pathsep)
-                       if (Path(d) / "kubectl").is_file() and "kubernetes-" in d)
-    krew_root = tmp_path / "krew"
-    env = {"HOME": str(tmp_path), "KREW_ROOT": str(krew_root),
-           "KUBECONFIG": namespace.cluster.env["KUBECONFIG"],
-           "PATH": os.pathsep.join([str(krew_root / "bin"), str(bin_dir), kubectl_dir,
-                                    "/usr/bin", "/bin"])}
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The archive, built from the tree; the manifest must carry its sha256 and be valid."""
+    out = tmp_path_factory.mktemp("dist")
+    built = Path(run([sys.executable, str(ROOT / "krew" / "build.py"), "--check", "--out",
+                      str(out)]).strip())
+    run([str(krew_tools() / "validate-krew-manifest"), "-manifest", str(MANIFEST),
+         "-skip-install"])
+    return built
+
+
+def krew_tools() -> Path:
+    """krew and validate-krew-manifest, built from the Go proxy (cached)."""
+    return Path(run([str(ROOT / "krew" / "get-krew")]).strip())
+
+
+@pytest.fixture(scope="module")
+def seed(cluster: Cluster) -> Iterator[Namespace]:
+    """The seed's Pod, for every Python."""
+    with fresh_namespace(cluster, "e2e-krew") as namespace:
+        namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
+        yield namespace
+
+
+def krew_install(cluster: Cluster, archive: Path, home: Path, python3: Path | None
+                 ) -> dict[str, str]:
+    """Install the archive with krew under home; the environment of a user whose only
+    python3 is python3 (none if None), with no pidshare dependency importable."""
+    tools = home / "tools"
+    tools.mkdir()
+    (tools / "kubectl-krew").symlink_to(krew_tools() / "krew")
+    for command in ("readlink", "dirname"):
+        (tools / command).symlink_to(run(["sh", "-c", f"command -v {command}"]).strip())
+    if python3 is not None:
+        (tools / "python3").symlink_to(python3)
+    kubectl = next(d for d in cluster.env["PATH"].split(os.pathsep)
+                   if (Path(d) / "kubectl").is_file() and "kubernetes-" in d)
+    krew_root = home / "krew"
+    env = {"HOME": str(home), "KREW_ROOT": str(krew_root),
+           "KUBECONFIG": cluster.env["KUBECONFIG"],
+           "PATH": os.pathsep.join([str(krew_root / "bin"), str(tools), kubectl])}
     run(["kubectl", "krew", "install", f"--manifest={MANIFEST}", f"--archive={archive}"], env)
     installed = krew_root / "bin" / "kubectl-pidshare"
     assert installed.is_symlink() and os.access(installed, os.X_OK)
     assert (installed.resolve().parent / "LICENSE").is_file()
+    return env
 
-    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import typer"], env=env, capture_output=True)
+
+@pytest.mark.parametrize("version", ["3.9", "3.10", "3.11", "3.12", "3.13"])
+def test_krew_install_runs_with_python(seed: Namespace, archive: Path, tmp_path: Path,
+                                       version: str) -> None:
+    env = krew_install(seed.cluster, archive, tmp_path, python(version))
+    probe = subprocess.run(["python3", "-c", "import typer"], env=env, capture_output=True)
     assert probe.returncode != 0, "the test needs a python3 without pidshare's dependencies"
-
-    namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
-    out = run(["kubectl", "pidshare", "ps", "nginx", "-n", namespace.name], env)
+    assert f"(Python {version}." in run(["kubectl", "pidshare", "version", "--client"], env)
+    unpacked = list((tmp_path / ".cache" / "kubectl-pidshare").glob("krew-*/kubectl_pidshare"))
+    assert len(unpacked) == 1, "the first run unpacks the build once into the cache"
+    out = run(["kubectl", "pidshare", "ps", "nginx", "-n", seed.name], env)
     assert "nginx: worker process" in out and out.startswith("CONTAINER")
+    assert list(unpacked[0].glob("__pycache__/cli.*.pyc")), "later runs import bytecode"
     assert "kubectl-pidshare" in run(["kubectl", "plugin", "list"], env)
+
+    assert "ps" not in run(["kubectl", "__complete", "pidshare", ""], env).split()
+    assert "linked" in run(["kubectl", "pidshare", "completion", "--install"], env)
+    offered = run(["kubectl", "__complete", "pidshare", ""], env).split()
+    assert offered[:5] == ["ps", "kill", "cat", "version", "completion"]
+    assert "is on PATH" in run(["kubectl", "pidshare", "completion"], env)
+
+
+@pytest.mark.parametrize("python3", [
+    pytest.param("3.8", id="python-3.8"),
+    pytest.param(None, id="no-python3"),
+])
+def test_krew_install_says_what_python_it_needs(seed: Namespace, archive: Path, tmp_path: Path,
+                                                python3: str | None) -> None:
+    env = krew_install(seed.cluster, archive, tmp_path, python(python3) if python3 else None)
+    proc = subprocess.run(["kubectl", "pidshare", "ps", "nginx"], env=env, capture_output=True,
+                          text=True, check=False)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(NEEDED), proc.stderr
+    assert ("is 3.8" if python3 else "finds no python3 on PATH") in proc.stderr
