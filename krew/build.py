@@ -54,7 +54,8 @@ def wheels(into: Path) -> list[Path]:
 
 def entries(wheel_files: list[Path]) -> dict[str, bytes]:
     """Archive path -> bytes of everything the zipapp holds; the boot module carries the
-    digest of the rest, which names the directory the build is unpacked in."""
+    digest of all of it (itself with a placeholder), which names the directory the build is
+    unpacked in."""
     files: dict[str, bytes] = {"__main__.py": (ARCHIVE / "__main__.py").read_bytes()}
     for path in sorted((ROOT / "kubectl_pidshare").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
@@ -64,11 +65,12 @@ def entries(wheel_files: list[Path]) -> dict[str, bytes]:
             for name in archive.namelist():
                 if not name.endswith((".so", ".pyd", "/RECORD")):
                     files[name] = archive.read(name)
+    files["pidshare_boot.py"] = (ARCHIVE / "pidshare_boot.py").read_bytes()
     build = hashlib.sha256()
     for name in sorted(files):
         build.update(f"{name}\0{len(files[name])}\0".encode() + files[name])
-    boot = (ARCHIVE / "pidshare_boot.py").read_bytes()
-    files["pidshare_boot.py"] = boot.replace(b"@BUILD@", build.hexdigest()[:16].encode())
+    files["pidshare_boot.py"] = files["pidshare_boot.py"].replace(
+        b"@BUILD@", build.hexdigest()[:16].encode())
     return files
 
 

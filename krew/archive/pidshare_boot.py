@@ -1,8 +1,8 @@
 """Run kubectl pidshare from its zipapp, unpacked once per build into a cache directory.
 
 A zip holds no bytecode that Python can keep, so every run from the zip would compile what it
-imports again. Unpacked, Python writes the compiled modules next to the sources on the first
-run and reuses them after (shiv's way). Concurrent first runs each unpack into a directory of
+imports again. Unpacked and compiled once, as pip compiles what it installs (even where
+PYTHONDONTWRITEBYTECODE is set), later runs import bytecode (shiv's way). Concurrent first runs each unpack into a directory of
 their own and rename it into place: one wins, the others use its copy. Where the cache cannot
 be written (read-only, full), pidshare runs from the zip as it is.
 """
@@ -28,6 +28,7 @@ def unpacked(archive: str) -> str | None:
     target = os.path.join(cache(), f"krew-{BUILD}")
     if os.path.isfile(os.path.join(target, COMPLETE)):
         return target
+    import compileall
     import shutil
     import tempfile
     import zipfile
@@ -38,6 +39,7 @@ def unpacked(archive: str) -> str | None:
         scratch = tempfile.mkdtemp(prefix=".unpacking-", dir=cache())
         with zipfile.ZipFile(archive) as payload:
             payload.extractall(scratch)
+        compileall.compile_dir(scratch, quiet=2)
         with open(os.path.join(scratch, COMPLETE), "w"):
             pass
         os.rename(scratch, target)

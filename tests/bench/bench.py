@@ -14,6 +14,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -120,6 +121,35 @@ def setup(env: dict[str, str], sizes: Sequence[int]) -> None:
             f"[ -s /tmp/gib ] || head -c {GIB} /dev/urandom > /tmp/gib")
 
 
+def installs(env: dict[str, str]) -> tuple[str, str]:
+    """The plugin installed with krew (from the archive built from the tree) and with pip
+    (into a fresh venv), both run by the same Python: the `env` prefix that makes
+    `kubectl pidshare` each of them."""
+    base = Path(tempfile.mkdtemp(prefix="pidshare-bench-"))
+    python = str(Path(sys.base_prefix) / "bin" / "python3")
+    archive = subprocess.run([sys.executable, str(ROOT / "krew" / "build.py"), "--check",
+                              "--out", str(base / "dist")], env=env, check=True,
+                             capture_output=True, text=True).stdout.strip()
+    tools = Path(subprocess.run([str(ROOT / "krew" / "get-krew")], env=env, check=True,
+                                capture_output=True, text=True).stdout.strip())
+    (base / "tools").mkdir()
+    (base / "tools" / "kubectl-krew").symlink_to(tools / "krew")
+    kubectl_dir = next(d for d in env["PATH"].split(os.pathsep) if (Path(d) / "kubectl").is_file())
+    system = f"{kubectl_dir}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    krew_root = base / "krew"
+    subprocess.run(["kubectl", "krew", "install", f"--manifest={ROOT / 'krew' / 'pidshare.yaml'}",
+                    f"--archive={archive}"], check=True, capture_output=True,
+                   env={**env, "KREW_ROOT": str(krew_root),
+                        "PATH": f"{base / 'tools'}{os.pathsep}{system}"})
+    subprocess.run([python, "-m", "venv", str(base / "venv")], check=True)
+    subprocess.run([str(base / "venv" / "bin" / "pip"), "install", "-q", str(ROOT)], check=True)
+    krew = f"env PIDSHARE_PYTHON={python} PATH={krew_root / 'bin'}{os.pathsep}{system}"
+    pip = f"env PATH={base / 'venv' / 'bin'}{os.pathsep}{system}"
+    subprocess.run([*krew.split(), "kubectl", "pidshare", "--help"], env=env, check=True,
+                   capture_output=True)  # the first run unpacks, once
+    return krew, pip
+
+
 def import_time(env: dict[str, str]) -> float:
     """Cumulative import time of the package and of what `--help` imports, in seconds."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kubectl_pidshare.cli"],
@@ -144,6 +174,7 @@ def main() -> None:
     master = json.loads(listing)["processes"][1]
     pid = str(master["pid"])
     ns = ["-n", NAMESPACE]
+    krew, pip = installs(env)
     manual = (f"kubectl -n {NAMESPACE} get pod nginx -o json >/dev/null && "
               f"kubectl -n {NAMESPACE} exec nginx -c shell -- ps ax >/dev/null && "
               f"kubectl -n {NAMESPACE} exec nginx -c shell -- sh -c 'cat /proc/*/cgroup' "
@@ -165,6 +196,10 @@ def main() -> None:
           for size in sizes),
         ("cat 1 GiB vs exec cat", ["kubectl", "pidshare", "cat", "nginx", pid, "/tmp/gib", *ns],
          ["kubectl", *ns, "exec", "nginx", "-c", "nginx", "--", "cat", "/tmp/gib"]),
+        ("krew --help vs pip --help", [*krew.split(), "kubectl", "pidshare", "--help"],
+         [*pip.split(), "kubectl", "pidshare", "--help"]),
+        ("krew ps vs pip ps", [*krew.split(), "kubectl", "pidshare", "ps", "nginx", *ns],
+         [*pip.split(), "kubectl", "pidshare", "ps", "nginx", *ns]),
         ("kill -0 vs exec kill -0", ["kubectl", "pidshare", "kill", "nginx", pid, "0", *ns],
          ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "kill", "-0", pid]),
     ]
