@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -55,6 +54,8 @@ def _probe(transport: Transport, options: PsOptions, raw: io.BytesIO) -> tuple[P
     if options.runner is None:
         pod = parse_pod(transport.get_pod(options.pod))
         return pod, run_script(transport, pod, runner_candidates(pod, None), "probe", [], raw)
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=1) as pool:
         fetched = pool.submit(transport.get_pod, options.pod)
         ran: tuple[int, bytes] | PidshareError | None

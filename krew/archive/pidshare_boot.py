@@ -2,9 +2,10 @@
 
 A zip holds no bytecode that Python can keep, so every run from the zip would compile what it
 imports again. Unpacked and compiled once, as pip compiles what it installs (even where
-PYTHONDONTWRITEBYTECODE is set), later runs import bytecode (shiv's way). Concurrent first runs each unpack into a directory of
-their own and rename it into place: one wins, the others use its copy. Where the cache cannot
-be written (read-only, full), pidshare runs from the zip as it is.
+PYTHONDONTWRITEBYTECODE is set), later runs import bytecode (shiv's way). Concurrent first
+runs each unpack into a directory of their own and rename it into place: one wins, the others
+use its copy. Where the cache cannot be written (read-only, full), pidshare runs from the zip
+as it is.
 """
 
 from __future__ import annotations
