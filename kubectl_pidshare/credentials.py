@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.errors import ConfigurationError, PidshareError
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ def impersonation(user: str | None, uid: str | None, groups: Sequence[str],
     """The Impersonate-* headers for the kubeconfig user `entry`'s as, as-uid, as-groups and
     as-user-extra."""
     if not user and (uid or groups or extra):
-        raise PidshareError(f"requesting uid, groups or user-extra for {entry} without "
-                            "impersonating a user")
+        raise ConfigurationError(f"requesting uid, groups or user-extra for {entry} without "
+                                 "impersonating a user")
     if not user:
         return ()
     headers = [("Impersonate-User", user)]

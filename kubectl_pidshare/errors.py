@@ -30,6 +30,38 @@ class ServerError(PidshareError):
         return f"Error from server ({self.reason}): {self.message}"
 
 
+class ConfigurationError(PidshareError):
+    """An inconsistent kubeconfig, printed the way kubectl prints its validation errors."""
+
+    def render(self) -> str:
+        """`Error in configuration: message`, as kubectl says it."""
+        return f"Error in configuration: {self.message}"
+
+
+# OpenSSL's verification errors that Go reports as an unknown authority.
+UNKNOWN_AUTHORITY = {2, 18, 19, 20, 21}
+
+
+class UnreachableError(PidshareError):
+    """The server could not be reached, said as kubectl says it."""
+
+    def __init__(self, address: str, exc: OSError) -> None:
+        if isinstance(exc, ConnectionRefusedError):
+            message = (f"The connection to the server {address} was refused - did you specify "
+                       "the right host or port?")
+        elif getattr(exc, "verify_code", None) in UNKNOWN_AUTHORITY:
+            message = ("Unable to connect to the server: tls: failed to verify certificate: "
+                       "x509: certificate signed by unknown authority")
+        else:
+            detail = getattr(exc, "verify_message", None) or exc.strerror or str(exc)
+            message = f"Unable to connect to the server: {detail}"
+        super().__init__(message)
+
+    def render(self) -> str:
+        """The message alone, as kubectl prints it."""
+        return self.message
+
+
 class RemoteExit(Exception):  # noqa: N818 - an outcome, not a failure of pidshare
     """The remote command ended with a non-zero status, passed through as it is."""
 

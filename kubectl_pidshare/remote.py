@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from kubectl_pidshare import __version__
-from kubectl_pidshare.errors import PidshareError, ServerError
+from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -149,6 +149,10 @@ class KubeTransport:
             body = response.read()
             if not response.will_close:
                 self.idle, connection.sock = connection.sock, None
+        except TimeoutError:
+            raise
+        except OSError as exc:
+            raise UnreachableError(f"{self.host}:{self.port}", exc) from exc
         finally:
             connection.close()
         if response.status != 200:
