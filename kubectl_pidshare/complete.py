@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kubectl_pidshare.flags import options
+
 if TYPE_CHECKING:
     from kubectl_pidshare.remote import KubeTransport
 
@@ -29,32 +31,26 @@ class Words:
     pending: Any = None
 
 
-def _options(command: Any) -> dict[str, Any]:
-    """Every spelling of every option of a command -> its declaration."""
-    return {name: param for param in command.params if param.param_type_name == "option"
-            for name in (*param.opts, *param.secondary_opts)}
-
-
 def read(root: Any, before: Sequence[str]) -> Words:
     """Find the command, the positional words after it, the option values, and the option
     still waiting for its value, if the last word is one."""
     words = Words()
-    options = _options(root)
+    declared = options(root)
     for word in before:
         name, has_value, value = word.partition("=")
         if words.pending is not None:
             words.values[words.pending.name] = word
             words.pending = None
-        elif name in options and not options[name].is_flag:
+        elif name in declared and not declared[name].is_flag:
             if has_value:
-                words.values[options[name].name] = value
+                words.values[declared[name].name] = value
             else:
-                words.pending = options[name]
+                words.pending = declared[name]
         elif word.startswith("-"):
             continue
         elif words.command is None and word in root.commands:
             words.command = root.commands[word]
-            options = {**options, **_options(words.command)}
+            declared = {**declared, **options(words.command)}
         else:
             words.positional.append(word)
     return words
@@ -72,7 +68,7 @@ def candidates(words: Sequence[str]) -> list[str]:
     if seen.pending is not None:
         return _values(seen.pending, seen)
     if current.startswith("-"):
-        declared = [*_options(root), *_options(seen.command or root),
+        declared = [*options(root), *options(seen.command or root),
                     *root.context_settings.get("help_option_names", ())]
         return list(dict.fromkeys(name for name in declared if name.startswith("--")))
     if seen.command is None:

@@ -15,7 +15,7 @@ try:
 except ImportError:  # typer before 0.26 uses click itself
     from click.exceptions import Abort, ClickException, UsageError  # type: ignore[no-redef]
 
-__all__ = ["Abort", "ClickException", "UsageError", "hoist", "parse_timeout"]
+__all__ = ["Abort", "ClickException", "UsageError", "hoist", "options", "parse_timeout"]
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -51,18 +51,17 @@ GLOBAL_FLAGS_HINT = ("The global flags (-n, --context, --kubeconfig, --request-t
                      "...) go anywhere on the line: see kubectl pidshare --help.")
 
 
-def _options(command: Any) -> dict[str, bool]:
-    """Every spelling of every option of a click command -> whether it takes a value."""
-    return {name: not param.is_flag for param in command.params
-            if param.param_type_name == "option"
+def options(command: Any) -> dict[str, Any]:
+    """Every spelling of every option of a click command -> its declaration."""
+    return {name: param for param in command.params if param.param_type_name == "option"
             for name in (*param.opts, *param.secondary_opts)}
 
 
 def hoist(root: Any, argv: Sequence[str]) -> list[str]:
     """argv with each of the root command's flags, and its value, moved before the command;
     `-n=web` and `-nweb` read as `-n web`, as kubectl reads them."""
-    flags, rest = _options(root), []
-    command: dict[str, bool] = {}
+    flags, rest = options(root), []
+    command: dict[str, Any] = {}
     hoisted: list[str] = []
     words = iter(argv)
     for word in words:
@@ -74,7 +73,7 @@ def hoist(root: Any, argv: Sequence[str]) -> list[str]:
             name, has_value, value = word[:2], "=", word[2:].removeprefix("=")
         if name in flags:
             hoisted += [name, value] if has_value else [word]
-            if flags[name] and not has_value:
+            if not flags[name].is_flag and not has_value:
                 following = [*islice(words, 1)]
                 if not following:
                     raise UsageError(f"Option '{name}' requires an argument.")
@@ -82,7 +81,7 @@ def hoist(root: Any, argv: Sequence[str]) -> list[str]:
             continue
         rest.append(word)
         if not command and word in getattr(root, "commands", {}):
-            command = _options(root.commands[word])
-        elif command.get(name) and not has_value:
+            command = options(root.commands[word])
+        elif name in command and not command[name].is_flag and not has_value:
             rest += [*islice(words, 1)]
     return hoisted + rest
