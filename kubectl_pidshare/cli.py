@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -25,8 +24,13 @@ from kubectl_pidshare.flags import (
     Cluster,
     Context,
     Debug,
+    DebugImage,
+    DebugProfile,
     Kubeconfig,
     Namespace,
+    Output,
+    Profile,
+    Runner,
     Timeout,
     User,
     hoist,
@@ -49,8 +53,6 @@ app = typer.Typer(
 )
 
 
-Runner = Annotated[Optional[str], typer.Option(
-    "-c", "--container", help="The container to run pidshare's probe from (needs sh).")]
 Pod = Annotated[str, typer.Argument(help="The Pod's name.")]
 
 
@@ -104,15 +106,6 @@ def root(
         request_timeout=parse_timeout(request_timeout)), debug)
 
 
-class Output(str, Enum):
-    """The output formats of `ps`."""
-
-    tree = "tree"
-    wide = "wide"
-    json = "json"
-    yaml = "yaml"
-
-
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)
 def ps_command(
     ctx: typer.Context,
@@ -120,6 +113,7 @@ def ps_command(
     output: Annotated[Output, typer.Option(
         "-o", "--output", help="tree (default), wide, json or yaml.")] = Output.tree,
     container: Runner = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
     """Every process of the Pod, grouped per container, as a tree.
 
@@ -131,9 +125,11 @@ def ps_command(
 
       kubectl pidshare ps nginx -o json | jq '.processes[] | select(.container=="nginx")'
     """
+    from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.ps import PsOptions, ps
 
-    options = PsOptions(pod, container, output.value)
+    options = PsOptions(pod, container, output.value,
+                        DebugOptions(debug_image, debug_profile.value))
 
     def action(env: Environment, flags: ConfigFlags) -> None:
         fits = env.stdout_isatty and options.output == "tree"
@@ -166,6 +162,7 @@ def kill_command(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
     container: Runner = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
     """Send a signal (default TERM) to a process of any container of the Pod.
 
@@ -177,11 +174,14 @@ def kill_command(
 
       kubectl pidshare kill -l
     """
+    from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.signals import KillOptions, kill, parse_signal
 
     parse_signal(signal)
-    options = KillOptions(pod, pid, signal, container, expect, force)
-    return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout))
+    options = KillOptions(pod, pid, signal, container, expect, force,
+                          DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout,
+                                                    env.stderr))
 
 
 @app.command("cat", epilog=GLOBAL_FLAGS_HINT)
@@ -191,6 +191,7 @@ def cat_command(
     pid: Annotated[int, typer.Argument(min=1, help="The PID whose view of the files to use.")],
     path: Annotated[str, typer.Argument(help="An absolute path, as that process sees it.")],
     container: Runner = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
     """Print a file as process PID sees it (through /proc/PID/root), byte for byte.
 
@@ -200,9 +201,10 @@ def cat_command(
 
       kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
     """
+    from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.files import CatOptions, cat, check_path
 
-    options = CatOptions(pod, pid, path, container)
+    options = CatOptions(pod, pid, path, container, DebugOptions(debug_image, debug_profile.value))
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
                                                    env.stdout.buffer, env.stderr.buffer))

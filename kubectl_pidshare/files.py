@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from kubectl_pidshare.debugging import PREFIX, DebugOptions, candidates
 from kubectl_pidshare.errors import PidshareError, RemoteExit
-from kubectl_pidshare.pods import Container, parse_pod, runner_candidates
+from kubectl_pidshare.pods import Container, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Refusals, run_script
 from kubectl_pidshare.status import ExitStatus
@@ -39,6 +40,7 @@ class CatOptions:
     pid: int
     path: str
     runner: str | None = None
+    debug: DebugOptions = field(default_factory=DebugOptions)
 
 
 def encode_path(path: str) -> str:
@@ -47,13 +49,14 @@ def encode_path(path: str) -> str:
 
 
 def _ptrace_hint(runner: Container) -> str:
-    return (
-        "reading another process's root needs ptrace access: the same uid and a dumpable "
-        f'process, or CAP_SYS_PTRACE; container "{runner.name}" '
-        + ("has SYS_PTRACE, so the process may run as another user in another user namespace"
-           if runner.may_ptrace else
-           "lacks it: add SYS_PTRACE to its securityContext.capabilities.add, or use -c")
-    )
+    if runner.may_ptrace:
+        state = "has SYS_PTRACE, so the process may run as another user in another user namespace"
+    elif runner.name.startswith(PREFIX):
+        state = "lacks it: pass --debug-profile general (it adds SYS_PTRACE)"
+    else:
+        state = "lacks it: add SYS_PTRACE to its securityContext.capabilities.add, or use -c"
+    return ("reading another process's root needs ptrace access: the same uid and a dumpable "
+            f'process, or CAP_SYS_PTRACE; container "{runner.name}" {state}')
 
 
 def check_path(options: CatOptions) -> None:
@@ -69,8 +72,9 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
     path, pid = options.path, options.pid
     check_path(options)
     pod = parse_pod(transport.get_pod(options.pod))
-    outcome = run_script(transport, pod, runner_candidates(pod, options.runner), "cat",
-                         [str(pid), encode_path(path)], out)
+    runners = candidates(transport, pod, options.runner, options.debug,
+                         lambda line: err.write(line.encode() + b"\n"))
+    outcome = run_script(transport, pod, runners, "cat", [str(pid), encode_path(path)], out)
     out.flush()
     refusal = outcome.refusal
     if refusal is not None:

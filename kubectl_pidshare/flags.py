@@ -1,10 +1,12 @@
-"""kubectl's global flags: declared once, on the root command, and accepted anywhere on the
-line, as kubectl accepts them (`ps nginx -n web` is `-n web ps nginx`)."""
+"""The flags: kubectl's global ones, declared once, on the root command, and accepted anywhere
+on the line, as kubectl accepts them (`ps nginx -n web` is `-n web ps nginx`); and those the
+commands that run a script share (the container to run from, the debug container)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from enum import Enum
 from itertools import islice
 from typing import Annotated, Any, Optional
 
@@ -47,6 +49,37 @@ User = Annotated[Optional[str], typer.Option(help="The kubeconfig user to use.")
 Timeout = Annotated[Optional[str], typer.Option(
     "--request-timeout", help="How long to wait for the server (e.g. 5s, 1m; 0: no limit).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+Runner = Annotated[Optional[str], typer.Option(
+    "-c", "--container", help="The container to run pidshare's probe from (needs sh).")]
+DebugImage = Annotated[Optional[str], typer.Option(
+    "--debug-image", envvar="PIDSHARE_DEBUG_IMAGE", show_envvar=False,
+    help="Run from an ephemeral container of this image (it needs sh and grep), added to the "
+         "Pod once and reused; for Pods where no container has a shell. Default: "
+         "$PIDSHARE_DEBUG_IMAGE.")]
+
+
+class Profile(str, Enum):
+    """kubectl debug's securityContext profiles, for the ephemeral container."""
+
+    restricted = "restricted"
+    general = "general"
+    netadmin = "netadmin"
+    sysadmin = "sysadmin"
+
+
+DebugProfile = Annotated[Profile, typer.Option(
+    "--debug-profile", help="The ephemeral container's securityContext, as kubectl debug's: "
+    "restricted (non-root, no capabilities: passes the restricted Pod Security level; other "
+    "users' names and files stay unreadable), general (adds SYS_PTRACE), sysadmin (privileged).")]
+class Output(str, Enum):
+    """The output formats of `ps`."""
+
+    tree = "tree"
+    wide = "wide"
+    json = "json"
+    yaml = "yaml"
+
+
 GLOBAL_FLAGS_HINT = ("The global flags (-n, --context, --kubeconfig, --request-timeout, --debug"
                      "...) go anywhere on the line: see kubectl pidshare --help.")
 

@@ -26,6 +26,9 @@ class Container:
     caps_add: frozenset[str]
     caps_drop: frozenset[str]
     privileged: bool
+    image: str = ""
+    exited: bool = False
+    reason: str = ""
 
     @property
     def may_ptrace(self) -> bool:
@@ -57,10 +60,6 @@ class Pod:
         names = ", ".join(c.name for c in self.containers)
         raise PidshareError(f'container "{name}" not found in pod "{self.name}" (it has: {names})')
 
-    def cgroup_names(self) -> tuple[str, str]:
-        """The Pod's cgroup directory names: cgroupfs (dashes) and systemd (underscores)."""
-        return f"pod{self.uid}", f"pod{self.uid.replace('-', '_')}"
-
 
 def strip_runtime(container_id: str) -> str:
     """`containerd://abc` -> `abc`."""
@@ -70,6 +69,14 @@ def strip_runtime(container_id: str) -> str:
 def _caps(security: dict[str, Any], key: str) -> frozenset[str]:
     names = (security.get("capabilities") or {}).get(key) or []
     return frozenset(str(n).upper().removeprefix("CAP_") for n in names)
+
+
+def _reason(state: dict[str, Any]) -> str:
+    """Why a container is waiting or has ended (ErrImagePull, Completed...), if it says."""
+    for detail in state.values():
+        if isinstance(detail, dict) and detail.get("reason"):
+            return str(detail["reason"])
+    return ""
 
 
 def parse_pod(document: dict[str, Any]) -> Pod:
@@ -82,17 +89,21 @@ def parse_pod(document: dict[str, Any]) -> Pod:
         states = {s["name"]: s for s in status.get(STATUSES[kind]) or []}
         for item in spec.get(spec_key) or []:
             state = states.get(item["name"], {})
+            now = state.get("state") or {}
             security = item.get("securityContext") or {}
             user = security.get("runAsUser", pod_user)
             containers.append(Container(
                 name=item["name"],
                 kind=kind,
                 container_id=strip_runtime(state.get("containerID") or ""),
-                running="running" in (state.get("state") or {}),
+                running="running" in now,
                 run_as_user=int(user) if user is not None else None,
                 caps_add=_caps(security, "add"),
                 caps_drop=_caps(security, "drop"),
                 privileged=bool(security.get("privileged")),
+                image=str(item.get("image") or ""),
+                exited="terminated" in now,
+                reason=_reason(now),
             ))
     return Pod(
         name=meta["name"],
@@ -105,6 +116,15 @@ def parse_pod(document: dict[str, Any]) -> Pod:
     )
 
 
+def require_running(pod: Pod) -> None:
+    """Refuse a Pod that is not Running: its processes exist only while it runs."""
+    if pod.phase != "Running":
+        raise PidshareError(
+            f'pod "{pod.name}" is {pod.phase}, not Running: its processes can only be seen '
+            f"while it runs (see: kubectl describe pod {pod.name})"
+        )
+
+
 def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
     """The containers to run the probe from, in the order to try them.
 
@@ -112,11 +132,7 @@ def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
     container, those that may read other containers' processes (CAP_SYS_PTRACE) first,
     regular ones before ephemeral ones.
     """
-    if pod.phase != "Running":
-        raise PidshareError(
-            f'pod "{pod.name}" is {pod.phase}, not Running: its processes can only be seen '
-            f"while it runs (see: kubectl describe pod {pod.name})"
-        )
+    require_running(pod)
     if requested:
         chosen = pod.container(requested)
         if not chosen.running:
@@ -133,9 +149,9 @@ def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
 def no_shell_error(pod: Pod, tried: list[Container]) -> PidshareError:
     """The error for a Pod none of whose tried containers can run `sh`."""
     names = ", ".join(f'"{c.name}"' for c in tried)
-    target = tried[0].name if tried else "CONTAINER"
     return PidshareError(
-        f"no container of pod \"{pod.name}\" can run sh (tried {names}); add a debug container "
-        f"that shares its processes: kubectl debug -it {pod.name} --image=busybox "
-        f"--target={target} -- sh, then retry"
+        f'no container of pod "{pod.name}" can run sh (tried {names}): pass --debug-image '
+        "IMAGE (an image with sh and grep, such as busybox) and pidshare adds an ephemeral "
+        "container to the Pod to run from, and reuses it later (an ephemeral container cannot "
+        "be removed from a Pod)"
     )

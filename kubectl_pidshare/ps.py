@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
+from kubectl_pidshare.debugging import DebugOptions, candidates
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
@@ -23,6 +24,7 @@ class PsOptions:
     pod: str
     runner: str | None = None
     output: str = "tree"
+    debug: DebugOptions = field(default_factory=DebugOptions)
 
 
 def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container) -> list[list[render.Row]]:
@@ -48,12 +50,15 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container) -> list[list[r
     return [groups[name] for name in order if groups[name]]
 
 
-def _probe(transport: Transport, options: PsOptions, raw: io.BytesIO) -> tuple[Pod, Outcome]:
+def _probe(transport: Transport, options: PsOptions, raw: io.BytesIO, err: TextIO
+           ) -> tuple[Pod, Outcome]:
     """The Pod and the probe's run. With a runner named, the Pod is fetched while the probe
     runs (the probe takes no argument)."""
-    if options.runner is None:
+    if options.runner is None or options.debug.image:
         pod = parse_pod(transport.get_pod(options.pod))
-        return pod, run_script(transport, pod, runner_candidates(pod, None), "probe", [], raw)
+        runners = candidates(transport, pod, options.runner, options.debug,
+                             lambda line: err.write(line + "\n"))
+        return pod, run_script(transport, pod, runners, "probe", [], raw)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -76,7 +81,7 @@ def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
        width: int | None = None) -> None:
     """List the Pod's processes on out, table lines cut to width if given; warnings on err."""
     raw = io.BytesIO()
-    pod, outcome = _probe(transport, options, raw)
+    pod, outcome = _probe(transport, options, raw, err)
     runner = outcome.container
     if outcome.status != 0:
         raise PidshareError(f'the probe failed in container "{runner.name}" '

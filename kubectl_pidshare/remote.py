@@ -45,6 +45,14 @@ class Transport(Protocol):
         """The Pod as the API server returns it (JSON)."""
         ...
 
+    def pod_path(self, name: str) -> str:
+        """The API path of the Pod called name."""
+        ...
+
+    def patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH an API path with a strategic merge patch (JSON)."""
+        ...
+
     def exec(
         self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink
     ) -> int:
@@ -124,27 +132,41 @@ class KubeTransport:
                                    self.prefix, "", ""))
         self.idle: socket.socket | None = None
 
-    def _path(self, pod: str) -> str:
+    def pod_path(self, name: str) -> str:
+        """The API path of the Pod called name, in the target's namespace."""
         namespace = quote(self.target.namespace, safe="")
-        return f"/api/v1/namespaces/{namespace}/pods/{quote(pod, safe='')}"
+        return f"/api/v1/namespaces/{namespace}/pods/{quote(name, safe='')}"
 
     def get_pod(self, name: str) -> dict[str, Any]:
         """GET the Pod's JSON."""
-        return self.get(self._path(name))
+        return self.get(self.pod_path(name))
 
     def get(self, path: str) -> dict[str, Any]:
         """GET an API path, returning its JSON; the connection is kept for the exec."""
+        return self._request("GET", path)
+
+    def patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH an API path with a strategic merge patch, returning the result's JSON."""
+        return self._request("PATCH", path, json.dumps(body).encode(),
+                             "application/strategic-merge-patch+json")
+
+    def _request(self, method: str, path: str, body: bytes | None = None,
+                 content_type: str | None = None) -> dict[str, Any]:
         from kubectl_pidshare.credentials import ssl_context
 
         connection = _Connection(self.host, self.port, timeout=self.target.timeout)
         connection.tls = ssl_context(self.target.credentials)
         connection.server_name = self.target.credentials.server_name or self.host
+        headers = [("Accept", "application/json"), ("User-Agent", USER_AGENT),
+                   *self.target.credentials.headers()]
+        if body is not None:
+            headers += [("Content-Type", content_type or "application/json"),
+                        ("Content-Length", str(len(body)))]
         try:
-            connection.putrequest("GET", self.prefix + path)
-            for name, value in [("Accept", "application/json"), ("User-Agent", USER_AGENT),
-                                *self.target.credentials.headers()]:
+            connection.putrequest(method, self.prefix + path)
+            for name, value in headers:
                 connection.putheader(name, value)
-            connection.endheaders()
+            connection.endheaders(body)
             response = connection.getresponse()
             body = response.read()
             if not response.will_close:
@@ -168,7 +190,7 @@ class KubeTransport:
 
         query = urlencode([*(("command", arg) for arg in argv), ("container", container),
                            ("stdout", "true"), ("stderr", "true")])
-        url = f"{self.ws_base}{self._path(pod)}/exec?{query}"
+        url = f"{self.ws_base}{self.pod_path(pod)}/exec?{query}"
         status = b""
         try:
             reuse, self.idle = self.idle, None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from kubectl_pidshare import procfs
 from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
+from kubectl_pidshare.debugging import PREFIX, DebugOptions, candidates
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import Container, parse_pod, runner_candidates
+from kubectl_pidshare.pods import Container, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Refusals, run_script
 from kubectl_pidshare.status import ExitStatus
@@ -49,6 +50,7 @@ class KillOptions:
     runner: str | None = None
     expect: str | None = None
     force: bool = False
+    debug: DebugOptions = field(default_factory=DebugOptions)
 
 
 def parse_signal(text: str) -> tuple[int, str]:
@@ -83,11 +85,12 @@ def _permission_hint(runner: Container, target_uid: int | None) -> str:
     else:
         lacks = "lacks CAP_KILL"
     target = f"uid {target_uid}" if target_uid is not None else "another uid"
-    return (
-        f'container "{runner.name}" {lacks}; signalling a process of {target} needs the same '
-        f"uid or CAP_KILL: run from a container with that uid (-c), or add KILL to "
-        f'securityContext.capabilities.add of container "{runner.name}"'
-    )
+    remedy = ("pass --debug-profile general (root, with the runtime's default capabilities)"
+              if runner.name.startswith(PREFIX) else
+              "run from a container with that uid (-c), or add KILL to "
+              f'securityContext.capabilities.add of container "{runner.name}"')
+    return (f'container "{runner.name}" {lacks}; signalling a process of {target} needs the '
+            f"same uid or CAP_KILL: {remedy}")
 
 
 def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> str:
@@ -97,7 +100,7 @@ def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> st
     return f"PID {pid} ({command(process.name, process.args)}) in {where}"
 
 
-def kill(transport: Transport, options: KillOptions, out: TextIO) -> None:
+def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -> None:
     """Signal the PID after checking it is what the user means; report what was hit."""
     number, name = parse_signal(options.signal)
     pid = options.pid
@@ -106,7 +109,9 @@ def kill(transport: Transport, options: KillOptions, out: TextIO) -> None:
         raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
                             ExitStatus.SANDBOX)
     described = io.BytesIO()
-    outcome = run_script(transport, pod, runner_candidates(pod, options.runner), "kill",
+    runners = candidates(transport, pod, options.runner, options.debug,
+                         lambda line: err.write(line + "\n"))
+    outcome = run_script(transport, pod, runners, "kill",
                          [str(pid), str(number), options.expect or ""], described)
     snapshot = procfs.parse(described.getvalue())
     process = snapshot.processes.get(pid)

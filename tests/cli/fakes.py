@@ -27,6 +27,7 @@ class FakeTransport:
         self.exec_status: dict[str, tuple[int, bytes, bytes]] = {}
         self.gets: list[str] = []
         self.execs: list[tuple[str, str, list[str]]] = []
+        self.patches: list[tuple[str, dict[str, Any]]] = []
 
     def get(self, path: str) -> dict[str, Any]:
         """The server's version, the only other GET the commands make."""
@@ -38,6 +39,20 @@ class FakeTransport:
         self.gets.append(name)
         if self.pod_error is not None:
             raise self.pod_error
+        return self.pod
+
+    def pod_path(self, name: str) -> str:
+        """The Pod's API path."""
+        return f"/api/v1/namespaces/rec/pods/{name}"
+
+    def patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Record the PATCH; an added ephemeral container is running from then on."""
+        self.patches.append((path, body))
+        for container in body["spec"]["ephemeralContainers"]:
+            self.pod["spec"].setdefault("ephemeralContainers", []).append(container)
+            self.pod["status"].setdefault("ephemeralContainerStatuses", []).append(
+                {"name": container["name"], "image": container["image"],
+                 "state": {"running": {}}})
         return self.pod
 
     def exec(self, pod: str, container: str, argv: Sequence[str], stdout: Sink,

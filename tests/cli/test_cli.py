@@ -37,9 +37,10 @@ shell            1       0  root    S         0:00  sh -c while :; do sleep 3600
 shell            7       1  root    S         0:00  └─ sleep 3600
 """
 NO_SHELL_LINE = (
-    'error: no container of pod "nginx" can run sh (tried "shell", "nginx"); add a debug '
-    "container that shares its processes: kubectl debug -it nginx --image=busybox "
-    "--target=shell -- sh, then retry\n"
+    'error: no container of pod "nginx" can run sh (tried "shell", "nginx"): pass --debug-image '
+    "IMAGE (an image with sh and grep, such as busybox) and pidshare adds an ephemeral "
+    "container to the Pod to run from, and reuses it later (an ephemeral container cannot be "
+    "removed from a Pod)\n"
 )
 
 

@@ -69,8 +69,6 @@ def test_parse_quad() -> None:
         ("app", "container", QUAD_IDS["app"], True, None),
     ]
     assert {i: c.name for i, c in quad.ids.items()} == {v: k for k, v in QUAD_IDS.items()}
-    assert quad.cgroup_names() == ("pod7a45bab7-4d96-45f6-ba1a-48c374d865e7",
-                                   "pod7a45bab7_4d96_45f6_ba1a_48c374d865e7")
 
 
 def test_parse_nginx_capabilities() -> None:
@@ -79,7 +77,7 @@ def test_parse_nginx_capabilities() -> None:
         name="shell", kind="container",
         container_id="9344c1074e3524aa615ae4886418b180fc046b1a6c6caa47a42e706153ff9713",
         running=True, run_as_user=None, caps_add=frozenset({"SYS_PTRACE"}),
-        caps_drop=frozenset(), privileged=False)
+        caps_drop=frozenset(), privileged=False, image="busybox:1.28")
     assert shell.may_ptrace is True
     assert pod("nginx").container("nginx").may_ptrace is False
 
@@ -201,6 +199,7 @@ def test_no_shell_error() -> None:
     quad = pod("quad")
     error = pods.no_shell_error(quad, [quad.container("app"), quad.container("web")])
     assert error.render() == (
-        'error: no container of pod "quad" can run sh (tried "app", "web"); add a debug '
-        "container that shares its processes: kubectl debug -it quad --image=busybox "
-        "--target=app -- sh, then retry")
+        'error: no container of pod "quad" can run sh (tried "app", "web"): pass --debug-image '
+        "IMAGE (an image with sh and grep, such as busybox) and pidshare adds an ephemeral "
+        "container to the Pod to run from, and reuses it later (an ephemeral container cannot "
+        "be removed from a Pod)")

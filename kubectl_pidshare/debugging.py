@@ -1,0 +1,105 @@
+"""`--debug-image`: run pidshare's scripts from an ephemeral container it adds to the Pod.
+
+For Pods where no container has a shell. An ephemeral container can never be removed from a
+Pod, so pidshare says so before adding one, names it `pidshare-<profile>-<suffix>`, and reuses
+a running one it added before (same image and profile) instead of adding another each time;
+one that has exited is replaced. Its securityContext is kubectl debug's profile of that name;
+the default, restricted, passes the `restricted` Pod Security level.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.pods import Container, Pod, parse_pod, require_running, runner_candidates
+from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.status import ExitStatus
+
+PREFIX = "pidshare-"
+NOBODY = 65534
+PROFILES: dict[str, dict[str, Any]] = {
+    "restricted": {"runAsNonRoot": True, "runAsUser": NOBODY, "allowPrivilegeEscalation": False,
+                   "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
+    "general": {"capabilities": {"add": ["SYS_PTRACE"]}},
+    "netadmin": {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
+    "sysadmin": {"privileged": True},
+}
+STARTED_WITHIN = 120.0
+POLL = 0.3
+STUCK = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError",
+         "CreateContainerError")
+
+
+@dataclass(frozen=True)
+class DebugOptions:
+    """Whether to run from an ephemeral container: its image (None: no) and profile."""
+
+    image: str | None = None
+    profile: str = "restricted"
+
+
+def candidates(transport: Transport, pod: Pod, runner: str | None, debug: DebugOptions,
+               notice: Callable[[str], object]) -> list[Container]:
+    """The containers to run a script from: pidshare's ephemeral container with a debug
+    image, else the Pod's own (runner_candidates)."""
+    if debug.image is None:
+        return runner_candidates(pod, runner)
+    if runner is not None:
+        raise PidshareError("-c/--container and --debug-image choose the container to run "
+                            "from both: give one of them", ExitStatus.USAGE)
+    require_running(pod)
+    return [debug_container(transport, pod, debug, notice)]
+
+
+def mine(pod: Pod, debug: DebugOptions) -> list[Container]:
+    """The ephemeral containers pidshare added with this image and profile, newest last."""
+    prefix = f"{PREFIX}{debug.profile}-"
+    return [c for c in pod.containers if c.kind == "ephemeral" and c.name.startswith(prefix)
+            and c.image == debug.image]
+
+
+def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
+                    notice: Callable[[str], object]) -> Container:
+    """A running ephemeral container of pidshare's for this image and profile: reused, or
+    added (saying so first) and waited for."""
+    made = mine(pod, debug)
+    for container in reversed(made):
+        if container.running:
+            return container
+        if not container.exited:
+            return _started(transport, pod.name, container.name)
+    name = f"{PREFIX}{debug.profile}-{secrets.token_hex(3)}"
+    replacing = f', replacing "{made[-1].name}", which has exited' if made else ""
+    notice(f'Adding ephemeral container "{name}" (image {debug.image}, profile '
+           f'{debug.profile}) to pod "{pod.name}"{replacing}; ephemeral containers cannot be '
+           "removed from a Pod, later runs reuse this one")
+    transport.patch(f"{transport.pod_path(pod.name)}/ephemeralcontainers", {
+        "spec": {"ephemeralContainers": [{
+            "name": name, "image": debug.image,
+            "command": ["sh", "-c", "while :; do sleep 3600; done"],
+            "securityContext": PROFILES[debug.profile],
+            "terminationMessagePolicy": "File",
+        }]}})
+    return _started(transport, pod.name, name)
+
+
+def _started(transport: Transport, pod_name: str, name: str) -> Container:
+    deadline = time.monotonic() + STARTED_WITHIN
+    while True:
+        pod = parse_pod(transport.get_pod(pod_name))
+        container = next(c for c in pod.containers if c.name == name)
+        if container.running:
+            return container
+        if container.exited or container.reason in STUCK:
+            raise PidshareError(
+                f'ephemeral container "{name}" of pod "{pod_name}" did not start: '
+                f"{container.reason or 'exited'} (see: kubectl describe pod {pod_name})")
+        if time.monotonic() > deadline:
+            raise PidshareError(f'ephemeral container "{name}" of pod "{pod_name}" did not '
+                                f"start in {STARTED_WITHIN:.0f} s")
+        time.sleep(POLL)

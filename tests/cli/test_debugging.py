@@ -1,0 +1,96 @@
+"""--debug-image with a fake transport: the ephemeral container is added once (saying so),
+reused while it runs, replaced once it has exited, and its profile is kubectl debug's."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from kubectl_pidshare.debugging import PROFILES
+from kubectl_pidshare.status import ExitStatus
+
+from .fakes import FakeTransport, Install, Main
+from .test_cli import NOPS_TABLE
+
+IMAGE = "busybox:1.28"
+
+
+def with_debugger(pod: dict[str, Any], name: str, state: dict[str, Any],
+                  image: str = IMAGE) -> dict[str, Any]:
+    """The Pod with one more ephemeral container of pidshare's, in that state."""
+    changed = copy.deepcopy(pod)
+    changed["spec"].setdefault("ephemeralContainers", []).append({"name": name, "image": image})
+    changed["status"].setdefault("ephemeralContainerStatuses", []).append(
+        {"name": name, "image": image, "state": state})
+    return changed
+
+
+def added(fake: FakeTransport) -> str:
+    """The name of the one ephemeral container the run added."""
+    [(path, body)] = fake.patches
+    assert path == "/api/v1/namespaces/rec/pods/nops/ephemeralcontainers"
+    [container] = body["spec"]["ephemeralContainers"]
+    name: str = container["name"]
+    return name
+
+
+def test_first_run_adds_one_says_so_and_waits_for_it(install: Install, main: Main) -> None:
+    fake = install("nops")
+    code, out, err = main("ps", "nops", "--debug-image", IMAGE)
+    assert (code, out) == (0, NOPS_TABLE)
+    name = added(fake)
+    assert name.startswith("pidshare-restricted-")
+    [container] = fake.patches[0][1]["spec"]["ephemeralContainers"]
+    assert (container["image"], container["securityContext"]) == (IMAGE, PROFILES["restricted"])
+    assert err == (f'Adding ephemeral container "{name}" (image {IMAGE}, profile restricted) to '
+                   'pod "nops"; ephemeral containers cannot be removed from a Pod, later runs '
+                   "reuse this one\n")
+    assert [container for _, container, _ in fake.execs] == [name]
+
+
+def test_a_running_one_is_reused(install: Install, main: Main) -> None:
+    fake = install("nops")
+    fake.pod = with_debugger(fake.pod, "pidshare-restricted-abc123", {"running": {}})
+    assert main("ps", "nops", "--debug-image", IMAGE) == (0, NOPS_TABLE, "")
+    assert fake.patches == []
+    assert [container for _, container, _ in fake.execs] == ["pidshare-restricted-abc123"]
+
+
+def test_an_exited_one_is_replaced_and_the_message_says_so(install: Install,
+                                                           main: Main) -> None:
+    fake = install("nops")
+    fake.pod = with_debugger(fake.pod, "pidshare-restricted-old", {"terminated": {}})
+    code, _, err = main("kill", "nops", "6", "0", "--debug-image", IMAGE)
+    assert 'replacing "pidshare-restricted-old", which has exited' in err
+    assert added(fake) != "pidshare-restricted-old"
+
+
+def test_another_image_or_profile_gets_its_own(install: Install, main: Main) -> None:
+    fake = install("nops")
+    fake.pod = with_debugger(fake.pod, "pidshare-restricted-abc123", {"running": {}},
+                             image="alpine")
+    main("cat", "nops", "6", "/etc/passwd", "--debug-image", IMAGE, "--debug-profile",
+         "general")
+    [container] = fake.patches[0][1]["spec"]["ephemeralContainers"]
+    assert container["name"].startswith("pidshare-general-")
+    assert container["securityContext"] == {"capabilities": {"add": ["SYS_PTRACE"]}}
+
+
+def test_one_that_cannot_start_is_reported(install: Install, main: Main) -> None:
+    fake = install("nops")
+    fake.pod = with_debugger(fake.pod, "pidshare-restricted-abc123",
+                             {"waiting": {"reason": "ErrImagePull"}})
+    code, out, err = main("ps", "nops", "--debug-image", IMAGE)
+    assert (code, out) == (1, "")
+    assert err == ('error: ephemeral container "pidshare-restricted-abc123" of pod "nops" did '
+                   "not start: ErrImagePull (see: kubectl describe pod nops)\n")
+
+
+def test_container_and_debug_image_together_are_a_usage_error(install: Install,
+                                                              main: Main) -> None:
+    fake = install("nops")
+    code, _, err = main("ps", "nops", "-c", "tools", "--debug-image", IMAGE)
+    assert code == ExitStatus.USAGE
+    assert err == ("error: -c/--container and --debug-image choose the container to run from "
+                   "both: give one of them\n")
+    assert fake.execs == []
