@@ -60,7 +60,8 @@ def test_an_exited_one_is_replaced_and_the_message_says_so(install: Install,
                                                            main: Main) -> None:
     fake = install("nops")
     fake.pod = with_debugger(fake.pod, "pidshare-restricted-old", {"terminated": {}})
-    code, _, err = main("kill", "nops", "6", "0", "--debug-image", IMAGE)
+    code, out, err = main("kill", "nops", "6", "0", "--debug-image", IMAGE)
+    assert (code, out) == (0, 'sent signal 0 to PID 6 (/sleeper) in container "app"\n')
     assert 'replacing "pidshare-restricted-old", which has exited' in err
     assert added(fake) != "pidshare-restricted-old"
 
