@@ -4,7 +4,9 @@ For Pods where no container has a shell. An ephemeral container can never be rem
 Pod, so pidshare says so before adding one, names it `pidshare-<profile>-<suffix>`, and reuses
 a running one it added before (same image and profile) instead of adding another each time;
 one that has exited is replaced. Its securityContext is kubectl debug's profile of that name;
-the default, restricted, passes the `restricted` Pod Security level.
+the default, restricted, passes the `restricted` Pod Security level and runs as the uid the
+Pod's containers run as (so it may signal their processes and read their files without any
+capability), else as nobody.
 """
 
 from __future__ import annotations
@@ -75,6 +77,9 @@ def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
             return _started(transport, pod.name, container.name)
     name = f"{PREFIX}{debug.profile}-{secrets.token_hex(3)}"
     replacing = f', replacing "{made[-1].name}", which has exited' if made else ""
+    security = dict(PROFILES[debug.profile])
+    if debug.profile == "restricted":
+        security["runAsUser"] = _pod_uid(pod)
     notice(f'Adding ephemeral container "{name}" (image {debug.image}, profile '
            f'{debug.profile}) to pod "{pod.name}"{replacing}; ephemeral containers cannot be '
            "removed from a Pod, later runs reuse this one")
@@ -82,10 +87,17 @@ def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
         "spec": {"ephemeralContainers": [{
             "name": name, "image": debug.image,
             "command": ["sh", "-c", "while :; do sleep 3600; done"],
-            "securityContext": PROFILES[debug.profile],
+            "securityContext": security,
             "terminationMessagePolicy": "File",
         }]}})
     return _started(transport, pod.name, name)
+
+
+def _pod_uid(pod: Pod) -> int:
+    """The one non-root uid the Pod's containers run as, else nobody's."""
+    uids = {c.run_as_user for c in pod.containers if c.kind == "container"}
+    only = uids.pop() if len(uids) == 1 else None
+    return only if only else NOBODY
 
 
 def _started(transport: Transport, pod_name: str, name: str) -> Container:

@@ -95,3 +95,11 @@ def test_container_and_debug_image_together_are_a_usage_error(install: Install,
     assert err == ("error: -c/--container and --debug-image choose the container to run from "
                    "both: give one of them\n")
     assert fake.execs == []
+
+
+def test_restricted_runs_as_the_pods_own_uid(install: Install, main: Main) -> None:
+    fake = install("nops")
+    fake.pod["spec"]["securityContext"] = {"runAsUser": 65532}
+    main("ps", "nops", "--debug-image", IMAGE)
+    [container] = fake.patches[0][1]["spec"]["ephemeralContainers"]
+    assert container["securityContext"] == {**PROFILES["restricted"], "runAsUser": 65532}

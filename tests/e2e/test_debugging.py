@@ -1,0 +1,75 @@
+"""--debug-image on the local cluster: a Pod with no shell anywhere, in a namespace enforcing the
+restricted Pod Security level; one ephemeral container serves ps, a second ps, kill and cat;
+without the RBAC verb, one Forbidden line naming pods/ephemeralcontainers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .harness import MANIFESTS, Namespace
+from .test_rbac import ROLE, user_kubeconfig
+
+IMAGE = "busybox:1.28"
+DEBUG = ("--debug-image", IMAGE)
+
+
+def restricted_bare(namespace: Namespace) -> None:
+    """The distroless Pod, in this namespace made to enforce the restricted level."""
+    namespace.kubectl("label", "namespace", namespace.name,
+                      "pod-security.kubernetes.io/enforce=restricted")
+    namespace.apply(MANIFESTS / "distroless.yaml", wait_for=("bare",))
+
+
+def ephemeral(namespace: Namespace) -> list[str]:
+    """The names of the Pod's ephemeral containers."""
+    pod = json.loads(namespace.kubectl("get", "pod", "bare", "-o", "json").stdout)
+    return [c["name"] for c in pod["spec"].get("ephemeralContainers") or []]
+
+
+def test_without_the_flag_the_error_names_it(namespace: Namespace) -> None:
+    restricted_bare(namespace)
+    proc = namespace.pidshare("ps", "bare", check=False)
+    assert (proc.returncode, proc.stdout) == (1, b"")
+    line = proc.stderr.decode()
+    assert line.count("\n") == 1 and "pass --debug-image IMAGE" in line, line
+    assert ephemeral(namespace) == []
+
+
+def test_one_ephemeral_container_serves_ps_kill_and_cat(namespace: Namespace) -> None:
+    restricted_bare(namespace)
+    first = namespace.pidshare("ps", "bare", *DEBUG)
+    [name] = ephemeral(namespace)
+    assert name.startswith("pidshare-restricted-")
+    assert first.stderr.decode() == (
+        f'Adding ephemeral container "{name}" (image {IMAGE}, profile restricted) to pod "bare"; '
+        "ephemeral containers cannot be removed from a Pod, later runs reuse this one\n")
+    rows = [line.split() for line in first.stdout.decode().splitlines()[1:]]
+    assert [(row[0], row[3], row[-1]) for row in rows] == [
+        ("(sandbox)", "65535", "/pause"), ("app", "nonroot", "/sleeper"),
+        ("worker", "nonroot", "/sleeper")], first.stdout.decode()
+
+    second = namespace.pidshare("ps", "bare", *DEBUG, "-o", "json")
+    assert second.stderr == b""
+    listing = json.loads(second.stdout)
+    assert listing["probeContainer"] == name
+    worker = next(p["pid"] for p in listing["processes"] if p["container"] == "worker")
+    signalled = namespace.pidshare("kill", "bare", str(worker), "0", *DEBUG)
+    assert signalled.stdout.decode() == (
+        f'sent signal 0 to PID {worker} (/sleeper) in container "worker"\n')
+    passwd = namespace.pidshare("cat", "bare", str(worker), "/etc/passwd", *DEBUG)
+    assert b"nonroot:x:65532:65532::/home/nonroot:/sbin/nologin\n" in passwd.stdout
+    assert (signalled.stderr, passwd.stderr) == (b"", b"")
+    assert ephemeral(namespace) == [name]
+
+
+def test_without_the_rbac_verb_one_forbidden_line(namespace: Namespace, tmp_path: Path) -> None:
+    namespace.apply(MANIFESTS / "distroless.yaml", wait_for=("bare",))
+    namespace.apply(ROLE)
+    config = user_kubeconfig(namespace, tmp_path, "alice")
+    proc = namespace.pidshare("--kubeconfig", config, "ps", "bare", *DEBUG, check=False)
+    assert (proc.returncode, proc.stdout) == (1, b"")
+    line = proc.stderr.decode().splitlines()[-1]
+    assert line.startswith('Error from server (Forbidden): pods "bare" is forbidden: User "alice" '
+                           'cannot patch resource "pods/ephemeralcontainers"'), proc.stderr
+    assert ephemeral(namespace) == []
