@@ -46,16 +46,18 @@ class DebugOptions:
 
 
 def candidates(transport: Transport, pod: Pod, runner: str | None, debug: DebugOptions,
-               notice: Callable[[str], object]) -> list[Container]:
-    """The containers to run a script from: pidshare's ephemeral container with a debug
-    image, else the Pod's own (runner_candidates)."""
+               notice: Callable[[str], object]) -> tuple[Pod, list[Container]]:
+    """The Pod as it is now and the containers to run a script from: pidshare's ephemeral
+    container with a debug image (the Pod then fetched again if it was added), else the
+    Pod's own (runner_candidates)."""
     if debug.image is None:
-        return runner_candidates(pod, runner)
+        return pod, runner_candidates(pod, runner)
     if runner is not None:
         raise PidshareError("-c/--container and --debug-image choose the container to run "
                             "from both: give one of them", ExitStatus.USAGE)
     require_running(pod)
-    return [debug_container(transport, pod, debug, notice)]
+    now, container = debug_container(transport, pod, debug, notice)
+    return now, [container]
 
 
 def mine(pod: Pod, debug: DebugOptions) -> list[Container]:
@@ -66,13 +68,13 @@ def mine(pod: Pod, debug: DebugOptions) -> list[Container]:
 
 
 def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
-                    notice: Callable[[str], object]) -> Container:
-    """A running ephemeral container of pidshare's for this image and profile: reused, or
-    added (saying so first) and waited for."""
+                    notice: Callable[[str], object]) -> tuple[Pod, Container]:
+    """A running ephemeral container of pidshare's for this image and profile, reused, or
+    added (saying so first) and waited for; with the Pod as it is then."""
     made = mine(pod, debug)
     for container in reversed(made):
         if container.running:
-            return container
+            return pod, container
         if not container.exited:
             return _started(transport, pod.name, container.name)
     name = f"{PREFIX}{debug.profile}-{secrets.token_hex(3)}"
@@ -100,13 +102,13 @@ def _pod_uid(pod: Pod) -> int:
     return only if only else NOBODY
 
 
-def _started(transport: Transport, pod_name: str, name: str) -> Container:
+def _started(transport: Transport, pod_name: str, name: str) -> tuple[Pod, Container]:
     deadline = time.monotonic() + STARTED_WITHIN
     while True:
         pod = parse_pod(transport.get_pod(pod_name))
         container = next(c for c in pod.containers if c.name == name)
         if container.running:
-            return container
+            return pod, container
         if container.exited or container.reason in STUCK:
             raise PidshareError(
                 f'ephemeral container "{name}" of pod "{pod_name}" did not start: '

@@ -72,8 +72,8 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
     path, pid = options.path, options.pid
     check_path(options)
     pod = parse_pod(transport.get_pod(options.pod))
-    runners = candidates(transport, pod, options.runner, options.debug,
-                         lambda line: err.write(line.encode() + b"\n"))
+    pod, runners = candidates(transport, pod, options.runner, options.debug,
+                              lambda line: err.write(line.encode() + b"\n"))
     outcome = run_script(transport, pod, runners, "cat", [str(pid), encode_path(path)], out)
     out.flush()
     refusal = outcome.refusal

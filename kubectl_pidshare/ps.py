@@ -8,7 +8,7 @@ from typing import TextIO
 
 from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
-from kubectl_pidshare.debugging import DebugOptions, candidates
+from kubectl_pidshare.debugging import PREFIX, DebugOptions, candidates
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
@@ -28,7 +28,8 @@ class PsOptions:
 
 
 def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container) -> list[list[render.Row]]:
-    """Attribute every process and group the rows: sandbox, containers in spec order, unknown."""
+    """Attribute every process and group the rows: sandbox, containers in spec order, unknown.
+    pidshare's own debug containers (their keep-alive loop) are not listed."""
     attribution = Attribution(pod, runner, snapshot.own_cgroup)
     users: dict[str, dict[int, str]] = {}
     for cgroup, names in snapshot.passwd:
@@ -39,6 +40,8 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container) -> list[list[r
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
     for process in snapshot.processes.values():
         who = attribution.owner(process)
+        if who.kind == "ephemeral" and who.name.startswith(PREFIX):
+            continue
         groups[who.name].append(render.Row(
             pid=process.pid, ppid=process.ppid, owner=who,
             user=users.get(who.name, {}).get(process.uid, str(process.uid)), uid=process.uid,
@@ -55,9 +58,9 @@ def _probe(transport: Transport, options: PsOptions, raw: io.BytesIO, err: TextI
     """The Pod and the probe's run. With a runner named, the Pod is fetched while the probe
     runs (the probe takes no argument)."""
     if options.runner is None or options.debug.image:
-        pod = parse_pod(transport.get_pod(options.pod))
-        runners = candidates(transport, pod, options.runner, options.debug,
-                             lambda line: err.write(line + "\n"))
+        pod, runners = candidates(transport, parse_pod(transport.get_pod(options.pod)),
+                                  options.runner, options.debug,
+                                  lambda line: err.write(line + "\n"))
         return pod, run_script(transport, pod, runners, "probe", [], raw)
     from concurrent.futures import ThreadPoolExecutor
 

@@ -109,8 +109,8 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
         raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
                             ExitStatus.SANDBOX)
     described = io.BytesIO()
-    runners = candidates(transport, pod, options.runner, options.debug,
-                         lambda line: err.write(line + "\n"))
+    pod, runners = candidates(transport, pod, options.runner, options.debug,
+                              lambda line: err.write(line + "\n"))
     outcome = run_script(transport, pod, runners, "kill",
                          [str(pid), str(number), options.expect or ""], described)
     snapshot = procfs.parse(described.getvalue())

@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 
 import yaml
 
-from kubectl_pidshare import render, text
+from kubectl_pidshare import pods, render, text
 from kubectl_pidshare.attribution import Owner
-from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE, groups
+from kubectl_pidshare.ps import group
+from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE, groups, pod_json, snapshot
 
 QUAD_TABLE = """\
 CONTAINER      PID    PPID  USER    STAT      TIME  COMMAND
@@ -255,3 +256,20 @@ def test_document_escapes_user_names_as_the_table_does() -> None:
 
 def test_private_cgroup_namespaces_show_the_same_table() -> None:
     assert table("nginx-private") == NGINX_TABLE
+
+
+def test_pidshare_s_own_debug_container_is_not_listed() -> None:
+    """The private recording's probe ran in "shell": made pidshare's ephemeral container, its
+    processes (a keep-alive loop in real life) are pidshare's own, not the user's."""
+    document = pod_json("nginx-private")
+    shell = next(c for c in document["spec"]["containers"] if c["name"] == "shell")
+    document["spec"]["containers"].remove(shell)
+    document["spec"]["ephemeralContainers"] = [{**shell, "name": "pidshare-restricted-abc123"}]
+    status = next(s for s in document["status"]["containerStatuses"] if s["name"] == "shell")
+    document["status"]["ephemeralContainerStatuses"] = [
+        {**status, "name": "pidshare-restricted-abc123"}]
+    debugging_pod = pods.parse_pod(document)
+    rows = group(snapshot("nginx-private"), debugging_pod,
+                 debugging_pod.container("pidshare-restricted-abc123"))
+    assert [sorted((row.owner.name, row.pid) for row in rows) for rows in rows] == [
+        [("(sandbox)", 1)], [("nginx", 7), ("nginx", 13)]]
