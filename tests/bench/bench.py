@@ -70,6 +70,14 @@ def run(argv: Sequence[str], env: dict[str, str]) -> Run:
     return Run(elapsed, usage.ru_maxrss)
 
 
+def report(case: Case) -> Case:
+    """Print the case's line of the table."""
+    s = case.summary()
+    print(f"{case.name:<34} {s['a_median_s']:8.3f} s {s['b_median_s']:8.3f} s "
+          f"{s['ratio_median']:7.2f}x {s['a_peak_mib']:8.1f} {s['b_peak_mib']:8.1f}", flush=True)
+    return case
+
+
 def compare(case: Case, a: Sequence[str], b: Sequence[str], times: int,
             env: dict[str, str]) -> Case:
     """Run A and B interleaved; print and return the case."""
@@ -77,10 +85,42 @@ def compare(case: Case, a: Sequence[str], b: Sequence[str], times: int,
     for _ in range(times):
         case.a_runs.append(run(a, env))
         case.b_runs.append(run(b, env))
-    s = case.summary()
-    print(f"{case.name:<34} {s['a_median_s']:8.3f} s {s['b_median_s']:8.3f} s "
-          f"{s['ratio_median']:7.2f}x {s['a_peak_mib']:8.1f} {s['b_peak_mib']:8.1f}", flush=True)
-    return case
+    return report(case)
+
+
+BARE = (ROOT / "tests" / "e2e" / "manifests" / "distroless.yaml").read_text()
+DEBUGGER = "busybox:1.28"
+
+
+def bare_pods(env: dict[str, str], names: Sequence[str]) -> None:
+    """Pods with no shell anywhere (the e2e manifest), Ready."""
+    for name in names:
+        kubectl(env, "apply", "-f", "-", stdin=BARE.replace("name: bare", f"name: {name}").encode())
+    for name in names:
+        kubectl(env, "wait", "--for=condition=Ready", f"pod/{name}", "--timeout=120s")
+
+
+def kubectl_debug(pod: str) -> list[str]:
+    """What a user does by hand: add a debug container, then list processes from it once it
+    runs (kubectl debug without -it returns when the container is added, not started)."""
+    return ["sh", "-c", f"kubectl -n {NAMESPACE} debug {pod} --image={DEBUGGER} "
+            "--profile=restricted -c dbg -- sleep 36000 >/dev/null && "
+            f"until kubectl -n {NAMESPACE} exec {pod} -c dbg -- ps ax; do sleep 0.1; done"]
+
+
+def first_calls(times: int, env: dict[str, str]) -> Case:
+    """--debug-image's first call (it adds the container) against kubectl debug and exec, each
+    on a fresh Pod: time to the first listing."""
+    case = Case("debug 1st call vs kubectl debug", f"kubectl pidshare ps POD --debug-image "
+                f"{DEBUGGER}", "kubectl debug POD ... && kubectl exec POD -c dbg -- ps ax")
+    tag = time.strftime("%H%M%S")
+    pairs = [(f"bare-{tag}-a{i}", f"bare-{tag}-b{i}") for i in range(times)]
+    bare_pods(env, [name for pair in pairs for name in pair])
+    for a, b in pairs:
+        case.a_runs.append(run(["kubectl", "pidshare", "-n", NAMESPACE, "ps", a,
+                                "--debug-image", DEBUGGER], env))
+        case.b_runs.append(run(kubectl_debug(b), env))
+    return report(case)
 
 
 def kubectl(env: dict[str, str], *args: str, stdin: bytes | None = None) -> str:
@@ -179,7 +219,13 @@ def main() -> None:
               f"kubectl -n {NAMESPACE} exec nginx -c shell -- ps ax >/dev/null && "
               f"kubectl -n {NAMESPACE} exec nginx -c shell -- sh -c 'cat /proc/*/cgroup' "
               ">/dev/null")
+    bare_pods(env, ["bare-a", "bare-b"])
+    run(["kubectl", "pidshare", "-n", NAMESPACE, "ps", "bare-a", "--debug-image", DEBUGGER], env)
+    run(kubectl_debug("bare-b"), env)
     cases = [
+        ("debug 2nd call vs exec ps ax",
+         ["kubectl", "pidshare", "ps", "bare-a", "--debug-image", DEBUGGER, *ns],
+         ["kubectl", *ns, "exec", "bare-b", "-c", "dbg", "--", "ps", "ax"]),
         ("ps vs exec ps ax", ["kubectl", "pidshare", "ps", "nginx", *ns],
          ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "ps", "ax"]),
         ("ps -c shell vs exec ps ax", ["kubectl", "pidshare", "ps", "nginx", "-c", "shell", *ns],
@@ -211,6 +257,8 @@ def main() -> None:
             continue
         times = max(3, options.times // 3) if "GiB" in name else options.times
         results.append(compare(Case(name, " ".join(a), " ".join(b)), a, b, times, env))
+    if not options.only or options.only in "debug 1st call":
+        results.append(first_calls(max(3, options.times // 3), env))
     imports = import_time(env)
     print(f"import time of kubectl_pidshare.cli: {imports:.3f} s")
     Path(options.json).write_text(json.dumps({
