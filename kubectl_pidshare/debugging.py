@@ -11,13 +11,14 @@ capability), else as nobody.
 
 from __future__ import annotations
 
+import io
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.errors import PidshareError, ServerError
 from kubectl_pidshare.pods import Container, Pod, parse_pod, require_running, runner_candidates
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.status import ExitStatus
@@ -32,7 +33,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     "sysadmin": {"privileged": True},
 }
 STARTED_WITHIN = 120.0
-POLL = 0.3
+POLL = 0.1
+NOT_YET = ("container not found", "not running", "ContainerCreating", "waiting to start")
 STUCK = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError",
          "CreateContainerError")
 
@@ -76,7 +78,7 @@ def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
         if container.running:
             return pod, container
         if not container.exited:
-            return _started(transport, pod.name, container.name)
+            return _started(transport, pod, container.name)
     name = f"{PREFIX}{debug.profile}-{secrets.token_hex(3)}"
     replacing = f', replacing "{made[-1].name}", which has exited' if made else ""
     security = dict(PROFILES[debug.profile])
@@ -85,14 +87,14 @@ def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
     notice(f'Adding ephemeral container "{name}" (image {debug.image}, profile '
            f'{debug.profile}) to pod "{pod.name}"{replacing}; ephemeral containers cannot be '
            "removed from a Pod, later runs reuse this one")
-    transport.patch(f"{transport.pod_path(pod.name)}/ephemeralcontainers", {
+    patched = transport.patch(f"{transport.pod_path(pod.name)}/ephemeralcontainers", {
         "spec": {"ephemeralContainers": [{
             "name": name, "image": debug.image,
             "command": ["sh", "-c", "while :; do sleep 3600; done"],
             "securityContext": security,
             "terminationMessagePolicy": "File",
         }]}})
-    return _started(transport, pod.name, name)
+    return _started(transport, parse_pod(patched), name)
 
 
 def _pod_uid(pod: Pod) -> int:
@@ -102,18 +104,23 @@ def _pod_uid(pod: Pod) -> int:
     return only if only else NOBODY
 
 
-def _started(transport: Transport, pod_name: str, name: str) -> tuple[Pod, Container]:
+def _started(transport: Transport, pod: Pod, name: str) -> tuple[Pod, Container]:
+    """Wait until the container takes an exec (the Pod's status says it runs only seconds
+    later), failing early if it cannot start."""
     deadline = time.monotonic() + STARTED_WITHIN
     while True:
-        pod = parse_pod(transport.get_pod(pod_name))
-        container = next(c for c in pod.containers if c.name == name)
-        if container.running:
-            return pod, container
+        try:
+            transport.exec(pod.name, name, ["sh", "-c", ":"], io.BytesIO(), io.BytesIO())
+            return pod, pod.container(name)
+        except ServerError as exc:
+            if not any(sign in exc.message for sign in NOT_YET):
+                raise
+        container = parse_pod(transport.get_pod(pod.name)).container(name)
         if container.exited or container.reason in STUCK:
             raise PidshareError(
-                f'ephemeral container "{name}" of pod "{pod_name}" did not start: '
-                f"{container.reason or 'exited'} (see: kubectl describe pod {pod_name})")
+                f'ephemeral container "{name}" of pod "{pod.name}" did not start: '
+                f"{container.reason or 'exited'} (see: kubectl describe pod {pod.name})")
         if time.monotonic() > deadline:
-            raise PidshareError(f'ephemeral container "{name}" of pod "{pod_name}" did not '
+            raise PidshareError(f'ephemeral container "{name}" of pod "{pod.name}" did not '
                                 f"start in {STARTED_WITHIN:.0f} s")
         time.sleep(POLL)

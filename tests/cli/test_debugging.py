@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 from kubectl_pidshare.debugging import PROFILES
+from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import FakeTransport, Install, Main
@@ -45,7 +46,9 @@ def test_first_run_adds_one_says_so_and_waits_for_it(install: Install, main: Mai
     assert err == (f'Adding ephemeral container "{name}" (image {IMAGE}, profile restricted) to '
                    'pod "nops"; ephemeral containers cannot be removed from a Pod, later runs '
                    "reuse this one\n")
-    assert [container for _, container, _ in fake.execs] == [name]
+    assert [(container, argv[:3]) for _, container, argv in fake.execs] == [
+        (name, ["sh", "-c", ":"]), (name, ["sh", "-c", fake.execs[1][2][2]])]
+    assert fake.execs[1][2][3] == "pidshare-probe"
 
 
 def test_a_running_one_is_reused(install: Install, main: Main) -> None:
@@ -81,6 +84,8 @@ def test_one_that_cannot_start_is_reported(install: Install, main: Main) -> None
     fake = install("nops")
     fake.pod = with_debugger(fake.pod, "pidshare-restricted-abc123",
                              {"waiting": {"reason": "ErrImagePull"}})
+    fake.exec_errors["pidshare-restricted-abc123"] = ServerError(
+        "InternalError", 'container not found ("pidshare-restricted-abc123")')
     code, out, err = main("ps", "nops", "--debug-image", IMAGE)
     assert (code, out) == (1, "")
     assert err == ('error: ephemeral container "pidshare-restricted-abc123" of pod "nops" did '
