@@ -4,10 +4,12 @@ reused while it runs, replaced once it has exited, and its profile is kubectl de
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from kubectl_pidshare.debugging import PROFILES
 from kubectl_pidshare.errors import ServerError
+from kubectl_pidshare.remote import Sink
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import FakeTransport, Install, Main
@@ -108,3 +110,23 @@ def test_restricted_runs_as_the_pods_own_uid(install: Install, main: Main) -> No
     main("ps", "nops", "--debug-image", IMAGE)
     [container] = fake.patches[0][1]["spec"]["ephemeralContainers"]
     assert container["securityContext"] == {**PROFILES["restricted"], "runAsUser": 65532}
+
+
+def test_the_new_container_is_waited_for_until_it_takes_an_exec(install: Install,
+                                                                main: Main) -> None:
+    fake = install("nops")
+    refusals = [ServerError("InternalError", "unable to upgrade connection: container not found "
+                            '("x")')] * 2
+    real_exec = fake.exec
+
+    def exec_(pod: str, container: str, argv: Sequence[str], stdout: Sink,
+              stderr: Sink) -> int:
+        if container.startswith("pidshare-") and refusals:
+            fake.execs.append((pod, container, list(argv)))
+            raise refusals.pop()
+        return real_exec(pod, container, argv, stdout, stderr)
+
+    fake.exec = exec_  # type: ignore[method-assign]
+    assert main("ps", "nops", "--debug-image", IMAGE)[:2] == (0, NOPS_TABLE)
+    assert [argv[:3] for _, _, argv in fake.execs[:3]] == [["sh", "-c", ":"]] * 3
+    assert len(fake.execs) == 4
