@@ -50,8 +50,8 @@ class DebugOptions:
 def candidates(transport: Transport, pod: Pod, runner: str | None, debug: DebugOptions,
                notice: Callable[[str], object]) -> tuple[Pod, list[Container]]:
     """The Pod as it is now and the containers to run a script from: pidshare's ephemeral
-    container with a debug image (the Pod then fetched again if it was added), else the
-    Pod's own (runner_candidates)."""
+    container with a debug image (and the Pod as the PATCH returned it, if one was added),
+    else the Pod's own (runner_candidates)."""
     if debug.image is None:
         return pod, runner_candidates(pod, runner)
     if runner is not None:
@@ -113,6 +113,10 @@ def _started(transport: Transport, pod: Pod, name: str) -> tuple[Pod, Container]
             transport.exec(pod.name, name, ["sh", "-c", ":"], io.BytesIO(), io.BytesIO())
             return pod, pod.container(name)
         except ServerError as exc:
+            if '"sh": executable file not found' in exc.message:
+                raise PidshareError(f'the image of ephemeral container "{name}" has no sh: '
+                                    "pass a --debug-image that has sh and grep, such as "
+                                    "busybox") from None
             if not any(sign in exc.message for sign in NOT_YET):
                 raise
         container = parse_pod(transport.get_pod(pod.name)).container(name)

@@ -130,3 +130,14 @@ def test_the_new_container_is_waited_for_until_it_takes_an_exec(install: Install
     assert main("ps", "nops", "--debug-image", IMAGE)[:2] == (0, NOPS_TABLE)
     assert [argv[:3] for _, _, argv in fake.execs[:3]] == [["sh", "-c", ":"]] * 3
     assert len(fake.execs) == 4
+
+
+def test_an_image_without_sh_is_named(install: Install, main: Main) -> None:
+    fake = install("nops")
+    fake.pod = with_debugger(fake.pod, "pidshare-restricted-abc123", {"waiting": {}})
+    fake.exec_errors["pidshare-restricted-abc123"] = ServerError(
+        "InternalError", 'failed to exec in container: exec: "sh": executable file not found '
+        "in $PATH: unknown")
+    assert main("ps", "nops", "--debug-image", IMAGE) == (
+        1, "", 'error: the image of ephemeral container "pidshare-restricted-abc123" has no sh: '
+               "pass a --debug-image that has sh and grep, such as busybox\n")
