@@ -62,10 +62,15 @@ def candidates(transport: Transport, pod: Pod, runner: str | None, debug: DebugO
     return now, [container]
 
 
+def ours(name: str, kind: str) -> bool:
+    """Whether a container (or a process's owner) is one of pidshare's debug containers."""
+    return kind == "ephemeral" and name.startswith(PREFIX)
+
+
 def mine(pod: Pod, debug: DebugOptions) -> list[Container]:
     """The ephemeral containers pidshare added with this image and profile, newest last."""
     prefix = f"{PREFIX}{debug.profile}-"
-    return [c for c in pod.containers if c.kind == "ephemeral" and c.name.startswith(prefix)
+    return [c for c in pod.containers if ours(c.name, c.kind) and c.name.startswith(prefix)
             and c.image == debug.image]
 
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from kubectl_pidshare.debugging import PREFIX, DebugOptions, candidates
+from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import PidshareError, RemoteExit
 from kubectl_pidshare.pods import Container, parse_pod
 from kubectl_pidshare.remote import Transport
@@ -51,7 +51,7 @@ def encode_path(path: str) -> str:
 def _ptrace_hint(runner: Container) -> str:
     if runner.may_ptrace:
         state = "has SYS_PTRACE, so the process may run as another user in another user namespace"
-    elif runner.name.startswith(PREFIX):
+    elif ours(runner.name, runner.kind):
         state = "lacks it: pass --debug-profile general (it adds SYS_PTRACE)"
     else:
         state = "lacks it: add SYS_PTRACE to its securityContext.capabilities.add, or use -c"

@@ -95,7 +95,8 @@ def check_types(path: Path, config: Mapping[str, Any]) -> None:
                 value = body.get(key) if isinstance(body, dict) else None
                 if value is None or isinstance(value, python_type):
                     continue
-                found = next(name for kind, name in JSON_TYPES if isinstance(value, kind))
+                found = next((name for kind, name in JSON_TYPES if isinstance(value, kind)),
+                             type(value).__name__)
                 raise PidshareError(
                     f'error loading config file "{path}": json: cannot unmarshal {found} into '
                     f"Go struct field {struct}.{section}.{section[:-1]}.{key} of type {go_type}")

@@ -8,13 +8,11 @@ from typing import TextIO
 
 from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
-from kubectl_pidshare.debugging import PREFIX, DebugOptions, candidates
+from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, attempt, run_script
-
-OUTPUTS = ("tree", "wide", "json", "yaml")
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container) -> list[list[r
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
     for process in snapshot.processes.values():
         who = attribution.owner(process)
-        if who.kind == "ephemeral" and who.name.startswith(PREFIX):
+        if ours(who.name, who.kind):
             continue
         groups[who.name].append(render.Row(
             pid=process.pid, ppid=process.ppid, owner=who,

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from kubectl_pidshare import procfs
 from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
-from kubectl_pidshare.debugging import PREFIX, DebugOptions, candidates
+from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.pods import Container, parse_pod
 from kubectl_pidshare.remote import Transport
@@ -86,7 +86,7 @@ def _permission_hint(runner: Container, target_uid: int | None) -> str:
         lacks = "lacks CAP_KILL"
     target = f"uid {target_uid}" if target_uid is not None else "another uid"
     remedy = ("pass --debug-profile general (root, with the runtime's default capabilities)"
-              if runner.name.startswith(PREFIX) else
+              if ours(runner.name, runner.kind) else
               "run from a container with that uid (-c), or add KILL to "
               f'securityContext.capabilities.add of container "{runner.name}"')
     return (f'container "{runner.name}" {lacks}; signalling a process of {target} needs the '

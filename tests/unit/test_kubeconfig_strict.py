@@ -52,6 +52,9 @@ current-context: x
     pytest.param("", "    as: 5",
                  "json: cannot unmarshal number into Go struct field AuthInfo.users.user.as of "
                  "type string", id="user-as-a-number"),
+    pytest.param("", "    as: 2020-01-01",
+                 "json: cannot unmarshal date into Go struct field AuthInfo.users.user.as of "
+                 "type string", id="a-yaml-type-json-lacks"),
 ])
 def test_a_field_of_the_wrong_type_is_refused(tmp_path: Path, cluster: str, user: str,
                                               message: str) -> None:
