@@ -9,35 +9,46 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from typer.main import get_command
 
 from kubectl_pidshare import __version__
 from kubectl_pidshare.environment import Environment
-from kubectl_pidshare.errors import PidshareError, RemoteExit, describe
+from kubectl_pidshare.errors import Failed, PidshareError, RemoteExit, describe
 from kubectl_pidshare.flags import (
     GLOBAL_FLAGS_HINT,
     Abort,
+    AllNamespaces,
     ClickException,
     Cluster,
+    Container,
     Context,
     Debug,
     DebugImage,
     DebugProfile,
+    ExecContainer,
+    Interval,
     Kubeconfig,
     Namespace,
+    NoHeaders,
     Output,
     Profile,
-    Runner,
+    Selector,
+    SortBy,
+    SortKey,
     Timeout,
+    UsageError,
     User,
     hoist,
     parse_timeout,
 )
 from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.status import ExitStatus
+
+if TYPE_CHECKING:
+    from kubectl_pidshare.ps import PsOptions
 
 PROG = "kubectl pidshare"
 STANDALONE = "kubectl-pidshare"
@@ -54,6 +65,7 @@ app = typer.Typer(
 
 
 Pod = Annotated[str, typer.Argument(help="The Pod's name.")]
+TOP_INTERVAL = 2.0
 
 
 @dataclass(frozen=True)
@@ -106,35 +118,108 @@ def root(
         request_timeout=parse_timeout(request_timeout)), debug)
 
 
+Targets = Annotated[Optional[list[str]], typer.Argument(
+    help="Pods: POD, pod/NAME, or TYPE/NAME of what owns them (deploy, rs, sts, ds, job, "
+         "cronjob, rc), one or more; none with -l.", metavar="[POD | TYPE/NAME]...",
+    show_default=False)]
+Aim = Annotated[str, typer.Argument(
+    help="A PID, as `kubectl pidshare ps` shows it, or container/NAME: that container's main "
+         "(oldest) process.")]
+
+
+def _ps_options(words: Optional[list[str]], selector: Optional[str], all_namespaces: bool,
+                container: Optional[str], exec_container: Optional[str], output: str,
+                no_headers: bool, sort_by: Optional[SortKey], debug_image: Optional[str],
+                debug_profile: Profile) -> "PsOptions":
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.ps import PsOptions
+    from kubectl_pidshare.targets import parse
+
+    return PsOptions(parse(words or [], selector, all_namespaces), container, exec_container,
+                     output, not no_headers, sort_by.value if sort_by else None,
+                     DebugOptions(debug_image, debug_profile.value))
+
+
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)
 def ps_command(
     ctx: typer.Context,
-    pod: Pod,
+    targets: Targets = None,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    container: Container = None,
     output: Annotated[Output, typer.Option(
         "-o", "--output", help="tree (default), wide, json or yaml.")] = Output.tree,
-    container: Runner = None,
+    no_headers: NoHeaders = False,
+    sort_by: SortBy = None,
+    watch: Annotated[bool, typer.Option(
+        "-w", "--watch", help="The live view: as kubectl pidshare top.")] = False,
+    exec_container: ExecContainer = None,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
-    """Every process of the Pod, grouped per container, as a tree.
+    """Every process of the Pods, grouped per container, as trees.
 
     Examples:
 
       kubectl pidshare ps nginx
 
-      kubectl pidshare ps nginx -n web -o wide
+      kubectl pidshare ps deploy/web -c nginx
+
+      kubectl pidshare ps -l app=web -A -o wide --sort-by mem
 
       kubectl pidshare ps nginx -o json | jq '.processes[] | select(.container=="nginx")'
     """
-    from kubectl_pidshare.debugging import DebugOptions
-    from kubectl_pidshare.ps import PsOptions, ps
-
-    options = PsOptions(pod, container, output.value,
-                        DebugOptions(debug_image, debug_profile.value))
+    options = _ps_options(targets, selector, all_namespaces, container, exec_container,
+                          output.value, no_headers, sort_by, debug_image, debug_profile)
+    if watch:
+        return _top(ctx, options, TOP_INTERVAL)
+    from kubectl_pidshare.ps import ps
 
     def action(env: Environment, flags: ConfigFlags) -> None:
         fits = env.stdout_isatty and options.output == "tree"
         ps(env.connect(flags), options, env.stdout, env.stderr,
-           env.terminal_width if fits else None)
+           env.terminal_width if fits else None, env.clock())
+
+    return _invocation(ctx, action)
+
+
+@app.command("top", epilog=GLOBAL_FLAGS_HINT)
+def top_command(
+    ctx: typer.Context,
+    targets: Targets = None,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    container: Container = None,
+    sort_by: Annotated[SortKey, typer.Option(
+        "--sort-by", help="cpu (default) or mem (the greediest first), pid or start.")
+    ] = SortKey.cpu,
+    no_headers: NoHeaders = False,
+    interval: Interval = TOP_INTERVAL,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """A live view of the Pods' processes: CPU% between refreshes, memory; Ctrl-C ends it.
+
+    On a terminal the table is redrawn in place; otherwise each refresh is printed after the
+    last. One exec per Pod per refresh.
+
+    Examples:
+
+      kubectl pidshare top nginx
+
+      kubectl pidshare top deploy/web --sort-by mem
+    """
+    return _top(ctx, _ps_options(targets, selector, all_namespaces, container, exec_container,
+                                 "tree", no_headers, sort_by, debug_image, debug_profile),
+                interval)
+
+
+def _top(ctx: typer.Context, options: "PsOptions", interval: float) -> Invocation:
+    from kubectl_pidshare.top import Terminal, top
+
+    def action(env: Environment, flags: ConfigFlags) -> None:
+        terminal = Terminal(env.terminal_width, env.terminal_height)
+        top(env.connect(flags), options, env.stdout, env.stderr, interval,
+            terminal if env.stdout_isatty else None)
 
     return _invocation(ctx, action)
 
@@ -151,7 +236,7 @@ def _signal_list(value: bool) -> None:
 def kill_command(
     ctx: typer.Context,
     pod: Pod,
-    pid: Annotated[int, typer.Argument(min=1, help="The PID, as `kubectl pidshare ps` shows it.")],
+    aim: Aim,
     signal: Annotated[str, typer.Argument(help="A name (HUP, SIGHUP, hup) or a number.")] = "TERM",
     expect: Annotated[Optional[str], typer.Option(
         help="Signal only if the command line still contains this text (guards PID reuse).")
@@ -161,24 +246,26 @@ def kill_command(
     signals: Annotated[bool, typer.Option(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
-    container: Runner = None,
+    exec_container: ExecContainer = None,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
     """Send a signal (default TERM) to a process of any container of the Pod.
 
     Examples:
 
-      kubectl pidshare kill nginx 8 HUP
+      kubectl pidshare kill nginx container/nginx HUP
 
       kubectl pidshare kill nginx 8 SIGHUP --expect "nginx: master"
 
       kubectl pidshare kill -l
     """
     from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.main_process import parse_aim
     from kubectl_pidshare.signals import KillOptions, kill, parse_signal
+    from kubectl_pidshare.targets import pod_name
 
     parse_signal(signal)
-    options = KillOptions(pod, pid, signal, container, expect, force,
+    options = KillOptions(pod_name(pod), parse_aim(aim), signal, exec_container, expect, force,
                           DebugOptions(debug_image, debug_profile.value))
     return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout,
                                                     env.stderr))
@@ -188,26 +275,50 @@ def kill_command(
 def cat_command(
     ctx: typer.Context,
     pod: Pod,
-    pid: Annotated[int, typer.Argument(min=1, help="The PID whose view of the files to use.")],
+    aim: Aim,
     path: Annotated[str, typer.Argument(help="An absolute path, as that process sees it.")],
-    container: Runner = None,
+    exec_container: ExecContainer = None,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
-    """Print a file as process PID sees it (through /proc/PID/root), byte for byte.
+    """Print a file as a process sees it (through /proc/PID/root), byte for byte.
 
     Examples:
 
-      kubectl pidshare cat nginx 8 /etc/nginx/nginx.conf
+      kubectl pidshare cat nginx container/nginx /etc/nginx/nginx.conf
 
       kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
     """
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.files import CatOptions, cat, check_path
+    from kubectl_pidshare.main_process import parse_aim
+    from kubectl_pidshare.targets import pod_name
 
-    options = CatOptions(pod, pid, path, container, DebugOptions(debug_image, debug_profile.value))
+    options = CatOptions(pod_name(pod), parse_aim(aim), path, exec_container,
+                         DebugOptions(debug_image, debug_profile.value))
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
                                                    env.stdout.buffer, env.stderr.buffer))
+
+
+@app.command("help")
+def help_command(
+    ctx: typer.Context,
+    command: Annotated[Optional[str], typer.Argument(help="The command to describe.")] = None,
+) -> None:
+    """Help about any command, as --help gives it.
+
+    Examples:
+
+      kubectl pidshare help ps
+    """
+    group = ctx.parent.command if ctx.parent else ctx.command
+    chosen = getattr(group, "commands", {}).get(command) if command else group
+    if chosen is None:
+        raise UsageError(f'unknown command "{command}" for "{PROG}"', ctx)
+    parent = ctx.parent or ctx
+    with typer.Context(chosen, info_name=command or PROG, parent=None if chosen is group
+                       else parent) as shown:
+        typer.echo(chosen.get_help(shown))
 
 
 @app.command("version", epilog=GLOBAL_FLAGS_HINT)
@@ -287,7 +398,7 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None
     except PidshareError as exc:
         _report(env, exc, exc.render(), debug)
         return exc.status
-    except RemoteExit as exc:
+    except (RemoteExit, Failed) as exc:
         return exc.status
     except Exception as exc:  # noqa: BLE001 - the one boundary: no traceback without --debug
         _report(env, exc, f"error: {describe(exc)}", debug)

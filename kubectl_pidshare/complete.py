@@ -76,6 +76,8 @@ def candidates(words: Sequence[str]) -> list[str]:
     arguments = [p for p in seen.command.params if p.param_type_name == "argument"]
     if len(seen.positional) < len(arguments):
         return _values(arguments[len(seen.positional)], seen)
+    if arguments and arguments[-1].nargs == -1:
+        return _values(arguments[-1], seen)
     return []
 
 
@@ -125,8 +127,13 @@ def _signals(seen: Words) -> list[str]:
     return list(SIGNALS)
 
 
+def _aims(seen: Words) -> list[str]:
+    return [f"container/{name}" for name in _containers(seen)]
+
+
 LOOKUPS: dict[str, Callable[[Words], list[str]]] = {
-    "pod": _pods, "namespace": _namespaces, "container": _containers, "signal": _signals,
+    "pod": _pods, "targets": _pods, "namespace": _namespaces, "container": _containers,
+    "exec_container": _containers, "aim": _aims, "signal": _signals,
 }
 
 

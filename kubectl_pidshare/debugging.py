@@ -55,7 +55,7 @@ def candidates(transport: Transport, pod: Pod, runner: str | None, debug: DebugO
     if debug.image is None:
         return pod, runner_candidates(pod, runner)
     if runner is not None:
-        raise PidshareError("-c/--container and --debug-image choose the container to run "
+        raise PidshareError("--exec-container and --debug-image choose the container to run "
                             "from both: give one of them", ExitStatus.USAGE)
     require_running(pod)
     now, container = debug_container(transport, pod, debug, notice)

@@ -8,6 +8,7 @@ import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -21,6 +22,10 @@ def connect(flags: ConfigFlags, environ: Mapping[str, str]) -> Transport:
     from kubectl_pidshare.remote import KubeTransport
 
     return KubeTransport(load(flags, environ))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -40,12 +45,15 @@ class Environment:
     transport: Callable[[ConfigFlags, Mapping[str, str]], Transport] = connect
     stdout_isatty: bool = False
     terminal_width: int = 80
+    terminal_height: int = 24
+    clock: Callable[[], datetime] = _now
 
     @classmethod
     def of_process(cls) -> Environment:
         """This process's streams, environment and terminal."""
+        size = shutil.get_terminal_size()
         return cls(sys.stdout, sys.stderr, os.environ, connect, _isatty(sys.stdout),
-                   shutil.get_terminal_size().columns)
+                   size.columns, size.lines)
 
     def connect(self, flags: ConfigFlags) -> Transport:
         """A transport to the cluster the flags and the environment name."""

@@ -70,6 +70,15 @@ class RemoteExit(Exception):  # noqa: N818 - an outcome, not a failure of pidsha
         self.status = status
 
 
+class Failed(Exception):  # noqa: N818 - an outcome: the failures were reported already
+    """Some of the work failed and said so on stderr; the rest was done: only the exit
+    status is left to give."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"failed with status {status}")
+        self.status = status
+
+
 def describe(exc: BaseException) -> str:
     """One line for an exception pidshare did not anticipate: connection trouble, timeouts."""
     names = {cls.__name__ for cls in type(exc).__mro__}

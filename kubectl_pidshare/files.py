@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import PidshareError, RemoteExit
+from kubectl_pidshare.main_process import Aim, main_process
 from kubectl_pidshare.pods import Container, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Refusals, run_script
@@ -26,7 +27,7 @@ REFUSALS: Refusals = {
     "not-regular": (ExitStatus.NOT_A_REGULAR_FILE,
                     "{detail}: not a regular file (a device, a pipe or a socket)"),
     "no-readlink": (ExitStatus.NO_READLINK, '{detail} is a symlink and container "{runner}" has '
-                    "no readlink to follow it: use -c with a container that has one"),
+                    "no readlink to follow it: use --exec-container with a container that has one"),
     "permission": (ExitStatus.PERMISSION_DENIED,
                    '{detail}: permission denied (reading from container "{runner}")'),
 }
@@ -37,7 +38,7 @@ class CatOptions:
     """What `cat` was asked for."""
 
     pod: str
-    pid: int
+    aim: Aim
     path: str
     runner: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
@@ -54,26 +55,37 @@ def _ptrace_hint(runner: Container) -> str:
     elif ours(runner.name, runner.kind):
         state = "lacks it: pass --debug-profile general (it adds SYS_PTRACE)"
     else:
-        state = "lacks it: add SYS_PTRACE to its securityContext.capabilities.add, or use -c"
+        state = ("lacks it: add SYS_PTRACE to its securityContext.capabilities.add, or use "
+                 "--exec-container")
     return ("reading another process's root needs ptrace access: the same uid and a dumpable "
             f'process, or CAP_SYS_PTRACE; container "{runner.name}" {state}')
+
+
+def _who(aim: Aim) -> str:
+    return f"PID {aim.pid}" if aim.pid is not None else f'container "{aim.container}"'
 
 
 def check_path(options: CatOptions) -> None:
     """Refuse a relative path before any request."""
     if not options.path.startswith("/"):
         shown = escape(options.path)
-        raise PidshareError(f"{shown}: the path must be absolute, as PID {options.pid} sees it "
+        raise PidshareError(f"{shown}: the path must be absolute, as {_who(options.aim)} sees "
+                            "it "
                             f"(for example /{shown})")
 
 
 def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO) -> None:
     """Stream PATH, resolved inside PID's root, to out; refusals become errors."""
-    path, pid = options.path, options.pid
+    path = options.path
     check_path(options)
     pod = parse_pod(transport.get_pod(options.pod))
-    pod, runners = candidates(transport, pod, options.runner, options.debug,
-                              lambda line: err.write(line.encode() + b"\n"))
+    def notice(line: str) -> None:
+        err.write(line.encode() + b"\n")
+
+    pod, runners = candidates(transport, pod, options.runner, options.debug, notice)
+    pid = options.aim.pid
+    if pid is None:
+        pid = main_process(transport, pod, runners, str(options.aim.container), notice)
     outcome = run_script(transport, pod, runners, "cat", [str(pid), encode_path(path)], out)
     out.flush()
     refusal = outcome.refusal

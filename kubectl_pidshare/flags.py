@@ -49,8 +49,34 @@ User = Annotated[Optional[str], typer.Option(help="The kubeconfig user to use.")
 Timeout = Annotated[Optional[str], typer.Option(
     "--request-timeout", help="How long to wait for the server (e.g. 5s, 1m; 0: no limit).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
-Runner = Annotated[Optional[str], typer.Option(
-    "-c", "--container", help="The container to run pidshare's probe from (needs sh).")]
+Container = Annotated[Optional[str], typer.Option(
+    "-c", "--container", help="Show only this container's processes (as kubectl logs -c).")]
+ExecContainer = Annotated[Optional[str], typer.Option(
+    "--exec-container", help="The container to exec pidshare's script in, as kubectl exec -c "
+    "names it. It must have sh (and grep): the script is POSIX sh. Default: the "
+    "kubectl.kubernetes.io/default-container annotation, else a running container with sh, "
+    "those with SYS_PTRACE first (they can read the other containers' user names).")]
+Selector = Annotated[Optional[str], typer.Option(
+    "-l", "--selector", help="Every Pod matching this label selector (e.g. -l app=web).")]
+AllNamespaces = Annotated[bool, typer.Option(
+    "-A", "--all-namespaces", help="Across all namespaces (with -l, or alone).")]
+NoHeaders = Annotated[bool, typer.Option("--no-headers", help="Print no header line.")]
+
+
+class SortKey(str, Enum):
+    """The orders of --sort-by."""
+
+    pid = "pid"
+    cpu = "cpu"
+    mem = "mem"
+    start = "start"
+
+
+SortBy = Annotated[Optional[SortKey], typer.Option(
+    "--sort-by", help="One list in this order instead of trees: pid or start (oldest first), "
+    "cpu or mem (the greediest first).")]
+Interval = Annotated[float, typer.Option(
+    "--interval", min=0.2, help="Seconds between refreshes of the live view.")]
 DebugImage = Annotated[Optional[str], typer.Option(
     "--debug-image", envvar="PIDSHARE_DEBUG_IMAGE", show_envvar=False,
     help="Run from an ephemeral container of this image (it needs sh and grep), added to the "

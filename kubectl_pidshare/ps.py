@@ -1,44 +1,73 @@
-"""`kubectl pidshare ps`: every process of a Pod, per container, as a tree."""
+"""`kubectl pidshare ps`: every process of the targeted Pods, per container, as trees."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from datetime import datetime
+from typing import Any, TextIO, Union
 
 from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
 from kubectl_pidshare.debugging import DebugOptions, candidates, ours
-from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.errors import Failed, PidshareError, describe
 from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, attempt, run_script
+from kubectl_pidshare.targets import Targets, nothing_found, resolve
+
+CONCURRENT = 10
 
 
 @dataclass(frozen=True)
 class PsOptions:
-    """What `ps` was asked for: the Pod, the container to run from (None: choose), the format."""
+    """What `ps` was asked for: the targets, whose processes to show (-c, None: every
+    container's), the container to run from (None: choose), the format and order."""
 
-    pod: str
+    targets: Targets
+    container: str | None = None
     runner: str | None = None
     output: str = "tree"
+    headers: bool = True
+    sort_by: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
 
 
-def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container) -> list[list[render.Row]]:
-    """Attribute every process and group the rows: sandbox, containers in spec order, unknown.
-    pidshare's own debug containers (their keep-alive loop) are not listed."""
+@dataclass(frozen=True)
+class Listing:
+    """One Pod's probe: the Pod, where the probe ran, and what it saw."""
+
+    pod: Pod
+    runner: Container
+    snapshot: procfs.Snapshot
+
+    def groups(self, container: str | None = None) -> list[list[render.Row]]:
+        """The rows per container (see group), only container's if one is named."""
+        return group(self.snapshot, self.pod, self.runner, container)
+
+
+Probed = Union[Listing, PidshareError]
+
+
+def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
+          container: str | None = None) -> list[list[render.Row]]:
+    """Attribute every process and group the rows: sandbox, containers in spec order, unknown
+    (only the named container's, if one is). pidshare's own debug containers (their
+    keep-alive loop) are not listed."""
     attribution = Attribution(pod, runner, snapshot.own_cgroup)
     users: dict[str, dict[int, str]] = {}
     for cgroup, names in snapshot.passwd:
-        container = attribution.container(cgroup)
-        if container is not None:
-            users.setdefault(container.name, names)
+        owner = attribution.container(cgroup)
+        if owner is not None:
+            users.setdefault(owner.name, names)
     order = [SANDBOX, *(c.name for c in pod.containers), UNKNOWN]
+    if container is not None:
+        order = [container]
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
     for process in snapshot.processes.values():
         who = attribution.owner(process)
-        if ours(who.name, who.kind):
+        if ours(who.name, who.kind) or who.name not in groups:
             continue
         groups[who.name].append(render.Row(
             pid=process.pid, ppid=process.ppid, owner=who,
@@ -51,53 +80,136 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container) -> list[list[r
     return [groups[name] for name in order if groups[name]]
 
 
-def _probe(transport: Transport, options: PsOptions, raw: io.BytesIO, err: TextIO
-           ) -> tuple[Pod, Outcome]:
-    """The Pod and the probe's run. With a runner named, the Pod is fetched while the probe
-    runs (the probe takes no argument)."""
-    if options.runner is None or options.debug.image:
-        pod, runners = candidates(transport, parse_pod(transport.get_pod(options.pod)),
-                                  options.runner, options.debug,
-                                  lambda line: err.write(line + "\n"))
-        return pod, run_script(transport, pod, runners, "probe", [], raw)
+def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO
+                ) -> tuple[Pod, Outcome]:
+    """With the container to run from named, the Pod is fetched while the probe runs (the
+    probe takes no argument)."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        fetched = pool.submit(transport.get_pod, options.pod)
+        fetched = pool.submit(transport.get_pod, name)
         ran: tuple[int, bytes] | PidshareError | None
         try:
-            ran = attempt(transport, options.pod, options.runner, "probe", [], raw)
+            ran = attempt(transport, name, runner, "probe", [], raw)
         except PidshareError as exc:
             ran = exc
         pod = parse_pod(fetched.result())
-    runner = runner_candidates(pod, options.runner)[0]
+    chosen = runner_candidates(pod, runner)[0]
     if isinstance(ran, PidshareError):
         raise ran
     if ran is None:
-        raise no_shell_error(pod, [runner])
-    return pod, Outcome(runner, *ran)
+        raise no_shell_error(pod, [chosen])
+    return pod, Outcome(chosen, *ran)
 
 
-def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
-       width: int | None = None) -> None:
-    """List the Pod's processes on out, table lines cut to width if given; warnings on err."""
+def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
+          document: dict[str, Any] | None = None) -> Listing:
+    """Run the probe in Pod name (its document, if already fetched): what it saw, and where."""
     raw = io.BytesIO()
-    pod, outcome = _probe(transport, options, raw, err)
+    if document is None and options.runner is not None and not options.debug.image:
+        pod, outcome = _overlapped(transport, name, options.runner, raw)
+    else:
+        pod = parse_pod(document or transport.get_pod(name))
+        pod, runners = candidates(transport, pod, options.runner, options.debug,
+                                  lambda line: err.write(line + "\n"))
+        outcome = run_script(transport, pod, runners, "probe", [], raw)
     runner = outcome.container
+    if options.container is not None:
+        pod.container(options.container)
     if outcome.status != 0:
-        raise PidshareError(f'the probe failed in container "{runner.name}" '
+        raise PidshareError(f'the probe failed in container "{runner.name}" of pod "{pod.name}" '
                             f"(exit {outcome.status}): {outcome.message()}")
     if not pod.shares_processes:
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')
-    groups = group(procfs.parse(raw.getvalue()), pod, runner)
+    return Listing(pod, runner, procfs.parse(raw.getvalue()))
+
+
+def _safely(task: Callable[[], Listing]) -> Probed:
+    try:
+        return task()
+    except PidshareError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - one Pod's failure must not hide the others
+        return PidshareError(describe(exc))
+
+
+def probe_all(transport: Transport, options: PsOptions, documents: Sequence[dict[str, Any]],
+              err: TextIO) -> list[Probed]:
+    """Probe every Pod, CONCURRENT at a time, each over its own connection: a Listing or
+    the error of each, in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(document: dict[str, Any]) -> Probed:
+        meta = document["metadata"]
+        own = transport.namespaced(meta.get("namespace") or transport.namespace)
+        return _safely(lambda: probe(own, options, meta["name"], err, document))
+
+    if len(documents) == 1:
+        return [one(documents[0])]
+    with ThreadPoolExecutor(max_workers=min(CONCURRENT, len(documents)) or 1) as pool:
+        return list(pool.map(one, documents))
+
+
+def gather(transport: Transport, options: PsOptions, err: TextIO
+           ) -> tuple[list[Listing], list[PidshareError]]:
+    """The Listings of every Pod the targets come to, and what failed on the way."""
+    if options.targets.one_pod:
+        return [probe(transport, options, options.targets.refs[0].name, err)], []
+    resolved = resolve(transport, options.targets)
+    probed = probe_all(transport, options, resolved.pods, err)
+    if not probed and not resolved.errors:
+        err.write(nothing_found(transport, options.targets) + "\n")
+    return ([p for p in probed if isinstance(p, Listing)],
+            [*resolved.errors, *(p for p in probed if isinstance(p, PidshareError))])
+
+
+def prefix(options: PsOptions) -> tuple[str, ...]:
+    """The columns that say which Pod: none for one named Pod, else POD (NAMESPACE too
+    with -A)."""
+    if options.targets.one_pod:
+        return ()
+    return ("NAMESPACE", "POD") if options.targets.all_namespaces else ("POD",)
+
+
+def sections(listings: Sequence[Listing], options: PsOptions) -> list[render.Section]:
+    """Each Pod's groups with its prefix cells."""
+    names = prefix(options)
+    cells = {"NAMESPACE": lambda pod: pod.namespace, "POD": lambda pod: pod.name}
+    return [(tuple(cells[name](listing.pod) for name in names), listing.groups(options.container))
+            for listing in listings]
+
+
+def report(failures: Sequence[PidshareError], err: TextIO) -> None:
+    """Each failure on its line; the status of the first, if any failed."""
+    for failure in failures:
+        err.write(failure.render() + "\n")
+    if failures:
+        raise Failed(failures[0].status)
+
+
+def _document(listing: Listing, options: PsOptions) -> dict[str, Any]:
+    pod, runner = listing.pod, listing.runner
+    return render.document({
+        "pod": pod.name, "namespace": pod.namespace, "shareProcessNamespace":
+        pod.shares_processes, "probeContainer": runner.name,
+        "containers": [{"name": c.name, "kind": c.kind, "containerID": c.container_id,
+                        "running": c.running} for c in pod.containers],
+    }, listing.groups(options.container))
+
+
+def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
+       width: int | None = None, now: datetime | None = None) -> None:
+    """List the Pods' processes on out, table lines cut to width if given; warnings and each
+    Pod's failure on err (the others are listed all the same)."""
+    listings, failures = gather(transport, options, err)
     if options.output in ("json", "yaml"):
-        doc = render.document({
-            "pod": pod.name, "namespace": pod.namespace, "shareProcessNamespace":
-            pod.shares_processes, "probeContainer": runner.name,
-            "containers": [{"name": c.name, "kind": c.kind, "containerID": c.container_id,
-                            "running": c.running} for c in pod.containers],
-        }, groups)
+        documents = [_document(listing, options) for listing in listings]
+        doc = (documents[0] if options.targets.one_pod else
+               {"apiVersion": "v1", "kind": "List", "items": documents})
         (render.write_json if options.output == "json" else render.write_yaml)(out, doc)
-    else:
-        render.write_table(out, groups, wide=options.output == "wide", width=width)
+    elif listings:
+        columns = render.WIDE if options.output == "wide" else render.TREE
+        render.write_table(out, sections(listings, options), render.Layout(
+            columns, options.headers, prefix(options), options.sort_by, width, now))
+    report(failures, err)

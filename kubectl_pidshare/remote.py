@@ -11,6 +11,7 @@ import http.client
 import json
 import socket
 import ssl
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
@@ -35,10 +36,23 @@ class Sink(Protocol):
 
 
 class Transport(Protocol):
-    """What the commands need from a cluster."""
+    """What the commands need from a cluster, in one namespace."""
+
+    @property
+    def namespace(self) -> str:
+        """The namespace it works in."""
+        ...
+
+    def namespaced(self, namespace: str) -> Transport:
+        """The same cluster and credentials, in another namespace (a new connection)."""
+        ...
 
     def get(self, path: str) -> dict[str, Any]:
         """GET an API path (JSON)."""
+        ...
+
+    def get_list(self, path: str, selector: str | None = None) -> list[dict[str, Any]]:
+        """The items of an API collection, those matching a label selector if given."""
         ...
 
     def get_pod(self, name: str) -> dict[str, Any]:
@@ -132,6 +146,15 @@ class KubeTransport:
                                    self.prefix, "", ""))
         self.idle: socket.socket | None = None
 
+    @property
+    def namespace(self) -> str:
+        """The namespace the kubeconfig, or -n, names."""
+        return self.target.namespace
+
+    def namespaced(self, namespace: str) -> KubeTransport:
+        """A transport to the same server in another namespace, with its own connection."""
+        return KubeTransport(replace(self.target, namespace=namespace))
+
     def pod_path(self, name: str) -> str:
         """The API path of the Pod called name, in the target's namespace."""
         namespace = quote(self.target.namespace, safe="")
@@ -144,6 +167,12 @@ class KubeTransport:
     def get(self, path: str) -> dict[str, Any]:
         """GET an API path, returning its JSON; the connection is kept for the exec."""
         return self._request("GET", path)
+
+    def get_list(self, path: str, selector: str | None = None) -> list[dict[str, Any]]:
+        """GET an API collection's items, with a label selector if given."""
+        query = f"?{urlencode({'labelSelector': selector})}" if selector else ""
+        items: list[dict[str, Any]] = self.get(path + query).get("items") or []
+        return items
 
     def patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """PATCH an API path with a strategic merge patch, returning the result's JSON."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TextIO
@@ -10,9 +11,11 @@ from typing import Any, TextIO
 from kubectl_pidshare.attribution import Owner
 from kubectl_pidshare.text import command, escape
 
-HEADERS = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")
-WIDE_HEADERS = (*HEADERS[:-1], "START", "RSS", "THREADS", "COMMAND")
 CUT = "…"
+TREE = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")
+WIDE = (*TREE[:-1], "START", "AGE", "RSS", "THREADS", "COMMAND")
+TOP = ("CONTAINER", "PID", "USER", "STAT", "%CPU", "RSS", "TIME", "COMMAND")
+SORT_KEYS = ("pid", "cpu", "mem", "start")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Row:
     start: datetime | None
     name: str
     args: tuple[bytes, ...]
+    cpu_percent: float | None = None
 
 
 def cpu_time(seconds: float) -> str:
@@ -61,38 +65,112 @@ def tree_order(rows: list[Row]) -> list[tuple[str, Row]]:
     return ordered
 
 
-def _table(groups: list[list[Row]], wide: bool) -> list[list[Any]]:
-    table = []
-    for rows in groups:
-        for branch, row in tree_order(rows):
-            cells: list[Any] = [escape(row.owner.name), row.pid, row.ppid, escape(row.user),
-                                row.state, cpu_time(row.cpu_seconds)]
-            if wide:
-                start = row.start.strftime("%Y-%m-%dT%H:%M:%SZ") if row.start else "?"
-                cells += [start, row.rss_kib, row.threads]
-            table.append([*cells, branch + command(row.name, row.args)])
-    return table
+def age(seconds: float) -> str:
+    """kubectl's relative age (its HumanDuration): 45s, 3m20s, 95m, 5h30m, 20h, 3d4h, 30d, 2y5d."""
+    total = int(seconds)
+    if total < -1:
+        return "<invalid>"
+    if total < 120:
+        return f"{max(total, 0)}s"
+    minutes, hours = total // 60, total // 3600
+    days, years = hours // 24, hours // (24 * 365)
+    if minutes < 10:
+        return f"{minutes}m{total % 60}s" if total % 60 else f"{minutes}m"
+    if minutes < 180:
+        return f"{minutes}m"
+    if hours < 8:
+        return f"{hours}h{minutes % 60}m" if minutes % 60 else f"{hours}h"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        return f"{days}d{hours % 24}h" if hours % 24 else f"{days}d"
+    if hours < 24 * 365 * 2:
+        return f"{days}d"
+    if hours < 24 * 365 * 8:
+        return f"{years}y{days % 365}d" if days % 365 else f"{years}y"
+    return f"{years}y"
 
 
-def write_table(out: TextIO, groups: list[list[Row]], wide: bool = False,
-                width: int | None = None) -> None:
-    """The default output: one table, grouped per container, each group a process tree. With a
-    width (a terminal's), lines are cut to it with a visible marker, as ps cuts COMMAND, so
-    no wrapped text can pass for a row."""
+@dataclass(frozen=True)
+class Layout:
+    """How to lay a table out: its columns, whether with headers, the prefix columns
+    (NAMESPACE, POD) of a listing of several Pods, a sort key (None: per container, as trees),
+    the width to cut lines to, and the time AGE is counted to."""
+
+    columns: tuple[str, ...] = TREE
+    headers: bool = True
+    prefix: tuple[str, ...] = ()
+    sort_by: str | None = None
+    width: int | None = None
+    now: datetime | None = None
+
+
+Section = tuple[tuple[str, ...], list[list[Row]]]
+RIGHT = {"PID", "PPID", "TIME", "RSS", "THREADS", "%CPU"}
+
+
+def _values(row: Row, branch: str, now: datetime | None) -> dict[str, Any]:
+    """Every column's cell of a row."""
+    started = "?"
+    ago = "?"
+    if row.start is not None:
+        started = row.start.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ago = age(((now or datetime.now(timezone.utc)) - row.start).total_seconds())
+    return {
+        "CONTAINER": escape(row.owner.name), "PID": row.pid, "PPID": row.ppid,
+        "USER": escape(row.user), "STAT": row.state, "TIME": cpu_time(row.cpu_seconds),
+        "START": started, "AGE": ago, "RSS": row.rss_kib, "THREADS": row.threads,
+        "%CPU": "" if row.cpu_percent is None else f"{row.cpu_percent:.1f}",
+        "COMMAND": branch + command(row.name, row.args),
+    }
+
+
+def sort_key(key: str) -> Callable[[Row], Any]:
+    """The order of --sort-by: pid and start ascending, cpu and mem the greediest first."""
+    epoch = datetime.fromtimestamp(0, tz=timezone.utc)
+    return {
+        "pid": lambda row: row.pid,
+        "start": lambda row: (row.start or epoch, row.pid),
+        "cpu": lambda row: (-(row.cpu_seconds if row.cpu_percent is None else row.cpu_percent),
+                            row.pid),
+        "mem": lambda row: (-row.rss_kib, row.pid),
+    }[key]
+
+
+def _ordered(sections: list[Section], sort_by: str | None
+             ) -> list[tuple[tuple[str, ...], str, Row]]:
+    if sort_by is None:
+        return [(prefix, branch, row) for prefix, groups in sections for rows in groups
+                for branch, row in tree_order(rows)]
+    flat = [(prefix, "", row) for prefix, groups in sections for rows in groups for row in rows]
+    key = sort_key(sort_by)
+    return sorted(flat, key=lambda item: key(item[2]))
+
+
+def write_table(out: TextIO, sections: list[Section], layout: Layout = Layout()) -> None:
+    """The table of processes: each Pod's grouped per container, each group a process tree
+    (or every row in --sort-by order). With a width (a terminal's), lines are cut to it with
+    a visible marker, as ps cuts COMMAND, so no wrapped text can pass for a row."""
     import tabulate
 
     tabulate.PRESERVE_WHITESPACE = True
-    headers = WIDE_HEADERS if wide else HEADERS
-    align = ["left", "right", "right", "left", "left", "right"]
-    align += ["left", "right", "right", "left"] if wide else ["left"]
-    if not any(groups):
+    ordered = _ordered(sections, layout.sort_by)
+    if not ordered:
         out.write("No processes found.\n")
         return
-    text = tabulate.tabulate(_table(groups, wide), headers=headers, tablefmt="plain",
-                             colalign=align, disable_numparse=True)
+    table = []
+    for prefix, branch, row in ordered:
+        values = _values(row, branch, layout.now)
+        table.append([*(escape(cell) for cell in prefix),
+                      *(values[column] for column in layout.columns)])
+    align = ["left"] * len(layout.prefix)
+    align += ["right" if column in RIGHT else "left" for column in layout.columns]
+    headers = [*layout.prefix, *layout.columns] if layout.headers else ()
+    text = tabulate.tabulate(table, headers=headers, tablefmt="plain", colalign=align,
+                             disable_numparse=True)
     for line in text.split("\n"):
-        if width is not None and len(line) > width:
-            line = line[:max(width - 1, 0)] + CUT
+        if layout.width is not None and len(line) > layout.width:
+            line = line[:max(layout.width - 1, 0)] + CUT
         out.write(line + "\n")
 
 

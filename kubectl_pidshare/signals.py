@@ -10,7 +10,8 @@ from kubectl_pidshare import procfs
 from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
 from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import Container, parse_pod
+from kubectl_pidshare.main_process import Aim, main_process
+from kubectl_pidshare.pods import Container, Pod, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Refusals, run_script
 from kubectl_pidshare.status import ExitStatus
@@ -45,7 +46,7 @@ class KillOptions:
     """What `kill` was asked for."""
 
     pod: str
-    pid: int
+    aim: Aim
     signal: str = "TERM"
     runner: str | None = None
     expect: str | None = None
@@ -87,7 +88,7 @@ def _permission_hint(runner: Container, target_uid: int | None) -> str:
     target = f"uid {target_uid}" if target_uid is not None else "another uid"
     remedy = ("pass --debug-profile general (root, with the runtime's default capabilities)"
               if ours(runner.name, runner.kind) else
-              "run from a container with that uid (-c), or add KILL to "
+              "run from a container with that uid (--exec-container), or add KILL to "
               f'securityContext.capabilities.add of container "{runner.name}"')
     return (f'container "{runner.name}" {lacks}; signalling a process of {target} needs the '
             f"same uid or CAP_KILL: {remedy}")
@@ -100,17 +101,27 @@ def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> st
     return f"PID {pid} ({command(process.name, process.args)}) in {where}"
 
 
+def _refuse_sandbox(pid: int, pod: Pod, force: bool) -> None:
+    if is_sandbox(pid, pod) and not force:
+        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
+                            ExitStatus.SANDBOX)
+
+
 def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -> None:
     """Signal the PID after checking it is what the user means; report what was hit."""
     number, name = parse_signal(options.signal)
-    pid = options.pid
     pod = parse_pod(transport.get_pod(options.pod))
-    if is_sandbox(pid, pod) and not options.force:
-        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
-                            ExitStatus.SANDBOX)
+    if options.aim.pid is not None:
+        _refuse_sandbox(options.aim.pid, pod, options.force)
+    def notice(line: str) -> None:
+        err.write(line + "\n")
+
+    pod, runners = candidates(transport, pod, options.runner, options.debug, notice)
+    pid = options.aim.pid
+    if pid is None:
+        pid = main_process(transport, pod, runners, str(options.aim.container), notice)
+        _refuse_sandbox(pid, pod, options.force)
     described = io.BytesIO()
-    pod, runners = candidates(transport, pod, options.runner, options.debug,
-                              lambda line: err.write(line + "\n"))
     outcome = run_script(transport, pod, runners, "kill",
                          [str(pid), str(number), options.expect or ""], described)
     snapshot = procfs.parse(described.getvalue())

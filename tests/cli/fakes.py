@@ -5,23 +5,41 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kubectl_pidshare import cli
 from kubectl_pidshare.environment import Environment
+from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.remote import Sink, Transport
 
 DATA = Path(__file__).parents[1] / "unit" / "data"
+NOW = datetime(2026, 11, 29, 7, 28, 12, tzinfo=timezone.utc)
+
+
+def recorded_pod(recording: str) -> dict[str, Any]:
+    """The recorded Pod's JSON."""
+    pod: dict[str, Any] = json.loads((DATA / f"pod-{recording}.json").read_text())
+    return pod
 
 
 class FakeTransport:
-    """A Transport that answers from the recordings, or raises what a test asks for."""
+    """A Transport that answers from the recordings, or raises what a test asks for: the
+    recorded Pod whatever the name, unless other Pods were added (add_pod) or objects put
+    at API paths (objects)."""
+
+    namespace = "rec"
 
     def __init__(self, name: str) -> None:
-        self.pod: dict[str, Any] = json.loads((DATA / f"pod-{name}.json").read_text())
+        self.pod = recorded_pod(name)
         self.probe = (DATA / f"probe-{name}.bin").read_bytes()
+        self.pods: dict[str, dict[str, Any]] = {}
+        self.probes: dict[str, bytes] = {}
+        self.objects: dict[str, dict[str, Any]] = {}
+        self.lists: list[tuple[str, str | None]] = []
+        self.namespaces: list[str] = []
         self.pod_error: BaseException | None = None
         self.exec_errors: dict[str, BaseException] = {}
         self.exec_status: dict[str, tuple[int, bytes, bytes]] = {}
@@ -29,17 +47,50 @@ class FakeTransport:
         self.execs: list[tuple[str, str, list[str]]] = []
         self.patches: list[tuple[str, dict[str, Any]]] = []
 
+    def add_pod(self, name: str, recording: str = "nginx", namespace: str = "rec",
+                labels: dict[str, str] | None = None, phase: str = "Running") -> dict[str, Any]:
+        """Another Pod, a copy of a recording with its own name, namespace, labels, phase."""
+        pod = recorded_pod(recording)
+        pod["metadata"].update(name=name, namespace=namespace, uid=f"uid-{namespace}-{name}",
+                               labels=labels or {})
+        pod["status"]["phase"] = phase
+        self.pods[name] = pod
+        self.probes[name] = (DATA / f"probe-{recording}.bin").read_bytes()
+        return pod
+
+    def namespaced(self, namespace: str) -> FakeTransport:
+        """This fake, the namespace recorded."""
+        self.namespaces.append(namespace)
+        return self
+
     def get(self, path: str) -> dict[str, Any]:
-        """The server's version, the only other GET the commands make."""
+        """An object put at path; else the server's version (at /version)."""
         self.gets.append(path)
+        if path in self.objects:
+            return self.objects[path]
+        if path != "/version":
+            raise ServerError("NotFound", "the server could not find the requested resource")
         return {"gitVersion": "v1.34.4"}
 
+    def get_list(self, path: str, selector: str | None = None) -> list[dict[str, Any]]:
+        """The added Pods whose labels have every `key=value` of the selector (jobs: the
+        objects put under path/NAME)."""
+        self.lists.append((path, selector))
+        if path.endswith("/jobs"):
+            return [item for key, item in self.objects.items() if key.startswith(path + "/")]
+        wanted = dict(part.split("=", 1) for part in (selector or "").split(",") if part)
+        return [pod for pod in self.pods.values()
+                if wanted.items() <= (pod["metadata"].get("labels") or {}).items()
+                and (path == "/api/v1/pods" or f"/{pod['metadata']['namespace']}/" in path)]
+
     def get_pod(self, name: str) -> dict[str, Any]:
-        """The recorded Pod, or the configured error."""
+        """The Pod of that name if added, else the recorded one; or the configured error."""
         self.gets.append(name)
         if self.pod_error is not None:
             raise self.pod_error
-        return self.pod
+        if self.pods and name not in self.pods:
+            raise ServerError("NotFound", f'pods "{name}" not found')
+        return self.pods.get(name, self.pod)
 
     def pod_path(self, name: str) -> str:
         """The Pod's API path."""
@@ -66,7 +117,7 @@ class FakeTransport:
             stdout.write(out)
             stderr.write(err)
             return status
-        stdout.write(self.probe)
+        stdout.write(self.probes.get(pod, self.probe))
         return 0
 
 
@@ -114,7 +165,8 @@ class Harness:
         env = Environment(
             stdout=io.TextIOWrapper(out, encoding="utf-8", write_through=True),
             stderr=io.TextIOWrapper(err, encoding="utf-8", write_through=True),
-            environ={}, transport=self.transport, stdout_isatty=isatty, terminal_width=width)
+            environ={}, transport=self.transport, stdout_isatty=isatty, terminal_width=width,
+            clock=lambda: NOW)
         status = cli.main(list(argv), env)
         env.stdout.flush()
         env.stderr.flush()

@@ -97,7 +97,7 @@ def test_ps_output_xml_is_a_usage_error(install: Install, main: Main) -> None:
     result = main("ps", "nginx", "-o", "xml")
     assert (result.exit_code, result.stdout) == (2, "")
     lines = result.stderr.splitlines()
-    assert lines[:3] == ["Usage: kubectl pidshare ps [OPTIONS] POD",
+    assert lines[:3] == ["Usage: kubectl pidshare ps [OPTIONS] [POD | TYPE/NAME]...",
                          "Try 'kubectl pidshare ps -h' for help.", ""]
     assert lines[3].startswith("Error: Invalid value for '-o' / '--output': ")
     assert lines[3].endswith("'xml' is not one of 'tree', 'wide', 'json', 'yaml'.")
@@ -109,13 +109,14 @@ def test_ps_without_a_pod_is_a_usage_error(install: Install, main: Main) -> None
     install("nginx")
     result = main("ps")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.splitlines()[-1] == "Error: Missing argument 'POD'."
+    assert result.stderr == ("error: you must specify at least one of POD, TYPE/NAME or "
+                             "-l/--selector (kubectl pidshare ps -h shows examples)\n")
 
 
 def test_ps_not_shared_warns_on_stderr(install: Install, main: Main) -> None:
     """The apart recording was probed from container shell."""
     install("apart")
-    result = main("ps", "apart", "-c", "shell")
+    result = main("ps", "apart", "--exec-container", "shell")
     assert (result.exit_code, result.stdout) == (0, APART_TABLE)
     assert result.stderr == ('warning: pod "apart" does not share its process namespace; '
                              'showing only what container "shell" can see\n')
@@ -137,11 +138,21 @@ def test_ps_skips_exit_127_without_output(install: Install, main: Main) -> None:
     assert [container for _, container, _ in fake.execs] == ["app", "tools"]
 
 
-def test_ps_container_flag(install: Install, main: Main) -> None:
+def test_ps_exec_container_flag(install: Install, main: Main) -> None:
     fake = install("nginx")
-    result = main("ps", "nginx", "-c", "nginx")
+    result = main("ps", "nginx", "--exec-container", "nginx")
     assert (result.exit_code, result.stdout) == (0, NGINX_TABLE)
     assert [container for _, container, _ in fake.execs] == ["nginx"]
+
+
+def test_ps_container_flag_shows_only_that_containers_processes(install: Install,
+                                                                main: Main) -> None:
+    fake = install("nginx")
+    result = main("ps", "nginx", "-c", "nginx")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "".join(line + "\n" for line in NGINX_TABLE.splitlines()
+                                    if line.startswith(("CONTAINER", "nginx ")))
+    assert [container for _, container, _ in fake.execs] == ["shell"]
 
 
 def test_flags_reach_the_transport(install: Install, flags_seen: list[ConfigFlags],
@@ -229,7 +240,8 @@ def test_main_other_exec_error_is_not_retried(
 def test_main_probe_failure(install: Install, main: Main) -> None:
     install("nginx").exec_status["shell"] = (1, b"", b"noise\ngrep: /proc: bad\n")
     assert main("ps", "nginx") == (
-        1, "", 'error: the probe failed in container "shell" (exit 1): grep: /proc: bad\n')
+        1, "", 'error: the probe failed in container "shell" of pod "nginx" (exit 1): '
+        "grep: /proc: bad\n")
 
 
 def test_main_unknown_container(install: Install,
@@ -294,7 +306,7 @@ def test_main_usage_error_exits_2(install: Install,
     install("nginx")
     code, out, err = main("ps", "nginx", "-o", "xml")
     assert (code, out) == (2, "")
-    assert err.startswith("Usage: kubectl pidshare ps [OPTIONS] POD\n")
+    assert err.startswith("Usage: kubectl pidshare ps [OPTIONS] [POD | TYPE/NAME]...\n")
     assert "'xml' is not one of" in err
     assert "Traceback" not in err
 
@@ -314,16 +326,16 @@ def test_help_names_the_plugin_and_shows_an_example(
 def test_ps_help_shows_examples(main: Main) -> None:
     code, out, err = main("ps", "--help")
     assert (code, err) == (0, "")
-    assert out.startswith("Usage: kubectl pidshare ps [OPTIONS] POD\n")
+    assert out.startswith("Usage: kubectl pidshare ps [OPTIONS] [POD | TYPE/NAME]...\n")
     assert "    kubectl pidshare ps nginx\n" in out
-    assert "    kubectl pidshare ps nginx -n web -o wide\n" in out
+    assert "    kubectl pidshare ps deploy/web -c nginx\n" in out
 
 
 def test_cli_runner_help_uses_prog_name(main: Main) -> None:
     result = main("-h")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith("Usage: kubectl pidshare [OPTIONS] COMMAND [ARGS]...\n")
-    assert "  ps          Every process of the Pod, grouped per container, as a tree.\n" in (
+    assert "  ps          Every process of the Pods, grouped per container, as trees.\n" in (
         result.stdout)
     assert "  version     The plugin's version, its libraries', and the API server's.\n" in (
         result.stdout)
@@ -331,7 +343,7 @@ def test_cli_runner_help_uses_prog_name(main: Main) -> None:
 
 def test_ps_with_container_fetches_the_pod_while_probing(install: Install, main: Main) -> None:
     fake = install("nginx")
-    result = main("ps", "nginx", "-c", "shell")
+    result = main("ps", "nginx", "--exec-container", "shell")
     assert (result.exit_code, result.stdout, result.stderr) == (0, NGINX_TABLE, "")
     assert fake.gets == ["nginx"]
     assert [(pod, container) for pod, container, _ in fake.execs] == [("nginx", "shell")]
@@ -342,7 +354,7 @@ def test_ps_with_container_reports_the_pod_error_first(
     fake = install("nginx")
     fake.pod_error = ServerError("NotFound", 'pods "nginx" not found')
     fake.exec_errors["shell"] = ServerError("NotFound", "the exec failed too")
-    assert main("ps", "nginx", "-c", "shell") == (
+    assert main("ps", "nginx", "--exec-container", "shell") == (
         1, "", 'Error from server (NotFound): pods "nginx" not found\n')
 
 

@@ -97,9 +97,9 @@ def test_one_that_cannot_start_is_reported(install: Install, main: Main) -> None
 def test_container_and_debug_image_together_are_a_usage_error(install: Install,
                                                               main: Main) -> None:
     fake = install("nops")
-    code, _, err = main("ps", "nops", "-c", "tools", "--debug-image", IMAGE)
+    code, _, err = main("ps", "nops", "--exec-container", "tools", "--debug-image", IMAGE)
     assert code == ExitStatus.USAGE
-    assert err == ("error: -c/--container and --debug-image choose the container to run from "
+    assert err == ("error: --exec-container and --debug-image choose the container to run from "
                    "both: give one of them\n")
     assert fake.execs == []
 

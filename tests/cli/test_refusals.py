@@ -13,7 +13,7 @@ from .test_kill_cat import MASTER_STAT
 
 MASTER = 'PID 7 (nginx: master process nginx -g daemon off;) in container "nginx"'
 CAP_KILL = ('container "shell" lacks CAP_KILL; signalling a process of uid 0 needs the same uid '
-            'or CAP_KILL: run from a container with that uid (-c), or add KILL to '
+            'or CAP_KILL: run from a container with that uid (--exec-container), or add KILL to '
             'securityContext.capabilities.add of container "shell"')
 PTRACE = ("reading another process's root needs ptrace access: the same uid and a dumpable "
           'process, or CAP_SYS_PTRACE; container "shell" has SYS_PTRACE, so the process may run '
@@ -58,8 +58,8 @@ def test_kill_refusal(install: Install, main: Main, stdout: bytes, refusal: byte
                  "/dev/null: not a regular file (a device, a pipe or a socket)",
                  id="not-regular"),
     pytest.param(b"no-readlink /lib", ExitStatus.NO_READLINK,
-                 '/lib is a symlink and container "shell" has no readlink to follow it: use -c '
-                 "with a container that has one", id="no-readlink"),
+                 '/lib is a symlink and container "shell" has no readlink to follow it: use '
+                 "--exec-container with a container that has one", id="no-readlink"),
     pytest.param(b"permission /etc/shadow", ExitStatus.PERMISSION_DENIED,
                  '/etc/shadow: permission denied (reading from container "shell")',
                  id="permission"),

@@ -64,11 +64,14 @@ shell           14       0  root    S         0:00  sh
 """
 
 NGINX_WIDE = """\
-CONTAINER      PID    PPID  USER    STAT      TIME  START                   RSS    THREADS  COMMAND
-(sandbox)        1       0  65535   S         0:00  2026-11-29T03:58:12Z    700          1  /pause
-nginx            7       0  root    S         0:00  2026-11-29T03:58:12Z   6952          1  \
-nginx: master process nginx -g daemon off;
-nginx           13       7  nginx   S         0:00  2026-11-29T03:58:12Z   2788          1  \
-└─ nginx: worker process
-shell           14       0  root    S         0:00  2026-11-29T03:58:12Z   1668          1  sh
+CONTAINER      PID    PPID  USER    STAT      TIME  START                 AGE      RSS    \
+THREADS  COMMAND
+(sandbox)        1       0  65535   S         0:00  2026-11-29T03:58:12Z  3h29m    700    \
+      1  /pause
+nginx            7       0  root    S         0:00  2026-11-29T03:58:12Z  3h29m   6952    \
+      1  nginx: master process nginx -g daemon off;
+nginx           13       7  nginx   S         0:00  2026-11-29T03:58:12Z  3h29m   2788    \
+      1  └─ nginx: worker process
+shell           14       0  root    S         0:00  2026-11-29T03:58:12Z  3h29m   1668    \
+      1  sh
 """

@@ -23,7 +23,8 @@ def test_read_a_flag_waiting_for_its_value() -> None:
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    pytest.param([""], ["ps", "kill", "cat", "version", "completion"], id="commands"),
+    pytest.param([""], ["ps", "top", "kill", "cat", "help", "version", "completion"],
+                     id="commands"),
     pytest.param(["ps", "nginx", "--con"], ["--context", "--container"], id="flag-prefix"),
     pytest.param(["ps", "nginx", "-o", ""], ["tree", "wide", "json", "yaml"], id="output"),
     pytest.param(["version", ""], [], id="version-takes-no-argument"),

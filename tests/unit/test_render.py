@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime, timezone
+from typing import Any
 
 import yaml
 
@@ -49,11 +50,19 @@ def row(pid: int, ppid: int, args: tuple[bytes, ...] = (b"cmd",), container: str
                       name="cmd", args=args)
 
 
-def table(name: str, wide: bool = False) -> str:
-    """The table of a recording, as `ps` writes it."""
+NOW = datetime(2026, 11, 29, 7, 28, 12, tzinfo=timezone.utc)
+
+
+def write(groups: list[list[render.Row]], **layout: Any) -> str:
+    """The table of one Pod's groups, laid out as asked."""
     out = io.StringIO()
-    render.write_table(out, groups(name), wide=wide)
+    render.write_table(out, [((), groups)], render.Layout(**layout))
     return out.getvalue()
+
+
+def table(name: str, wide: bool = False) -> str:
+    """The table of a recording, as `ps` writes it (AGE counted to NOW)."""
+    return write(groups(name), columns=render.WIDE if wide else render.TREE, now=NOW)
 
 
 def test_escape_control_characters() -> None:
@@ -163,18 +172,16 @@ def test_write_table_hostile_is_escaped_one_line_per_process() -> None:
 
 
 def test_write_table_nothing() -> None:
-    out = io.StringIO()
-    render.write_table(out, [])
-    render.write_table(out, [[], []], wide=True)
-    assert out.getvalue() == "No processes found.\nNo processes found.\n"
+    assert write([]) + write([[], []], columns=render.WIDE) == (
+        "No processes found.\nNo processes found.\n")
 
 
 def test_write_table_wide_unknown_start() -> None:
-    out = io.StringIO()
-    render.write_table(out, [[row(5, 0, start=None)]], wide=True)
-    assert out.getvalue() == (
-        "CONTAINER      PID    PPID  USER    STAT      TIME  START      RSS    THREADS  COMMAND\n"
-        "c                5       0  root    S         0:00  ?           10          1  cmd\n"
+    assert write([[row(5, 0, start=None)]], columns=render.WIDE) == (
+        "CONTAINER      PID    PPID  USER    STAT      TIME  START    AGE      RSS    THREADS  "
+        "COMMAND\n"
+        "c                5       0  root    S         0:00  ?        ?         10          1  "
+        "cmd\n"
     )
 
 
@@ -229,9 +236,7 @@ def test_write_yaml_round_trip() -> None:
 
 
 def test_write_table_cut_to_a_terminal_width() -> None:
-    out = io.StringIO()
-    render.write_table(out, groups("nginx"), width=60)
-    lines = out.getvalue().splitlines()
+    lines = write(groups("nginx"), width=60).splitlines()
     assert [len(line) for line in lines] == [59, 58, 60, 60, 54]
     assert lines[2] == "nginx            7       0  root    S         0:00  nginx: …"
     assert [line[:-1] for line in lines if line.endswith(render.CUT)] == [
@@ -249,9 +254,7 @@ def test_document_escapes_user_names_as_the_table_does() -> None:
                          name="x", args=(b"x",))
     [process] = render.document({}, [[hostile]])["processes"]
     assert process["user"] == "ev\\u202eil\\u200b\\x1b"
-    out = io.StringIO()
-    render.write_table(out, [[hostile]])
-    assert "ev\\u202eil\\u200b\\x1b" in out.getvalue()
+    assert "ev\\u202eil\\u200b\\x1b" in write([[hostile]])
 
 
 def test_private_cgroup_namespaces_show_the_same_table() -> None:

@@ -1,0 +1,62 @@
+"""`container/NAME` in place of a PID: that container's main process (its oldest), so nobody
+needs a PID that changes at every restart."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kubectl_pidshare import procfs
+from kubectl_pidshare.attribution import Attribution
+from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.pods import Container, Pod
+from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.runner import run_script
+from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import command, escape
+
+PREFIX = "container/"
+
+
+@dataclass(frozen=True)
+class Aim:
+    """The process a command acts on: a PID, or a container whose main process it is."""
+
+    pid: int | None = None
+    container: str | None = None
+
+    def __str__(self) -> str:
+        return f"{PREFIX}{self.container}" if self.container is not None else str(self.pid)
+
+
+def parse_aim(text: str) -> Aim:
+    """`8` or `container/nginx`; anything else is a usage error."""
+    if text.startswith(PREFIX) and len(text) > len(PREFIX):
+        return Aim(container=text[len(PREFIX):])
+    if text.isdigit() and int(text) >= 1:
+        return Aim(pid=int(text))
+    raise PidshareError(f'invalid process "{escape(text)}": a PID (1 or more), or '
+                        "container/NAME for that container's main process", ExitStatus.USAGE)
+
+
+def main_process(transport: Transport, pod: Pod, runners: list[Container], container: str,
+                 notice: Callable[[str], object]) -> int:
+    """The PID of the container's oldest process, found with one probe, and said."""
+    pod.container(container)
+    raw = io.BytesIO()
+    outcome = run_script(transport, pod, runners, "probe", [], raw)
+    if outcome.status != 0:
+        raise PidshareError(f'the probe failed in container "{outcome.container.name}" of pod '
+                            f'"{pod.name}" (exit {outcome.status}): {outcome.message()}')
+    snapshot = procfs.parse(raw.getvalue())
+    attribution = Attribution(pod, outcome.container, snapshot.own_cgroup)
+    mine = [process for process in snapshot.processes.values()
+            if attribution.owner(process).name == container]
+    if not mine:
+        raise PidshareError(f'container "{container}" of pod "{pod.name}" has no process',
+                            ExitStatus.NO_SUCH_PROCESS)
+    oldest = min(mine, key=lambda process: (process.start_ticks, process.pid))
+    notice(f'the main process of container "{container}" is PID {oldest.pid} '
+           f"({command(oldest.name, oldest.args)})")
+    return oldest.pid
