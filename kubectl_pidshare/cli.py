@@ -124,7 +124,7 @@ Targets = Annotated[Optional[list[str]], typer.Argument(
     show_default=False)]
 Aim = Annotated[str, typer.Argument(
     help="A PID, as `kubectl pidshare ps` shows it, or container/NAME: that container's main "
-         "(oldest) process.")]
+         "(oldest) process.", metavar="PID | container/NAME")]
 
 
 def _ps_options(words: Optional[list[str]], selector: Optional[str], all_namespaces: bool,
