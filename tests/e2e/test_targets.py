@@ -38,13 +38,13 @@ def web(cluster: Cluster) -> Iterator[Namespace]:
         bare = (MANIFESTS / "distroless.yaml").read_text().replace(
             "name: bare", "name: bare\n  labels: {pick: 'yes'}")
         ns.apply(bare)
-        ns.apply(f"""
+        ns.apply("""
 apiVersion: v1
 kind: Pod
-metadata: {{name: stuck, labels: {{pick: 'yes'}}}}
+metadata: {name: stuck, labels: {pick: 'yes'}}
 spec:
-  nodeSelector: {{pidshare-e2e: nowhere}}
-  containers: [{{name: shell, image: "busybox:1.28"}}]
+  nodeSelector: {pidshare-e2e: nowhere}
+  containers: [{name: shell, image: "busybox:1.28"}]
 """)
         ns.kubectl("rollout", "status", "deploy/web", "--timeout=180s")
         for pod in ("nginx", "bare"):

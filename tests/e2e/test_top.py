@@ -112,7 +112,9 @@ def test_top_piped_prints_snapshots(namespace: Namespace) -> None:
         stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert proc.stdout is not None
     frames: list[list[str]] = []
+    text = ""
     for line in proc.stdout:
+        text += line
         if TITLE.match(line):
             if len(frames) == 3:
                 break
@@ -124,4 +126,4 @@ def test_top_piped_prints_snapshots(namespace: Namespace) -> None:
     assert len(frames) == 3
     assert all(frame[0] == "CONTAINER" and sorted(frame[1:]) ==
                ["(sandbox)", "burner", "shell", "shell"] for frame in frames)
-    assert "\x1b" not in "".join(sum(frames, []))
+    assert "\x1b" not in text
