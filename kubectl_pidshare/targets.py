@@ -108,8 +108,8 @@ def _ref(word: str) -> Ref:
 
 def parse(words: Sequence[str], selector: str | None, all_namespaces: bool) -> Targets:
     """The targets of the words and flags; usage errors as kubectl's."""
-    if not words and selector is None:
-        raise usage("you must specify at least one of POD, TYPE/NAME or -l/--selector "
+    if not words and selector is None and not all_namespaces:
+        raise usage("you must specify at least one of POD, TYPE/NAME, -l/--selector or -A "
                     "(kubectl pidshare ps -h shows examples)")
     if words and selector is not None:
         raise usage("name cannot be provided when a selector is specified")

@@ -82,9 +82,10 @@ def frame(transport: Transport, options: PsOptions, seen: dict[Key, tuple[float,
 
 
 def top(transport: Transport, options: PsOptions, out: TextIO, err: TextIO, interval: float,
-        terminal: Terminal | None = None, sleep: Callable[[float], None] = time.sleep,
+        terminal: Terminal | None = None, sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic) -> None:
     """Refresh the view every interval seconds until interrupted (KeyboardInterrupt)."""
+    sleep = sleep or time.sleep
     seen: dict[Key, tuple[float, float]] = {}
     if terminal is not None:
         out.write(ENTER)
@@ -97,7 +98,8 @@ def top(transport: Transport, options: PsOptions, out: TextIO, err: TextIO, inte
                 out.write(text + "\n")
                 err.write(notes)
             else:
-                lines = (text + notes).splitlines()[:terminal.height]
+                lines = [line[:terminal.width]
+                         for line in (text + notes).splitlines()[:terminal.height]]
                 out.write(HOME + "".join(line + END_OF_LINE + "\n" for line in lines[:-1])
                           + lines[-1] + END_OF_LINE + BELOW)
             out.flush()

@@ -109,8 +109,8 @@ def test_ps_without_a_pod_is_a_usage_error(install: Install, main: Main) -> None
     install("nginx")
     result = main("ps")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == ("error: you must specify at least one of POD, TYPE/NAME or "
-                             "-l/--selector (kubectl pidshare ps -h shows examples)\n")
+    assert result.stderr == ("error: you must specify at least one of POD, TYPE/NAME, "
+                             "-l/--selector or -A (kubectl pidshare ps -h shows examples)\n")
 
 
 def test_ps_not_shared_warns_on_stderr(install: Install, main: Main) -> None:

@@ -1,0 +1,110 @@
+"""The live view with a fake transport: frames on a terminal and piped, CPU% between
+samples, Ctrl-C."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from kubectl_pidshare import render, top
+from kubectl_pidshare.attribution import Owner
+from kubectl_pidshare.ps import PsOptions
+from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.targets import parse
+
+from .fakes import FakeTransport, Install, Main
+
+START = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
+
+
+def row(pid: int, cpu: float) -> render.Row:
+    """A process that has used cpu seconds."""
+    return render.Row(pid=pid, ppid=0, owner=Owner("c", "container"), user="root", uid=0,
+                      state="R", threads=1, rss_kib=1, cpu_seconds=cpu, start=START,
+                      name="x", args=(b"x",))
+
+
+def test_cpu_percent_between_samples() -> None:
+    seen: dict[top.Key, tuple[float, float]] = {}
+    wall = START + timedelta(seconds=100)
+    first = top.cpu_percent([((), [[row(5, 10.0), row(6, 0.0)]])], seen, 50.0, wall)
+    assert [r.cpu_percent for r in first[0][1][0]] == [10.0, 0.0], "over the lifetime first"
+    second = top.cpu_percent([((), [[row(5, 11.0), row(7, 1.0)]])], seen, 52.0, wall)
+    assert [r.cpu_percent for r in second[0][1][0]] == [50.0, 1.0]
+    assert set(seen) == {((), 5, START), ((), 7, START)}, "what exited is forgotten"
+    restarted = replace(row(5, 0.5), start=START + timedelta(seconds=99))
+    third = top.cpu_percent([((), [[restarted]])], seen, 53.0, wall)
+    assert third[0][1][0][0].cpu_percent == 50.0, "a new process with a reused PID"
+
+
+class Interrupt:
+    """A sleep that lets n refreshes happen, then acts as Ctrl-C."""
+
+    def __init__(self, n: int) -> None:
+        self.left = n
+        self.asked: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        self.left -= 1
+        if self.left == 0:
+            raise KeyboardInterrupt
+
+
+def test_on_a_terminal_redrawn_in_place_and_given_back(install: Install) -> None:
+    fake = install("nginx")
+    out, sleep = io.StringIO(), Interrupt(2)
+    options = PsOptions(parse(["nginx"], None, False), sort_by="cpu")
+    with pytest.raises(KeyboardInterrupt):
+        top.top(fake, options, out, io.StringIO(), 2.0, top.Terminal(60, 4), sleep)
+    text = out.getvalue()
+    assert text.startswith(top.ENTER + top.HOME) and text.endswith(top.LEAVE)
+    frames = text[len(top.ENTER):-len(top.LEAVE)].split(top.HOME)[1:]
+    assert len(frames) == 2 and len(fake.execs) == 2
+    for frame in frames:
+        lines = frame.split(top.END_OF_LINE + "\n")
+        assert len(lines) == 4, "cut to the terminal's height"
+        assert "kubectl pidshare top: 1 pod(s), 4 process" in lines[0]
+        assert lines[1].split()[:7] == ["CONTAINER", "PID", "USER", "STAT", "%CPU", "RSS",
+                                        "TIME"]
+        assert lines[-1].endswith(top.END_OF_LINE + top.BELOW)
+        lines[-1] = lines[-1].removesuffix(top.END_OF_LINE + top.BELOW)
+        assert all(len(line) <= 60 for line in lines), "cut to the terminal's width"
+    assert all(0 <= seconds <= 2.0 for seconds in sleep.asked)
+
+
+def test_piped_plain_snapshots_and_errors_on_stderr(install: Install) -> None:
+    fake: FakeTransport = install("nginx")
+    fake.add_pod("web-a", labels={"app": "web"})
+    fake.add_pod("web-b", labels={"app": "web"}, phase="Pending")
+    out, err = io.StringIO(), io.StringIO()
+    options = PsOptions(parse([], "app=web", False), sort_by="mem", headers=False)
+    with pytest.raises(KeyboardInterrupt):
+        top.top(fake, options, out, err, 1.0, None, Interrupt(3))
+    frames = out.getvalue().split("\n\n")
+    assert frames[-1] == "" and len(frames) == 4
+    for frame in frames[:3]:
+        lines = frame.splitlines()
+        assert "1 pod(s), 4 process(es), every 1s, by mem" in lines[0]
+        assert [line.split()[:3] for line in lines[1:]] == [
+            ["web-a", "nginx", "7"], ["web-a", "nginx", "13"], ["web-a", "shell", "14"],
+            ["web-a", "(sandbox)", "1"]]
+    assert "\x1b" not in out.getvalue()
+    assert err.getvalue().count('error: pod "web-b" is Pending') == 3
+
+
+def test_ctrl_c_ends_the_view_with_130(install: Install, main: Main,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    install("nginx")
+    monkeypatch.setattr(time, "sleep", Interrupt(1))
+    code, out, err = main("ps", "nginx", "--watch")
+    assert (code, err) == (ExitStatus.INTERRUPTED, "")
+    assert "kubectl pidshare top: 1 pod(s)" in out
+    monkeypatch.setattr(time, "sleep", Interrupt(1))
+    code, out, _ = main("top", "nginx", isatty=True)
+    assert code == ExitStatus.INTERRUPTED
+    assert out.startswith(top.ENTER) and out.endswith(top.LEAVE)
