@@ -128,7 +128,7 @@ def require_running(pod: Pod) -> None:
 def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
     """The containers to run the probe from, in the order to try them.
 
-    `-c` first and alone; else the default-container annotation; else every running
+    `--exec-container` first and alone; else the default-container annotation; else every running
     container, those that may read other containers' processes (CAP_SYS_PTRACE) first,
     regular ones before ephemeral ones.
     """

@@ -98,25 +98,26 @@ def test_kill_and_cat_say_which_permission_is_missing(namespace: Namespace) -> N
     locked = next(pid for cmd, pid in seen.items() if cmd.startswith("sh -c echo secret"))
     reader = next(pid for cmd, pid in seen.items() if cmd.startswith("sh -c echo mine"))
 
-    denied = namespace.pidshare("kill", "perms", str(locked), "0", "-c", "reader", check=False)
+    denied = namespace.pidshare("kill", "perms", str(locked), "0", "--exec-container", "reader",
+                                check=False)
     assert denied.returncode == 1
     line = error_line(denied)
     assert line.startswith(f"error: permission denied signalling PID {locked} ")
     assert 'container "reader" runs as uid 1000, so it has no capabilities' in line
     assert "CAP_KILL" in line
 
-    no_ptrace = namespace.pidshare("cat", "perms", str(locked), "/secret", "-c", "reader",
-                                   check=False)
+    no_ptrace = namespace.pidshare("cat", "perms", str(locked), "/secret", "--exec-container",
+                                   "reader", check=False)
     assert no_ptrace.returncode == ExitStatus.NO_PTRACE_ACCESS
     assert "CAP_SYS_PTRACE" in error_line(no_ptrace)
 
-    unreadable = namespace.pidshare("cat", "perms", str(reader), "/tmp/closed", "-c", "reader",
-                                    check=False)
+    unreadable = namespace.pidshare("cat", "perms", str(reader), "/tmp/closed",
+                                    "--exec-container", "reader", check=False)
     assert unreadable.returncode == ExitStatus.PERMISSION_DENIED
     assert error_line(unreadable) == (
         'error: /tmp/closed: permission denied (reading from container "reader")'
     )
-    own = namespace.pidshare("cat", "perms", str(locked), "/secret", "-c", "locked")
+    own = namespace.pidshare("cat", "perms", str(locked), "/secret", "--exec-container", "locked")
     assert own.stdout == b"secret\n"
 
 

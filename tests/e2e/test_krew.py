@@ -98,7 +98,7 @@ def test_krew_install_runs_with_python(seed: Namespace, archive: Path, tmp_path:
     assert "ps" not in run(["kubectl", "__complete", "pidshare", ""], env).split()
     assert "linked" in run(["kubectl", "pidshare", "completion", "--install"], env)
     offered = run(["kubectl", "__complete", "pidshare", ""], env).split()
-    assert offered[:5] == ["ps", "kill", "cat", "version", "completion"]
+    assert offered[:7] == ["ps", "top", "kill", "cat", "help", "version", "completion"]
     assert "is on PATH" in run(["kubectl", "pidshare", "completion"], env)
 
 

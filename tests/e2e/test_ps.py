@@ -99,7 +99,7 @@ def test_container_with_sh_but_no_ps(namespace: Namespace) -> None:
 def test_pod_that_does_not_share_its_processes(namespace: Namespace) -> None:
     namespace.apply(MANIFESTS / "not-shared.yaml", wait_for=("apart",))
 
-    proc = namespace.pidshare("ps", "apart", "-c", "shell", "-o", "json")
+    proc = namespace.pidshare("ps", "apart", "--exec-container", "shell", "-o", "json")
     assert proc.stderr.decode() == (
         'warning: pod "apart" does not share its process namespace; '
         'showing only what container "shell" can see\n'
