@@ -161,6 +161,29 @@ def setup(env: dict[str, str], sizes: Sequence[int]) -> None:
             f"[ -s /tmp/gib ] || head -c {GIB} /dev/urandom > /tmp/gib")
 
 
+def fleet(env: dict[str, str], sizes: Sequence[int], times: int) -> list[Case]:
+    """`ps -l` over n Pods (copies of the seed's, labelled in<n> for every n they count in)
+    against a shell loop of `kubectl exec ps ax` over the same Pods."""
+    seed = SEED.read_text()
+    names = [f"fleet-{i:02d}" for i in range(max(sizes))]
+    for index, name in enumerate(names):
+        labels = ", ".join(f"in{n}: 'yes'" for n in sizes if index < n)
+        kubectl(env, "apply", "-f", "-", stdin=seed.replace(
+            "name: nginx", f"name: {name}\n  labels: {{{labels}}}", 1).encode())
+    for name in names:
+        kubectl(env, "wait", "--for=condition=Ready", f"pod/{name}", "--timeout=300s")
+    cases = []
+    for n in sizes:
+        loop = " ".join(names[:n])
+        case = Case(f"ps -l over {n} Pods vs exec loop", f"kubectl pidshare ps -l in{n}=yes",
+                    f"for p in {n} Pods; do kubectl exec $p -c shell -- ps ax; done")
+        cases.append(compare(case, ["kubectl", "pidshare", "-n", NAMESPACE, "ps", "-l",
+                                    f"in{n}=yes"],
+                             ["sh", "-c", f"for p in {loop}; do kubectl -n {NAMESPACE} exec $p "
+                                          "-c shell -- ps ax; done"], times, env))
+    return cases
+
+
 def installs(env: dict[str, str]) -> tuple[str, str]:
     """The plugin installed with krew (from the archive built from the tree) and with pip
     (into a fresh venv), both run by the same Python: the `env` prefix that makes
@@ -205,8 +228,19 @@ def main() -> None:
     parser.add_argument("--json", default="bench-results.json")
     parser.add_argument("--sizes", default="1000,10000", help="processes of the crowded Pods")
     parser.add_argument("--only", help="run only the cases whose name contains this text")
+    parser.add_argument("--fleet", help="only `ps -l` over this many Pods (e.g. 1,3,10,30) "
+                                        "against a loop of kubectl exec")
     options = parser.parse_args()
     env = dict(os.environ)
+    if options.fleet:
+        subprocess.run(["kubectl", "create", "namespace", NAMESPACE], env=env,
+                       capture_output=True, check=False)
+        print(f"{'case (A vs B)':<34} {'A median':>10} {'B median':>10} {'A/B':>8} "
+              f"{'A MiB':>8} {'B MiB':>8}")
+        measured = fleet(env, [int(n) for n in options.fleet.split(",")], options.times)
+        Path(options.json).write_text(json.dumps(
+            [{**asdict(c), **c.summary()} for c in measured], indent=2))
+        return
     sizes = [int(s) for s in options.sizes.split(",") if s]
     setup(env, sizes)
     listing = subprocess.run(["kubectl", "pidshare", "ps", "nginx", "-n", NAMESPACE, "-o", "json"],
