@@ -57,8 +57,14 @@ file=$root$resolved
 shown=${resolved:-/}
 [ -e "$file" ] || refuse not-found "$shown"
 [ -d "$file" ] && refuse directory "$shown"
-[ -f "$file" ] || refuse not-regular "$shown"
-[ -r "$file" ] || refuse permission "$shown"
+if ! [ -f "$file" ]; then
+    [ -e "$file" ] || refuse changed "$shown"
+    refuse not-regular "$shown"
+fi
+if ! [ -r "$file" ]; then
+    [ -e "$file" ] || refuse changed "$shown"
+    refuse permission "$shown"
+fi
 
 # Check what descriptor 3 holds, then stream it. Called with stderr where the refusals go.
 stream() {
