@@ -62,12 +62,17 @@ class UnreachableError(PidshareError):
         return self.message
 
 
+class OutputError(PidshareError):
+    """Writing pidshare's own output failed (a full disk, an I/O error): a local failure."""
+
+
 class RemoteExit(Exception):  # noqa: N818 - an outcome, not a failure of pidshare
     """The remote command ended with a non-zero status, passed through as it is."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, message: str | None = None) -> None:
         super().__init__(f"remote command exited with status {status}")
         self.status = status
+        self.message = message
 
 
 class Failed(Exception):  # noqa: N818 - an outcome: the failures were reported already
