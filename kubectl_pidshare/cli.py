@@ -8,7 +8,7 @@ at run time: they are objects (no `from __future__ import annotations`), Python 
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -152,7 +152,8 @@ def ps_command(
     no_headers: NoHeaders = False,
     sort_by: SortBy = None,
     watch: Annotated[bool, typer.Option(
-        "-w", "--watch", help="The live view: as kubectl pidshare top.")] = False,
+        "-w", "--watch", help="The live view, as kubectl pidshare top (by CPU unless "
+                               "--sort-by says otherwise).")] = False,
     exec_container: ExecContainer = None,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
@@ -171,7 +172,8 @@ def ps_command(
     options = _ps_options(targets, selector, all_namespaces, container, exec_container,
                           output.value, no_headers, sort_by, debug_image, debug_profile)
     if watch:
-        return _top(ctx, options, TOP_INTERVAL)
+        return _top(ctx, replace(options, sort_by=options.sort_by or SortKey.cpu.value),
+                    TOP_INTERVAL)
     from kubectl_pidshare.ps import ps
 
     def action(env: Environment, flags: ConfigFlags) -> None:

@@ -15,7 +15,6 @@ CUT = "…"
 TREE = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")
 WIDE = (*TREE[:-1], "START", "AGE", "RSS", "THREADS", "COMMAND")
 TOP = ("CONTAINER", "PID", "USER", "STAT", "%CPU", "RSS", "TIME", "COMMAND")
-SORT_KEYS = ("pid", "cpu", "mem", "start")
 
 
 @dataclass(frozen=True)

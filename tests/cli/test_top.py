@@ -103,7 +103,7 @@ def test_ctrl_c_ends_the_view_with_130(install: Install, main: Main,
     monkeypatch.setattr(time, "sleep", Interrupt(1))
     code, out, err = main("ps", "nginx", "--watch")
     assert (code, err) == (ExitStatus.INTERRUPTED, "")
-    assert "kubectl pidshare top: 1 pod(s)" in out
+    assert "kubectl pidshare top: 1 pod(s), 4 process(es), every 2s, by cpu" in out
     monkeypatch.setattr(time, "sleep", Interrupt(1))
     code, out, _ = main("top", "nginx", isatty=True)
     assert code == ExitStatus.INTERRUPTED
