@@ -20,19 +20,34 @@ from kubectl_pidshare.errors import PidshareError, RemoteExit, describe
 from kubectl_pidshare.flags import (
     GLOBAL_FLAGS_HINT,
     Abort,
+    As,
+    AsGroup,
+    AsUid,
+    CacheDir,
+    CertificateAuthority,
     ClickException,
+    ClientCertificate,
+    ClientKey,
     Cluster,
     Context,
     Debug,
     DebugImage,
     DebugProfile,
+    DisableCompression,
+    Insecure,
     Kubeconfig,
     Namespace,
     Output,
+    Password,
     Profile,
     Runner,
+    Server,
     Timeout,
+    TlsServerName,
+    Token,
     User,
+    Username,
+    Verbosity,
     hoist,
     parse_timeout,
 )
@@ -87,6 +102,12 @@ def root(
     ctx: typer.Context,
     namespace: Namespace = None, context: Context = None, kubeconfig: Kubeconfig = None,
     cluster: Cluster = None, user: User = None, request_timeout: Timeout = None,
+    server: Server = None, token: Token = None, as_: As = None, as_group: AsGroup = None,
+    as_uid: AsUid = None, certificate_authority: CertificateAuthority = None,
+    client_certificate: ClientCertificate = None, client_key: ClientKey = None,
+    insecure_skip_tls_verify: Insecure = False, tls_server_name: TlsServerName = None,
+    disable_compression: DisableCompression = False, cache_dir: CacheDir = None,
+    username: Username = None, password: Password = None, v: Verbosity = 0,
     debug: Debug = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the plugin's version.")] = False,
@@ -103,7 +124,12 @@ def root(
     """
     ctx.meta[ROOT_FLAGS] = (ConfigFlags(
         kubeconfig=kubeconfig, context=context, cluster=cluster, user=user, namespace=namespace,
-        request_timeout=parse_timeout(request_timeout)), debug)
+        request_timeout=parse_timeout(request_timeout), server=server, token=token,
+        impersonate=as_, impersonate_groups=tuple(as_group or ()), impersonate_uid=as_uid,
+        certificate_authority=certificate_authority, client_certificate=client_certificate,
+        client_key=client_key, insecure=insecure_skip_tls_verify,
+        tls_server_name=tls_server_name, disable_compression=disable_compression,
+        username=username, password=password, verbosity=v), debug)
 
 
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)

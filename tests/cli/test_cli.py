@@ -377,11 +377,12 @@ def test_the_table_is_whole_when_piped_or_wide(install: Install, main: Main,
     assert main(*argv, isatty=isatty, width=60).stdout == expected
 
 
-def test_dash_v_is_not_debug(install: Install, main: Main) -> None:
+def test_dash_v_is_a_log_level_not_debug(install: Install, main: Main) -> None:
     install("nginx")
     code, out, err = main("-v", "ps", "nginx")
     assert (code, out) == (ExitStatus.USAGE, "")
-    assert err.splitlines()[-1] == "Error: No such option: -v"
+    assert err.splitlines()[-1] == ("Error: Invalid value for '-v' / '--v': 'ps' is not a valid "
+                                    "integer range.")
 
 
 def test_version_writes_to_the_environment(main: Main) -> None:

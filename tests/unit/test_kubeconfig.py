@@ -208,11 +208,8 @@ def test_select_cluster_and_user_without_a_context() -> None:
 
 
 @pytest.mark.parametrize(("config", "flags", "message"), [
-    pytest.param(CONFIG, ConfigFlags(context="nope"), 'context "nope" does not exist',
-                 id="unknown-context"),
-    pytest.param({**CONFIG, "current-context": ""}, ConfigFlags(),
-                 "no context is set: use --context, or set current-context in the kubeconfig",
-                 id="no-context-at-all"),
+    pytest.param(CONFIG, ConfigFlags(context="nope"),
+                 "context was not found for specified context: nope", id="unknown-context"),
     pytest.param(CONFIG, ConfigFlags(cluster="gone"),
                  'cluster "gone" does not exist in the kubeconfig', id="unknown-cluster"),
     pytest.param(CONFIG, ConfigFlags(user="gone"),
@@ -361,7 +358,8 @@ def test_load_missing_ca_file(tmp_path: Path) -> None:
     with pytest.raises(PidshareError) as caught:
         load(ConfigFlags(kubeconfig=str(path)), {})
     assert caught.value.message == (
-        f"invalid configuration: certificate-authority {tmp_path}/nope.crt: no such file")
+        f"unable to read certificate-authority {tmp_path}/nope.crt for c due to open "
+        f"{tmp_path}/nope.crt: no such file or directory")
 
 
 def test_load_invalid_yaml_is_one_line(tmp_path: Path) -> None:
@@ -374,9 +372,15 @@ def test_load_invalid_yaml_is_one_line(tmp_path: Path) -> None:
     assert caught.value.render().splitlines() == [caught.value.render()]
 
 
-def test_load_nothing_configured(tmp_path: Path) -> None:
-    with pytest.raises(PidshareError) as caught:
-        load(ConfigFlags(), {"HOME": str(tmp_path)})
-    assert caught.value.message == (
-        "no configuration has been provided: set KUBECONFIG, pass --kubeconfig, "
-        "or create ~/.kube/config")
+@pytest.mark.parametrize("current", ["", "dev"])
+def test_load_nothing_configured_is_kubectls_default_server(tmp_path: Path, current: str) -> None:
+    """No kubeconfig (or no current context, or an empty file): http://localhost:8080 with no
+    credential, as kubectl; an empty KUBECONFIG file falls back like no file."""
+    (tmp_path / "empty").write_text("")
+    for environ in ({"HOME": str(tmp_path)}, {"KUBECONFIG": str(tmp_path / "empty")}):
+        target = load(ConfigFlags(), environ)
+        assert (target.credentials.server, target.credentials.headers(), target.namespace) == (
+            "http://localhost:8080", [], "default")
+    config = write(tmp_path / "config", {**CONFIG, "current-context": current})
+    found = load(ConfigFlags(server="https://elsewhere:6443"), {"KUBECONFIG": str(config)})
+    assert found.credentials.server == "https://elsewhere:6443"
