@@ -28,7 +28,10 @@ class ServerError(PidshareError):
         self.reason = reason
 
     def render(self) -> str:
-        """`Error from server (Reason): message`, as kubectl says it."""
+        """`Error from server (Reason): message`, as kubectl says it (an Unauthorized one as
+        `error: You must be logged in to the server (…)`)."""
+        if self.reason == "Unauthorized":
+            return f"error: You must be logged in to the server ({self.message})"
         return f"Error from server ({self.reason}): {self.message}"
 
 

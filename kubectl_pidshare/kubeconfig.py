@@ -183,10 +183,10 @@ def select_context(config: dict[str, Any], flags: ConfigFlags
         chosen["cluster"] = flags.cluster
     if flags.user:
         chosen["user"] = flags.user
-    if chosen.get("cluster") and _named(config, "clusters", chosen["cluster"]) is None:
-        raise PidshareError(f'cluster "{chosen["cluster"]}" does not exist in the kubeconfig')
+    if flags.user and _named(config, "users", flags.user) is None:
+        raise PidshareError(f'auth info "{flags.user}" does not exist')
     if chosen.get("user") and _named(config, "users", chosen["user"]) is None:
-        raise PidshareError(f'user "{chosen["user"]}" does not exist in the kubeconfig')
+        raise PidshareError(f'user "{chosen["user"]}" was not found for context "{name}"')
     result = dict(config)
     result["contexts"] = [{"name": "pidshare", "context": chosen}]
     result["current-context"] = "pidshare"
@@ -241,8 +241,9 @@ def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
             return target
     config, context = select_context(merged, flags)
     cluster_name, user_name = context.get("cluster") or "", context.get("user") or ""
-    cluster = overrides.cluster(
-        _named(config, "clusters", cluster_name) or {"server": DEFAULT_SERVER}, flags)
+    found = _named(config, "clusters", cluster_name) if cluster_name else None
+    cluster = overrides.cluster({"server": DEFAULT_SERVER} if not cluster_name else found or {},
+                                flags)
     user = overrides.user(_named(config, "users", user_name) or {}, flags)
     validation.check(cluster_name, cluster, user_name, user)
     credentials = from_kubeconfig(config, cluster, user, user_name, environ)

@@ -210,10 +210,12 @@ def test_select_cluster_and_user_without_a_context() -> None:
 @pytest.mark.parametrize(("config", "flags", "message"), [
     pytest.param(CONFIG, ConfigFlags(context="nope"),
                  "context was not found for specified context: nope", id="unknown-context"),
-    pytest.param(CONFIG, ConfigFlags(cluster="gone"),
-                 'cluster "gone" does not exist in the kubeconfig', id="unknown-cluster"),
-    pytest.param(CONFIG, ConfigFlags(user="gone"),
-                 'user "gone" does not exist in the kubeconfig', id="unknown-user"),
+    pytest.param(CONFIG, ConfigFlags(user="gone"), 'auth info "gone" does not exist',
+                 id="unknown-user"),
+    pytest.param({**CONFIG, "contexts": [{"name": "dev", "context": {"cluster": "kind",
+                                                                     "user": "gone"}}]},
+                 ConfigFlags(), 'user "gone" was not found for context "dev"',
+                 id="a-context-naming-an-unknown-user"),
 ])
 def test_select_refusals(config: dict[str, Any], flags: ConfigFlags, message: str) -> None:
     with pytest.raises(PidshareError) as caught:
@@ -289,7 +291,7 @@ def test_load_explicit_file_is_not_merged_with_kubeconfig_variable(tmp_path: Pat
     one, two, before = two_files(tmp_path)
     with pytest.raises(PidshareError) as caught:
         load(ConfigFlags(kubeconfig=str(one), context="remote"), {"KUBECONFIG": str(two)})
-    assert caught.value.message == 'cluster "far" does not exist in the kubeconfig'
+    assert caught.value.message == 'user "robot" was not found for context "remote"'
     assert unchanged(tmp_path, before)
 
 
