@@ -57,7 +57,7 @@ def run(spec: Mapping[str, Any], cluster: Mapping[str, Any],
     """Run the plugin of a user's exec section; its ExecCredential status."""
     api_version = str(spec.get("apiVersion"))
     if api_version not in API_VERSIONS:
-        raise CredentialError(f'exec plugin: invalid apiVersion "{api_version}"')
+        raise PidshareError(f'exec plugin: invalid apiVersion "{api_version}"')
     command = str(spec["command"])
     interactive = _interactive(spec)
     request: dict[str, Any] = {"kind": "ExecCredential", "apiVersion": api_version,

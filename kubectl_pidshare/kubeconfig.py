@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kubectl_pidshare.errors import ConfigurationError, PidshareError
+from kubectl_pidshare.errors import PidshareError
 
 if TYPE_CHECKING:
     from kubectl_pidshare.credentials import Credentials
@@ -177,7 +177,7 @@ def select_context(config: dict[str, Any], flags: ConfigFlags
     name = flags.context or config.get("current-context") or ""
     context = _named(config, "contexts", name) if name else None
     if name and context is None and not (flags.cluster and flags.user):
-        raise ConfigurationError(f"context was not found for specified context: {name}")
+        raise PidshareError(f'context "{name}" does not exist')
     chosen = dict(context or {})
     if flags.cluster:
         chosen["cluster"] = flags.cluster
@@ -185,6 +185,8 @@ def select_context(config: dict[str, Any], flags: ConfigFlags
         chosen["user"] = flags.user
     if flags.user and _named(config, "users", flags.user) is None:
         raise PidshareError(f'auth info "{flags.user}" does not exist')
+    if chosen.get("cluster") and _named(config, "clusters", chosen["cluster"]) is None:
+        raise PidshareError(f'cluster "{chosen["cluster"]}" does not exist')
     if chosen.get("user") and _named(config, "users", chosen["user"]) is None:
         raise PidshareError(f'user "{chosen["user"]}" was not found for context "{name}"')
     result = dict(config)

@@ -1,12 +1,12 @@
 """The checks client-go makes of the chosen cluster and user before any request, with its
-messages (kubectl prints one as `error: …`, several as `error: [a, b]`)."""
+messages (kubectl prints them after `Error in configuration: `, several as a list)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.errors import ConfigurationError, PidshareError
 
 INTERACTIVE_MODES = ("Never", "IfAvailable", "Always")
 DEFAULTS_TO_IF_AVAILABLE = ("client.authentication.k8s.io/v1beta1",
@@ -104,7 +104,8 @@ def check(cluster_name: str, cluster: Mapping[str, Any], user_name: str,
     """Refuse the configuration as kubectl does when the cluster or the user is inconsistent."""
     errors = cluster_errors(cluster_name, cluster) + user_errors(user_name, user)
     if errors:
-        raise PidshareError(errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]")
+        raise ConfigurationError(errors[0] if len(errors) == 1 else
+                                 "".join(f"\n* {error}" for error in errors))
     if cluster.get("insecure-skip-tls-verify") is True and (
             cluster.get("certificate-authority") or cluster.get("certificate-authority-data")):
         raise PidshareError("specifying a root certificates file with the insecure flag is not "

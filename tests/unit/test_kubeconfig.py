@@ -208,8 +208,10 @@ def test_select_cluster_and_user_without_a_context() -> None:
 
 
 @pytest.mark.parametrize(("config", "flags", "message"), [
-    pytest.param(CONFIG, ConfigFlags(context="nope"),
-                 "context was not found for specified context: nope", id="unknown-context"),
+    pytest.param(CONFIG, ConfigFlags(context="nope"), 'context "nope" does not exist',
+                 id="unknown-context"),
+    pytest.param(CONFIG, ConfigFlags(cluster="gone"), 'cluster "gone" does not exist',
+                 id="unknown-cluster"),
     pytest.param(CONFIG, ConfigFlags(user="gone"), 'auth info "gone" does not exist',
                  id="unknown-user"),
     pytest.param({**CONFIG, "contexts": [{"name": "dev", "context": {"cluster": "kind",
@@ -291,7 +293,7 @@ def test_load_explicit_file_is_not_merged_with_kubeconfig_variable(tmp_path: Pat
     one, two, before = two_files(tmp_path)
     with pytest.raises(PidshareError) as caught:
         load(ConfigFlags(kubeconfig=str(one), context="remote"), {"KUBECONFIG": str(two)})
-    assert caught.value.message == 'user "robot" was not found for context "remote"'
+    assert caught.value.message == 'cluster "far" does not exist'
     assert unchanged(tmp_path, before)
 
 
