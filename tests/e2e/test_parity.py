@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import base64
 import os
+import pty
 import re
+import select
 import shutil
 import ssl
 import subprocess
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +57,7 @@ class Variant:
     compare: `line` (a failure's error line is kubectl's), `prefix` (pidshare's line starts
     kubectl's: Go prints a struct dump after it) or `outcome` (the lines differ on purpose:
     README). through: the helper whose log must grow while pidshare runs; untouched: one whose
-    log must not."""
+    log must not; stderr_has: what both tools' stderr must hold."""
 
     cluster: str = CA
     user: str = CERTS
@@ -66,6 +69,7 @@ class Variant:
     compare: str = "line"
     through: Server | None = None
     untouched: Server | None = None
+    stderr_has: tuple[bytes, ...] = ()
 
 
 def plugin(mode: str, api_version: str = V1, interactive: str | None = "Never",
@@ -195,7 +199,9 @@ def _variants() -> dict[str, Callable[[World], Variant]]:
             user=plugin("cert", "client.authentication.k8s.io/v2")),
         "exec-plugin-replies-another-api-version": lambda w: Variant(
             user=plugin("other-version")),
-        "exec-plugin-fails": lambda w: Variant(user=plugin("fail")),
+        "exec-plugin-fails": lambda w: Variant(
+            user=plugin("fail"), stderr_has=(b"plugin: first line of the failure\n"
+                                             b"plugin: second line\n",)),
         "exec-plugin-missing": lambda w: Variant(
             user=plugin("cert").replace(str(PLUGIN), "/nonexistent/plugin"), compare="outcome"),
         "exec-plugin-always-without-a-terminal": lambda w: Variant(
@@ -443,6 +449,8 @@ def test_same_outcome_as_kubectl(world: World, tmp_path: Path, name: str) -> Non
         assert len(variant.through.log) > seen, (name, variant.through.log)
     if variant.untouched is not None:
         assert len(variant.untouched.log) == untouched, (name, variant.untouched.log)
+    for expected in variant.stderr_has:
+        assert expected in get.stderr and expected in ps.stderr, (name, ps.stderr)
     if kubectl_ok:
         assert b"nginx: master process" in ps.stdout
         return
@@ -453,3 +461,81 @@ def test_same_outcome_as_kubectl(world: World, tmp_path: Path, name: str) -> Non
         assert mine == theirs, name
     elif variant.compare == "prefix":
         assert theirs.startswith(mine) and len(mine) > 40, (mine, theirs)
+
+
+def test_a_silent_server_is_given_up_after_the_tls_handshake_timeout(
+        world: World, tmp_path: Path) -> None:
+    """No --request-timeout: kubectl gives up on a server that never answers the TLS
+    handshake after 10 s, with the same line as pidshare (kubectl's one request, `get --raw`:
+    `get pod` retries its discovery four times)."""
+    flags, env = prepare(world, Variant(server=f"https://127.0.0.1:{world.silent.port}"),
+                         tmp_path)
+    started = time.monotonic()
+    ps = run(world, env, "kubectl", "pidshare", *flags, "ps", "nginx")
+    took = time.monotonic() - started
+    get = run(world, env, "kubectl", *flags, "get", "--raw",
+              f"/api/v1/namespaces/{world.namespace.name}/pods/nginx")
+    assert (ps.status, last_line(ps.stderr)) == (
+        1, "Unable to connect to the server: net/http: TLS handshake timeout")
+    assert last_line(get.stderr) == last_line(ps.stderr)
+    assert 9.5 < took < 13, took
+
+
+def test_v8_logs_requests_and_bodies_but_never_a_credential(world: World, tmp_path: Path
+                                                             ) -> None:
+    flags, env = prepare(world, Variant(user=""), tmp_path)
+    ps = run(world, env, "kubectl", "pidshare", *flags, "--token", world.token, "-v=8",
+             "ps", "nginx")
+    log = ps.stderr.decode()
+    assert ps.ok, log
+    assert re.search(r'"Response" verb="GET" url="https://127\.0\.0\.1:6443/api/v1/namespaces/'
+                     rf'{world.namespace.name}/pods/nginx" status="200 OK"', log), log
+    assert '"Response Body" body="{"kind":"Pod"' in log
+    assert 'key="Authorization" value="Bearer <masked>"' in log
+    assert world.token not in log and world.token[-20:] not in log
+    quiet = run(world, env, "kubectl", "pidshare", *flags, "--token", world.token, "-v=5",
+                "ps", "nginx")
+    assert quiet.ok and b"pidshare]" not in quiet.stderr, quiet.stderr
+
+
+def on_a_terminal(world: World, env: Mapping[str, str], argv: list[str], answer: bytes
+                  ) -> tuple[int, bytes]:
+    """Run argv with a pty as its stdin, stdout and stderr; type answer at the prompt."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(argv, env={**world.namespace.cluster.env, **env},
+                               stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    seen, answered = b"", False
+    while True:
+        ready, _, _ = select.select([controller], [], [], 60)
+        assert ready, seen
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"Enter the code" in seen:
+            os.write(controller, answer + b"\n")
+            answered = True
+    os.close(controller)
+    return process.wait(60), seen
+
+
+@pytest.mark.parametrize(("answer", "ok"), [(b"1234", True), (b"4321", False)])
+def test_an_exec_plugin_asks_on_the_terminal(world: World, tmp_path: Path, answer: bytes,
+                                              ok: bool) -> None:
+    """interactiveMode IfAvailable on a terminal: the plugin's prompt reaches the user and what
+    the user types reaches the plugin, through kubectl and through pidshare alike."""
+    flags, env = prepare(world, Variant(user=plugin("ask", V1, "IfAvailable")), tmp_path)
+    get_status, get_seen = on_a_terminal(world, env, ["kubectl", *flags, "get", "pod", "nginx"],
+                                         answer)
+    ps_status, ps_seen = on_a_terminal(world, env, ["kubectl", "pidshare", *flags, "ps",
+                                                    "nginx"], answer)
+    assert (get_status == 0, ps_status == 0) == (ok, ok), (get_seen, ps_seen)
+    assert b"Enter the code shown on your device:" in ps_seen
+    if ok:
+        assert b"nginx: master process" in ps_seen
+    else:
+        assert b"plugin: wrong code" in ps_seen and b"plugin: wrong code" in get_seen
