@@ -16,7 +16,7 @@ from typer.main import get_command
 
 from kubectl_pidshare import __version__
 from kubectl_pidshare.environment import Environment
-from kubectl_pidshare.errors import PidshareError, RemoteExit, describe
+from kubectl_pidshare.errors import OutputError, PidshareError, RemoteExit, describe
 from kubectl_pidshare.flags import (
     GLOBAL_FLAGS_HINT,
     Abort,
@@ -173,6 +173,13 @@ def _signal_list(value: bool) -> None:
         raise typer.Exit()
 
 
+def _not_empty(value: Optional[str]) -> Optional[str]:
+    if value == "":
+        raise typer.BadParameter("must not be empty: it would match any process (leave it out "
+                                 "to signal the PID without a check)")
+    return value
+
+
 @app.command("kill", epilog=GLOBAL_FLAGS_HINT)
 def kill_command(
     ctx: typer.Context,
@@ -180,7 +187,9 @@ def kill_command(
     pid: Annotated[int, typer.Argument(min=1, help="The PID, as `kubectl pidshare ps` shows it.")],
     signal: Annotated[str, typer.Argument(help="A name (HUP, SIGHUP, hup) or a number.")] = "TERM",
     expect: Annotated[Optional[str], typer.Option(
-        help="Signal only if the command line still contains this text (guards PID reuse).")
+        callback=_not_empty,
+        help="Signal only if the command line, as ps shows it (arguments joined by spaces), "
+             "still contains this text, literally (guards PID reuse).")
     ] = None,
     force: Annotated[bool, typer.Option(
         help="Signal PID 1 / the sandbox even so.")] = False,
@@ -302,6 +311,7 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None
             return int(invoked or 0)
         debug = invoked.debug
         invoked.run(env)
+        env.stdout.flush()
     except ClickException as exc:
         exc.show(file=env.stderr)
         return exc.exit_code
@@ -311,9 +321,13 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None
         env.silence_stdout()
         return ExitStatus.STDOUT_CLOSED
     except PidshareError as exc:
+        if isinstance(exc, OutputError):
+            env.silence_stdout()
         _report(env, exc, exc.render(), debug)
         return exc.status
     except RemoteExit as exc:
+        if exc.message:
+            env.stderr.write(exc.message + "\n")
         return exc.status
     except Exception as exc:  # noqa: BLE001 - the one boundary: no traceback without --debug
         _report(env, exc, f"error: {describe(exc)}", debug)

@@ -131,21 +131,30 @@ def _tcp(point: Endpoint, timeout: float) -> socket.socket:
 def connect(point: Endpoint, tls: ssl.SSLContext | None, server_name: str | None,
             timeout: float | None) -> socket.socket:
     """A socket to the server (TLS unless http://), ready for HTTP; timeout: the request's
-    (None: none), which also bounds the connect and the handshake."""
-    limit = min(timeout or CONNECT_TIMEOUT, CONNECT_TIMEOUT)
+    (None: none), which also bounds the connect and the handshake: a shorter one that runs
+    out is a TimeoutError (--request-timeout's), kubectl's own limits an UnreachableError."""
     try:
-        sock = _tcp(point, limit)
-        if point.tls and tls is not None:
-            sock.settimeout(min(timeout or TLS_HANDSHAKE_TIMEOUT, TLS_HANDSHAKE_TIMEOUT))
-            try:
-                sock = tls.wrap_socket(sock, server_hostname=server_name or point.host)
-            except (socket.timeout, TimeoutError):
-                sock.close()
-                raise UnreachableError(point.address, TimeoutError("net/http: TLS handshake "
-                                                                   "timeout")) from None
+        sock = _tcp(point, min(timeout or CONNECT_TIMEOUT, CONNECT_TIMEOUT))
     except UnreachableError:
         raise
+    except (socket.timeout, TimeoutError) as exc:
+        if timeout is not None and timeout < CONNECT_TIMEOUT:
+            raise TimeoutError(f"no connection to {point.address}") from None
+        raise UnreachableError(point.address, exc) from exc
     except OSError as exc:
         raise UnreachableError(point.address, exc) from exc
+    if point.tls and tls is not None:
+        sock.settimeout(min(timeout or TLS_HANDSHAKE_TIMEOUT, TLS_HANDSHAKE_TIMEOUT))
+        try:
+            sock = tls.wrap_socket(sock, server_hostname=server_name or point.host)
+        except (socket.timeout, TimeoutError):
+            sock.close()
+            if timeout is not None and timeout < TLS_HANDSHAKE_TIMEOUT:
+                raise TimeoutError(f"no TLS handshake from {point.address}") from None
+            raise UnreachableError(point.address,
+                                   TimeoutError("net/http: TLS handshake timeout")) from None
+        except OSError as exc:
+            sock.close()
+            raise UnreachableError(point.address, exc) from exc
     sock.settimeout(timeout)
     return sock

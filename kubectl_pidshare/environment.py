@@ -3,25 +3,63 @@ it reaches a cluster. Tests build one with their own streams and a fake transpor
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+from kubectl_pidshare.errors import OutputError
 
 if TYPE_CHECKING:
     from kubectl_pidshare.kubeconfig import ConfigFlags
     from kubectl_pidshare.remote import Transport
 
 
-def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO) -> Transport:
+def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO | None = None
+            ) -> Transport:
     """The real transport: the kubeconfig resolved as kubectl resolves it, then the server
     (-v lines go to log)."""
     from kubectl_pidshare.kubeconfig import load
     from kubectl_pidshare.remote import KubeTransport
 
     return KubeTransport(load(flags, environ), environ, log)
+
+
+class _Descriptor(io.RawIOBase):
+    """A file descriptor to write to, whose failures say they are local: a full disk or an I/O
+    error on stdout is reported as such, not taken for trouble with the server. A closed pipe
+    stays a BrokenPipeError, which ends pidshare quietly."""
+
+    def __init__(self, fd: int, name: str) -> None:
+        super().__init__()
+        self.fd, self.name = fd, name
+
+    def writable(self) -> bool:
+        """Always."""
+        return True
+
+    def fileno(self) -> int:
+        """The descriptor."""
+        return self.fd
+
+    def write(self, data: Any) -> int:
+        """Write what the descriptor takes of data."""
+        try:
+            return os.write(self.fd, data)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"writing to {self.name}: {exc.strerror or exc}") from None
+
+
+def writer(stream: TextIO, name: str) -> TextIO:
+    """A text stream writing to stream's descriptor through _Descriptor, with its encoding."""
+    return io.TextIOWrapper(io.BufferedWriter(_Descriptor(stream.fileno(), name)),
+                            encoding=stream.encoding, errors=stream.errors,
+                            line_buffering=bool(stream.line_buffering))
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -45,16 +83,16 @@ class Environment:
     @classmethod
     def of_process(cls) -> Environment:
         """This process's streams, environment and terminal."""
-        return cls(sys.stdout, sys.stderr, os.environ, connect, _isatty(sys.stdout),
-                   shutil.get_terminal_size().columns)
+        return cls(writer(sys.stdout, "standard output"), sys.stderr, os.environ, connect,
+                   _isatty(sys.stdout), shutil.get_terminal_size().columns)
 
     def connect(self, flags: ConfigFlags) -> Transport:
         """A transport to the cluster the flags and the environment name."""
         return self.transport(flags, self.environ, self.stderr)
 
     def silence_stdout(self) -> None:
-        """After the reader of stdout went away: send what is left to /dev/null, so the
-        interpreter's last flush does not complain."""
+        """After the reader of stdout went away, or writing to it failed: send what is left to
+        /dev/null, so the interpreter's last flush does not complain."""
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, self.stdout.fileno())

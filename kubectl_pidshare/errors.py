@@ -82,12 +82,17 @@ def _detail(address: str, exc: OSError) -> str:
     return str(exc) or type(exc).__name__
 
 
+class OutputError(PidshareError):
+    """Writing pidshare's own output failed (a full disk, an I/O error): a local failure."""
+
+
 class RemoteExit(Exception):  # noqa: N818 - an outcome, not a failure of pidshare
     """The remote command ended with a non-zero status, passed through as it is."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, message: str | None = None) -> None:
         super().__init__(f"remote command exited with status {status}")
         self.status = status
+        self.message = message
 
 
 def describe(exc: BaseException) -> str:

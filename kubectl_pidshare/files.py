@@ -11,6 +11,7 @@ from kubectl_pidshare.errors import PidshareError, RemoteExit
 from kubectl_pidshare.pods import Container, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Refusals, run_script
+from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import escape
 
@@ -29,6 +30,8 @@ REFUSALS: Refusals = {
                     "no readlink to follow it: use -c with a container that has one"),
     "permission": (ExitStatus.PERMISSION_DENIED,
                    '{detail}: permission denied (reading from container "{runner}")'),
+    "changed": (ExitStatus.CHANGED, "{detail}: changed while it was being opened (PID {pid}'s "
+                "container is changing it); nothing was read: try again"),
 }
 
 
@@ -84,4 +87,14 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
     if outcome.status != 0:
         err.write(outcome.stderr)
         err.flush()
-        raise RemoteExit(outcome.status)
+        raise RemoteExit(outcome.status, _killed(outcome.status) if not outcome.stderr else None)
+
+
+def _killed(status: int) -> str | None:
+    """What a silent remote exit by a signal means: the container's processes were killed."""
+    if status <= 128:
+        return None
+    number = status - 128
+    name = f"SIG{NAMES[number]}" if number in NAMES else f"signal {number}"
+    return (f'error: the remote cat was killed by {name} (exit {status}): the pod was deleted or '
+            "its container restarted? The output is incomplete")

@@ -24,7 +24,7 @@ from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError
 from kubectl_pidshare.verbose import Log
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from kubectl_pidshare.kubeconfig import Target
 
@@ -60,9 +60,12 @@ class Transport(Protocol):
         ...
 
     def exec(
-        self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink
+        self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink,
+        deadline: float | None = None,
     ) -> int:
-        """Run argv in the container, streaming its output; return its exit status."""
+        """Run argv in the container, streaming its output; return its exit status. Its stdin
+        is open and stays empty until the connection ends. It is given up after deadline
+        seconds, or after the request timeout if that is shorter."""
         ...
 
 
@@ -210,16 +213,17 @@ class KubeTransport:
         return document
 
     def exec(
-        self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink
+        self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink,
+        deadline: float | None = None,
     ) -> int:
-        """Exec argv over the websocket API (v5.channel.k8s.io, else v4), streaming output."""
-        websocket = _websocket()
-        ABNF, WebSocketException = websocket.ABNF, websocket.WebSocketException  # noqa: N806
+        """Exec argv over the websocket API (v5.channel.k8s.io, else v4), streaming output,
+        within the deadline (see Transport.exec)."""
+        WebSocketException = _websocket().WebSocketException  # noqa: N806
 
         query = urlencode([*(("command", arg) for arg in argv), ("container", container),
-                           ("stdout", "true"), ("stderr", "true")])
+                           ("stdin", "true"), ("stdout", "true"), ("stderr", "true")])
         url = f"{self.ws_base}{self.pod_path(pod)}/exec?{query}"
-        status = b""
+        limit = min((t for t in (deadline, self.target.timeout) if t), default=None)
         self.log.request("GET", url, self.target.credentials.headers(), None)
         started = time.monotonic()
         try:
@@ -234,29 +238,56 @@ class KubeTransport:
         except OSError as exc:
             raise UnreachableError(self.endpoint.address, exc) from exc
         self.log.response("GET", url, 101, "Switching Protocols", started, None)
+        status = b""
         try:
-            while True:
-                opcode, frame = sock.recv_data_frame(False)
-                if opcode == ABNF.OPCODE_CLOSE:
-                    break
-                data = memoryview(frame.data)
-                if not data:
-                    continue
-                channel, payload = data[0], data[1:]
+            for channel, payload in _frames(sock, container, limit):
                 if channel == STDOUT:
                     stdout.write(payload)
                 elif channel == STDERR:
                     stderr.write(payload)
                 elif channel == STATUS:
                     status += payload
-        except WebSocketException as exc:
+        except StreamEnded as exc:
             if not status:
-                raise PidshareError(f"exec connection lost: {exc}") from None
+                raise _ended_early(str(exc)) from None
         finally:
             sock.close()
         if not status:
-            raise PidshareError("exec ended without an exit status")
+            raise _ended_early("the server closed it without an exit status")
         return exit_status(status)
+
+
+class StreamEnded(Exception):  # noqa: N818 - how a stream ends, not always a failure
+    """The exec connection ended without a close frame."""
+
+
+def _frames(sock: Any, container: str, limit: float | None) -> Iterator[tuple[int, memoryview]]:
+    """(channel, payload) of each frame until the close frame, within limit seconds; a
+    connection that breaks raises StreamEnded, the sinks' own errors are not caught here."""
+    websocket = _websocket()
+    ABNF, WebSocketException = websocket.ABNF, websocket.WebSocketException  # noqa: N806
+    WebSocketTimeoutException = websocket.WebSocketTimeoutException  # noqa: N806
+
+    ends = time.monotonic() + limit if limit else None
+    while True:
+        if ends is not None:
+            sock.settimeout(max(ends - time.monotonic(), 0.001))
+        try:
+            opcode, frame = sock.recv_data_frame(False)
+        except (WebSocketTimeoutException, socket.timeout):
+            raise PidshareError(f'gave up on the command in container "{container}" after '
+                                f"{limit:g}s (see --request-timeout); it was stopped") from None
+        except (WebSocketException, OSError) as exc:
+            raise StreamEnded(str(exc)) from None
+        if opcode == ABNF.OPCODE_CLOSE:
+            return
+        data = memoryview(frame.data)
+        if data:
+            yield data[0], data[1:]
+
+
+def _ended_early(detail: str) -> PidshareError:
+    return PidshareError(f"the exec stream ended early: {detail} (pod deleted?)")
 
 
 def _handshake_error(exc: Exception) -> PidshareError:

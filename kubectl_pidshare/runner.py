@@ -6,7 +6,12 @@ Every script is run after PREAMBLE, which defines what the scripts share:
   status, through the table each command declares;
 - `cgroup_line FILE...` prints, for each cgroup file, `FILE:` and the first line that carries a
   container ID (64 hex digits, in any cgroup version, driver or runtime's naming), else the
-  unified line `0::...` (a container's own cgroup in a private namespace reads `0::/`).
+  unified line `0::...` (a container's own cgroup in a private namespace reads `0::/`);
+- a watcher that ends the script and everything it started when the client goes away: pidshare
+  opens stdin and never writes to it, so its end means the connection is gone (Ctrl-C, a
+  deadline, a closed stdout). An exec'd process leads its own process group, so `kill 0`
+  reaches the script's processes and nothing else. The watcher holds no output stream (the exec
+  would wait for it) and is stopped when the script exits.
 """
 
 from __future__ import annotations
@@ -28,7 +33,16 @@ MARKER = "pidshare: "
 PREAMBLE = (
     f"refuse() {{ printf '{MARKER}%s %s\\n' \"$1\" \"$2\" >&2; exit {REFUSED}; }}\n"
     "cgroup_line() { grep -H -m1 -E '[0-9a-f]{64}|^0::' \"$@\" 2>/dev/null; }\n"
+    "exec 5<&0\n"
+    "{ while read -r _; do :; done; kill -KILL 0; } <&5 >/dev/null 2>&1 &\n"
+    "watcher=$!\n"
+    "exec 5<&-\n"
+    "trap 'kill \"$watcher\" 2>/dev/null' EXIT\n"
 )
+
+# How long a script may run: the probe and kill read a bounded amount, so a minute means
+# something blocks them; cat streams for as long as the file lasts. --request-timeout bounds all.
+DEADLINES = {"probe": 60.0, "kill": 60.0}
 
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 
@@ -117,7 +131,7 @@ def attempt(transport: Transport, pod: str, container: str, name: str, args: lis
     out, err = Counted(stdout), Tail()
     try:
         status = transport.exec(pod, container, ["sh", "-c", script(name), f"pidshare-{name}",
-                                                 *args], out, err)
+                                                 *args], out, err, DEADLINES.get(name))
     except ServerError as exc:
         if _no_shell(exc):
             return None

@@ -22,5 +22,6 @@ class ExitStatus(IntEnum):
     NOT_A_REGULAR_FILE = 72
     NO_READLINK = 73
     PERMISSION_DENIED = 74
+    CHANGED = 75
     INTERRUPTED = 130
     STDOUT_CLOSED = 141

@@ -1,9 +1,14 @@
 # pidshare cat: write the bytes of PATH as process PID sees it.
 # $1: PID; $2: PATH with every byte written as a \0ooo octal escape (so any byte survives argv).
 # Every path component is resolved inside /proc/PID/root: absolute symlinks restart at the
-# target's root, ".." never climbs above it. Refusals (`refuse`, defined by the preamble
-# runner.py puts before every script): no-process, no-access, loop, special, not-found,
-# directory, not-regular, no-readlink, permission. Once the file is open, cat's own status.
+# target's root, ".." never climbs above it; a link that leads into /proc or /dev, relative or
+# absolute, is refused. The target may change the path meanwhile, so the file is opened once and
+# the open file itself is checked: it must sit on a mount of the target's own mount namespace
+# (a component swapped for a link to / would otherwise open a file of the runner's root), be a
+# regular file, and be on /proc or /sys only if PATH asked for it. Then it is streamed from that
+# descriptor. Refusals (`refuse`, defined by the preamble runner.py puts before every script):
+# no-process, no-access, loop, special, not-found, directory, not-regular, no-readlink,
+# permission, changed. Once the file is open, cat's own status.
 pid=$1
 path=$(printf '%bx' "$2")
 path=${path%x}
@@ -30,7 +35,10 @@ while [ -n "$todo" ]; do
         case $resolved in /proc|/proc/*) refuse special "$resolved/$comp" ;; esac
         hops=$((hops + 1))
         [ "$hops" -le 40 ] || refuse loop "$resolved/$comp"
-        target=$(readlink "$root$resolved/$comp" && printf x) || refuse no-readlink "$resolved/$comp"
+        if ! target=$(readlink "$root$resolved/$comp" && printf x); then
+            command -v readlink >/dev/null 2>&1 || refuse no-readlink "$resolved/$comp"
+            refuse changed "$resolved/$comp"
+        fi
         target=${target%?x}
         case $target in
             /proc|/proc/*|/dev|/dev/*) refuse special "$resolved/$comp -> $target" ;;
@@ -41,10 +49,38 @@ while [ -n "$todo" ]; do
         resolved=$resolved/$comp
     fi
 done
+if [ "$hops" -gt 0 ]; then
+    case $resolved in /proc|/proc/*|/dev|/dev/*) refuse special "$path -> $resolved" ;; esac
+fi
 
 file=$root$resolved
-[ -e "$file" ] || refuse not-found "${resolved:-/}"
-[ -d "$file" ] && refuse directory "${resolved:-/}"
-[ -f "$file" ] || refuse not-regular "${resolved:-/}"
-[ -r "$file" ] || refuse permission "${resolved:-/}"
-exec cat -- "$file"
+shown=${resolved:-/}
+[ -e "$file" ] || refuse not-found "$shown"
+[ -d "$file" ] && refuse directory "$shown"
+if ! [ -f "$file" ]; then
+    [ -e "$file" ] || refuse changed "$shown"
+    refuse not-regular "$shown"
+fi
+if ! [ -r "$file" ]; then
+    [ -e "$file" ] || refuse changed "$shown"
+    refuse permission "$shown"
+fi
+
+# Check what descriptor 3 holds, then stream it. Called with stderr where the refusals go.
+stream() {
+    mount=$(grep '^mnt_id:' "/proc/$$/fdinfo/3" | tr -dc 0-9)
+    mount=$(grep -e "^$mount " "/proc/$pid/mountinfo") || refuse changed "$shown"
+    fstype=${mount#* - }
+    case ${fstype%% *} in
+        proc|sysfs) case $resolved in /proc/*|/sys/*) ;; *) refuse special "$path -> $shown" ;; esac ;;
+    esac
+    [ -f "/proc/$$/fd/3" ] || refuse not-regular "$shown"
+    cat <&3
+}
+
+exec 6>&2
+opened=
+{ opened=yes; stream 2>&6; } 2>/dev/null 3<"$file"
+status=$?
+[ -n "$opened" ] || refuse changed "$shown"
+exit "$status"

@@ -16,13 +16,20 @@ cgroups=$(cgroup_line [0-9]*/cgroup)
 printf 'pidshare-probe:%s\0' "$$"
 grep -aHz '' [0-9]*/cmdline [0-9]*/stat 2>/dev/null
 # Each cgroup's users (one cgroup a container), from /etc/passwd as one of its processes sees
-# it: this shell first, for its own container, then up to five others.
+# it: this shell first, for its own container, then up to five others. The file is the
+# container's to make: only a regular file is opened (a FIFO would block, a device never end),
+# and only its first MiB is read; it is printed as `grep -aHz ''` would, without its NULs.
 mine=$(printf '%s\n' "$cgroups" | grep -e "^$$/cgroup:")
 printf '%s\n' "$cgroups" | cut -d: -f2- | sort -u | while IFS= read -r group; do
     { [ "${mine#*/cgroup:}" = "$group" ] && echo "$$/"
       printf '%s\n' "$cgroups" | grep -F -- ":$group" | head -n 5; } |
     while IFS=/ read -r pid _; do
-        grep -aHz '' "$pid/root/etc/passwd" 2>/dev/null && break
+        passwd=$pid/root/etc/passwd
+        [ -f "$passwd" ] && [ -r "$passwd" ] || continue
+        printf '%s:' "$passwd"
+        head -c 1048576 "$passwd" 2>/dev/null | tr -d '\000'
+        printf '\0'
+        break
     done
 done
 printf 'pidshare-lines\0'

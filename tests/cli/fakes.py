@@ -27,6 +27,7 @@ class FakeTransport:
         self.exec_status: dict[str, tuple[int, bytes, bytes]] = {}
         self.gets: list[str] = []
         self.execs: list[tuple[str, str, list[str]]] = []
+        self.deadlines: list[float | None] = []
         self.patches: list[tuple[str, dict[str, Any]]] = []
 
     def get(self, path: str) -> dict[str, Any]:
@@ -56,9 +57,10 @@ class FakeTransport:
         return self.pod
 
     def exec(self, pod: str, container: str, argv: Sequence[str], stdout: Sink,
-             stderr: Sink) -> int:
+             stderr: Sink, deadline: float | None = None) -> int:
         """Write the recorded probe output, or raise / exit as configured for container."""
         self.execs.append((pod, container, list(argv)))
+        self.deadlines.append(deadline)
         if container in self.exec_errors:
             raise self.exec_errors[container]
         if container in self.exec_status:

@@ -120,11 +120,11 @@ def test_the_new_container_is_waited_for_until_it_takes_an_exec(install: Install
     real_exec = fake.exec
 
     def exec_(pod: str, container: str, argv: Sequence[str], stdout: Sink,
-              stderr: Sink) -> int:
+              stderr: Sink, deadline: float | None = None) -> int:
         if container.startswith("pidshare-") and refusals:
             fake.execs.append((pod, container, list(argv)))
             raise refusals.pop()
-        return real_exec(pod, container, argv, stdout, stderr)
+        return real_exec(pod, container, argv, stdout, stderr, deadline)
 
     fake.exec = exec_  # type: ignore[method-assign]
     assert main("ps", "nops", "--debug-image", IMAGE)[:2] == (0, NOPS_TABLE)

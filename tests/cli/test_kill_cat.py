@@ -124,3 +124,42 @@ def test_typer_completion_answers_for_the_standalone_command() -> None:
     offered = subprocess.run([sys.executable, "-m", "kubectl_pidshare"], env=env,
                              capture_output=True, text=True, check=True).stdout
     assert offered.split() == ["ps", "kill", "cat", "version", "completion"]
+
+
+def test_kill_expect_is_sent_as_given_and_may_not_be_empty(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    fake.exec_status["shell"] = (0, MASTER_STAT, b"")
+    assert main("kill", "nginx", "7", "--expect", "master process\nnginx")[0] == 0
+    assert fake.execs[0][2][3:] == ["pidshare-kill", "7", "15", "master process\nnginx"]
+    status, out, err = main("kill", "nginx", "7", "--expect", "")
+    assert (status, out) == (2, "")
+    assert err.endswith("Error: Invalid value for '--expect': must not be empty: it would match "
+                        "any process (leave it out to signal the PID without a check)\n")
+    assert len(fake.execs) == 1
+
+
+@pytest.mark.parametrize(("command", "deadline"), [
+    pytest.param(("ps", "nginx"), 60.0, id="ps"),
+    pytest.param(("kill", "nginx", "7", "0"), 60.0, id="kill"),
+    pytest.param(("cat", "nginx", "7", "/etc/passwd"), None, id="cat-streams-unbounded"),
+])
+def test_each_script_has_its_deadline(install: Install, main: Main, command: tuple[str, ...],
+                                      deadline: float | None) -> None:
+    fake = install("nginx")
+    fake.exec_status["shell"] = (0, MASTER_STAT if command[0] == "kill" else b"", b"")
+    main(*command)
+    assert fake.deadlines == [deadline]
+
+
+@pytest.mark.parametrize(("status", "stderr", "line"), [
+    pytest.param(137, b"", "error: the remote cat was killed by SIGKILL (exit 137): the pod was "
+                 "deleted or its container restarted? The output is incomplete\n", id="killed"),
+    pytest.param(143, b"", "error: the remote cat was killed by SIGTERM (exit 143): the pod was "
+                 "deleted or its container restarted? The output is incomplete\n", id="termed"),
+    pytest.param(137, b"Killed\n", "Killed\n", id="its-own-words"),
+    pytest.param(2, b"", "", id="a-plain-failure-says-nothing-more"),
+])
+def test_cat_killed_remotely_says_so(install: Install, main: Main, status: int, stderr: bytes,
+                                     line: str) -> None:
+    install("nginx").exec_status["shell"] = (status, b"part", stderr)
+    assert main("cat", "nginx", "7", "/var/data") == (status, "part", line)

@@ -63,6 +63,9 @@ def test_kill_refusal(install: Install, main: Main, stdout: bytes, refusal: byte
     pytest.param(b"permission /etc/shadow", ExitStatus.PERMISSION_DENIED,
                  '/etc/shadow: permission denied (reading from container "shell")',
                  id="permission"),
+    pytest.param(b"changed /a/b", ExitStatus.CHANGED,
+                 "/a/b: changed while it was being opened (PID 7's container is changing it); "
+                 "nothing was read: try again", id="changed"),
     pytest.param(b"not-found /a\x1b[2J\nb", ExitStatus.NO_SUCH_FILE,
                  "/a\\x1b[2J\\nb: no such file as PID 7 sees it", id="detail-is-escaped"),
     pytest.param(b"brand-new /x", ExitStatus.ERROR,

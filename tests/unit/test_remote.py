@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
-from websocket import ABNF
+from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeoutException
 
 from kubectl_pidshare import remote
 from kubectl_pidshare.errors import PidshareError, ServerError
@@ -21,16 +22,27 @@ NON_ZERO = (b'{"status":"Failure","reason":"NonZeroExitCode","details":{"causes"
 
 
 class FakeSocket:
-    """A websocket that plays a list of exec frames, then closes."""
+    """A websocket that plays a list of exec frames (an exception is raised in its turn), then
+    closes."""
 
-    def __init__(self, frames: list[bytes]) -> None:
-        self.frames = [(ABNF.OPCODE_BINARY, SimpleNamespace(data=f)) for f in frames]
+    def __init__(self, frames: list[bytes | Exception]) -> None:
+        self.frames: list[tuple[int, Any] | Exception] = [
+            f if isinstance(f, Exception) else (ABNF.OPCODE_BINARY, SimpleNamespace(data=f))
+            for f in frames]
         self.frames.append((ABNF.OPCODE_CLOSE, SimpleNamespace(data=b"")))
         self.closed = False
+        self.timeouts: list[float | None] = []
 
     def recv_data_frame(self, control: bool) -> tuple[int, Any]:
         """The next frame."""
-        return self.frames.pop(0)
+        frame = self.frames.pop(0)
+        if isinstance(frame, Exception):
+            raise frame
+        return frame
+
+    def settimeout(self, timeout: float | None) -> None:
+        """Remember the timeouts set."""
+        self.timeouts.append(timeout)
 
     def close(self) -> None:
         """Remember that it was closed."""
@@ -50,20 +62,25 @@ def transport(tmp_path: Path, user: dict[str, Any]) -> KubeTransport:
     return KubeTransport(load(ConfigFlags(kubeconfig=str(path)), {}))
 
 
-def run(monkeypatch: pytest.MonkeyPatch, kube: KubeTransport, frames: list[bytes]
+def run(monkeypatch: pytest.MonkeyPatch, kube: KubeTransport, frames: list[bytes | Exception],
+        deadline: float | None = None, out: io.BytesIO | None = None
         ) -> tuple[int, bytes, bytes, dict[str, Any]]:
-    """Exec with a fake websocket; (status, stdout, stderr, what open_websocket was given)."""
+    """Exec with a fake websocket; (status, stdout, stderr, what open_websocket was given and
+    the timeouts set on the socket)."""
     seen: dict[str, Any] = {}
     sock = FakeSocket(frames)
+    seen["timeouts"] = sock.timeouts
 
     def create(target: Target, url: str, reuse: object = None) -> FakeSocket:
         seen.update(url=url, headers=target.credentials.headers())
         return sock
 
     monkeypatch.setattr(remote, "open_websocket", create)
-    out, err = io.BytesIO(), io.BytesIO()
-    status = kube.exec("p", "c", ["sh", "-c", "echo a b"], out, err)
-    assert sock.closed
+    out, err = out or io.BytesIO(), io.BytesIO()
+    try:
+        status = kube.exec("p", "c", ["sh", "-c", "echo a b"], out, err, deadline)
+    finally:
+        assert sock.closed
     return status, out.getvalue(), err.getvalue(), seen
 
 
@@ -75,7 +92,9 @@ def test_exec_channels_and_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     ])
     assert (status, out, err) == (0, b"hello world", b"oops\n")
     assert seen["url"] == ("wss://127.0.0.1:6443/api/v1/namespaces/ns/pods/p/exec?command=sh&"
-                           "command=-c&command=echo+a+b&container=c&stdout=true&stderr=true")
+                           "command=-c&command=echo+a+b&container=c&stdin=true&stdout=true&"
+                           "stderr=true")
+    assert seen["timeouts"] == []
 
 
 def test_exec_sends_the_bearer_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,11 +110,63 @@ def test_exec_non_zero_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert (status, out, err, seen["headers"]) == (3, b"", b"", [])
 
 
-def test_exec_without_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("frames", "detail"), [
+    pytest.param([b"\x01partial"], "the server closed it without an exit status", id="closed"),
+    pytest.param([b"\x01partial", WebSocketConnectionClosedException("Connection to remote host "
+                                                                     "was lost.")],
+                 "Connection to remote host was lost.", id="lost"),
+    pytest.param([ConnectionResetError(104, "Connection reset by peer")],
+                 "[Errno 104] Connection reset by peer", id="reset"),
+])
+def test_exec_stream_ended_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 frames: list[bytes | Exception], detail: str) -> None:
     kube = transport(tmp_path, {})
     with pytest.raises(PidshareError) as caught:
-        run(monkeypatch, kube, [b"\x01partial"])
-    assert caught.value.message == "exec ended without an exit status"
+        run(monkeypatch, kube, frames)
+    assert caught.value.message == f"the exec stream ended early: {detail} (pod deleted?)"
+
+
+def test_exec_after_its_status_a_lost_connection_is_the_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kube = transport(tmp_path, {})
+    status, out, _, _ = run(monkeypatch, kube, [b"\x01all", b"\x03" + NON_ZERO,
+                                                WebSocketConnectionClosedException("lost")])
+    assert (status, out) == (3, b"all")
+
+
+@pytest.mark.parametrize(("deadline", "request_timeout", "limit"), [
+    pytest.param(60.0, None, 60.0, id="the-script's"),
+    pytest.param(60.0, 2.0, 2.0, id="request-timeout-shorter"),
+    pytest.param(None, 5.0, 5.0, id="request-timeout-alone"),
+])
+def test_exec_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deadline: float | None,
+                       request_timeout: float | None, limit: float) -> None:
+    kube = transport(tmp_path, {})
+    kube.target = replace(kube.target, timeout=request_timeout)
+    with pytest.raises(PidshareError) as caught:
+        run(monkeypatch, kube, [b"\x01some", WebSocketTimeoutException("timed out")], deadline)
+    assert caught.value.message == (f'gave up on the command in container "c" after {limit:g}s '
+                                    "(see --request-timeout); it was stopped")
+
+
+def test_exec_deadline_counts_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kube = transport(tmp_path, {})
+    status, _, _, seen = run(monkeypatch, kube, [b"\x01a", b"\x01b", b'\x03{"status":"Success"}'],
+                             deadline=30.0)
+    assert status == 0
+    assert len(seen["timeouts"]) == 4
+    assert 29 < seen["timeouts"][-1] <= seen["timeouts"][0] <= 30
+
+
+def test_exec_a_failing_sink_is_not_a_lost_connection(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Full(io.BytesIO):
+        def write(self, data: Any, /) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    kube = transport(tmp_path, {})
+    with pytest.raises(BrokenPipeError):
+        run(monkeypatch, kube, [b"\x01data", b'\x03{"status":"Success"}'], out=Full())
 
 
 @pytest.mark.parametrize(("status", "expected"), [
