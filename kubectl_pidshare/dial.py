@@ -113,6 +113,8 @@ def _tcp(point: Endpoint, timeout: float) -> socket.socket:
         tunnel.set_tunnel(point.host, point.port, headers)
         try:
             tunnel.connect()
+        except ConnectionRefusedError as exc:
+            raise UnreachableError(point.address, exc) from exc
         except OSError as exc:
             raise UnreachableError(point.address, exc, "proxyconnect tcp: ") from exc
         assert tunnel.sock is not None

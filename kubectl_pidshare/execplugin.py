@@ -71,7 +71,10 @@ def run(spec: Mapping[str, Any], cluster: Mapping[str, Any],
         ran = subprocess.run([command, *map(str, spec.get("args") or [])], env=env, check=False,
                              stdin=None if interactive else subprocess.DEVNULL,
                              stdout=subprocess.PIPE)
-    except OSError:
+    except OSError as exc:
+        if "/" in command:
+            reason = (exc.strerror or str(exc)).lower()
+            raise CredentialError(f"exec: fork/exec {command}: {reason}") from None
         hint = " ".join(str(spec.get("installHint") or "").split())
         raise CredentialError(f"exec: executable {command} not found"
                               + (f"; {hint}" if hint else "")) from None

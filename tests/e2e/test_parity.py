@@ -157,8 +157,7 @@ def _variants() -> dict[str, Callable[[World], Variant]]:
             user=token_file.format(files=w.files) + "\n    token: bogus"),
         "token-file-missing-with-a-token": lambda w: Variant(
             user=f"    tokenFile: /nonexistent/token\n    token: {w.token}"),
-        "token-file-missing": lambda w: Variant(user="    tokenFile: /nonexistent/token",
-                                                compare="outcome"),
+        "token-file-missing": lambda w: Variant(user="    tokenFile: /nonexistent/token"),
         "basic-auth": lambda w: Variant(user="    username: a\n    password: b"),
         "basic-auth-and-token": lambda w: Variant(
             user="    username: a\n    password: b\n    token: t"),
@@ -203,7 +202,7 @@ def _variants() -> dict[str, Callable[[World], Variant]]:
             user=plugin("fail"), stderr_has=(b"plugin: first line of the failure\n"
                                              b"plugin: second line\n",)),
         "exec-plugin-missing": lambda w: Variant(
-            user=plugin("cert").replace(str(PLUGIN), "/nonexistent/plugin"), compare="outcome"),
+            user=plugin("cert").replace(str(PLUGIN), "/nonexistent/plugin")),
         "exec-plugin-always-without-a-terminal": lambda w: Variant(
             user=plugin("cert", V1, "Always")),
         "exec-plugin-if-available-without-a-terminal": lambda w: Variant(
@@ -268,8 +267,9 @@ def _variants() -> dict[str, Callable[[World], Variant]]:
         "proxy-url-socks5-by-name": lambda w: Variant(
             f"{CA}\n    proxy-url: socks5://127.0.0.1:{w.socks.port}",
             server="https://kubernetes:6443", through=w.socks),
-        "proxy-url-refused": lambda w: Variant(f"{CA}\n    proxy-url: http://{DEAD}",
-                                               compare="outcome"),
+        "proxy-url-refused": lambda w: Variant(f"{CA}\n    proxy-url: http://{DEAD}"),
+        "proxy-url-https-refused-by-pidshare": lambda w: Variant(
+            f"{CA}\n    proxy-url: https://{DEAD}", compare="outcome"),
         "https-proxy-variable-by-name": lambda w: Variant(
             server="https://kubernetes:6443", through=w.connect,
             env={"HTTPS_PROXY": f"127.0.0.1:{w.connect.port}"}),

@@ -142,7 +142,10 @@ def test_exec_plugin_client_certificate_and_environment(pem: tuple[Path, Path]) 
     pytest.param({"command": "sh", "args": ["-c", "exit 3"]},
                  "exec: executable sh failed with exit code 3", id="non-zero-exit"),
     pytest.param({"command": "/nonexistent/auth", "installHint": "install the\n  auth plugin"},
-                 "exec: executable /nonexistent/auth not found; install the auth plugin",
+                 "exec: fork/exec /nonexistent/auth: no such file or directory",
+                 id="missing-command-by-path"),
+    pytest.param({"command": "pidshare-no-such-plugin", "installHint": "install the\n  plugin"},
+                 "exec: executable pidshare-no-such-plugin not found; install the plugin",
                  id="missing-command-with-install-hint"),
     pytest.param({"command": "sh", "args": ["-c", "echo '{}'"]},
                  "exec plugin is configured to use API version client.authentication.k8s.io/v1, "
