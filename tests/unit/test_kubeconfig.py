@@ -388,3 +388,27 @@ def test_load_nothing_configured_is_kubectls_default_server(tmp_path: Path, curr
     config = write(tmp_path / "config", {**CONFIG, "current-context": current})
     found = load(ConfigFlags(server="https://elsewhere:6443"), {"KUBECONFIG": str(config)})
     assert found.credentials.server == "https://elsewhere:6443"
+
+
+@pytest.mark.parametrize(("kubeconfig", "environ", "namespace"), [
+    pytest.param(None, {}, "from-file", id="no-kubeconfig"),
+    pytest.param("", {}, "from-file", id="an-empty-kubeconfig-file"),
+    pytest.param(None, {"POD_NAMESPACE": "from-env"}, "from-env", id="pod-namespace-first"),
+])
+def test_in_cluster_as_kubectl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               kubeconfig: str | None, environ: dict[str, str],
+                               namespace: str) -> None:
+    account = tmp_path / "sa"
+    account.mkdir()
+    (account / "token").write_text("sa-token\n")
+    (account / "namespace").write_text("from-file")
+    monkeypatch.setattr("kubectl_pidshare.kubeconfig.SERVICE_ACCOUNT", account)
+    environ = {"HOME": str(tmp_path), "KUBERNETES_SERVICE_HOST": "10.0.0.1",
+               "KUBERNETES_SERVICE_PORT": "443", **environ}
+    if kubeconfig is not None:
+        (tmp_path / "empty").write_text(kubeconfig)
+        environ["KUBECONFIG"] = str(tmp_path / "empty")
+    target = load(ConfigFlags(token="override"), environ)
+    assert (target.credentials.server, target.credentials.token, target.namespace) == (
+        "https://10.0.0.1:443", "override", namespace)
+    assert load(ConfigFlags(namespace="flag"), environ).credentials.token == "sa-token"
