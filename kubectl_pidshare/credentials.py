@@ -1,8 +1,9 @@
 """The server and the credentials of the chosen context, and the TLS context they make.
 
-Certificates, bearer tokens (inline, in files, or the in-cluster service account) and exec
-credential plugins are handled here; legacy auth providers go through the official client's
-loader. Either way nothing is written back.
+Certificates, bearer tokens (inline, in files, or the in-cluster service account), basic
+authentication and impersonation are handled here, exec credential plugins in execplugin.py;
+legacy auth providers go through the official client's loader. Either way nothing is
+written back.
 """
 
 from __future__ import annotations
