@@ -23,9 +23,14 @@ NAMED_LISTS = ("clusters", "users", "contexts")
 # The typed fields pidshare reads, as client-go's structs declare them: (struct, Go type, Python).
 TYPED: dict[str, tuple[str, dict[str, tuple[str, type]]]] = {
     "clusters": ("Cluster", {"server": ("string", str), "insecure-skip-tls-verify": ("bool", bool),
-                             "disable-compression": ("bool", bool)}),
-    "users": ("AuthInfo", {"token": ("string", str), "as": ("string", str),
-                           "as-uid": ("string", str), "as-groups": ("[]string", list)}),
+                             "disable-compression": ("bool", bool),
+                             "certificate-authority": ("string", str),
+                             "tls-server-name": ("string", str), "proxy-url": ("string", str)}),
+    "users": ("AuthInfo", {"token": ("string", str), "tokenFile": ("string", str),
+                           "as": ("string", str), "as-uid": ("string", str),
+                           "as-groups": ("[]string", list), "client-certificate": ("string", str),
+                           "client-key": ("string", str), "username": ("string", str),
+                           "password": ("string", str)}),
 }
 GO_TYPES = {"clusters": "NamedCluster", "users": "NamedAuthInfo", "contexts": "NamedContext"}
 JSON_TYPES = ((bool, "bool"), (str, "string"), ((int, float), "number"), (list, "array"),

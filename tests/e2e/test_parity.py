@@ -267,6 +267,8 @@ def _variants() -> dict[str, Callable[[World], Variant]]:
         "proxy-url-socks5-by-name": lambda w: Variant(
             f"{CA}\n    proxy-url: socks5://127.0.0.1:{w.socks.port}",
             server="https://kubernetes:6443", through=w.socks),
+        "proxy-url-as-a-number": lambda w: Variant(f"{CA}\n    proxy-url: 3128"),
+        "token-file-as-a-list": lambda w: Variant(user=f"{CERTS}\n    tokenFile: [a, b]"),
         "proxy-url-refused": lambda w: Variant(f"{CA}\n    proxy-url: http://{DEAD}"),
         "proxy-url-https-refused-by-pidshare": lambda w: Variant(
             f"{CA}\n    proxy-url: https://{DEAD}", compare="outcome"),
