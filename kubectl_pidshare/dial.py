@@ -6,7 +6,6 @@ unless the server is http://; kubectl's connect (30 s) and TLS handshake (10 s) 
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import socket
 import ssl
 from collections.abc import Mapping
@@ -46,6 +45,8 @@ def _bypassed(host: str, port: int, no_proxy: str) -> bool:
     NO_PROXY lists `*`, IPs, CIDRs and domains (a domain covers its subdomains)."""
     if host == "localhost":
         return True
+    import ipaddress
+
     try:
         address = ipaddress.ip_address(host)
     except ValueError:

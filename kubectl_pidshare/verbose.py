@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TextIO
 
 REQUESTS, HEADERS, BODIES = 6, 7, 8
@@ -25,6 +24,8 @@ class Log:
     def _line(self, text: str) -> None:
         if self.stream is None:
             return
+        from datetime import datetime
+
         now = datetime.now()
         self.stream.write(f"I{now:%m%d %H:%M:%S.%f} {os.getpid():7d} pidshare] {text}\n")
         self.stream.flush()
