@@ -156,6 +156,12 @@ class Row:
     within: float = 60
 
 
+def special(link: str, target: str) -> str:
+    """cat's line for a link to a stream or a kernel file."""
+    return (f"error: {link} is a symlink to {target}: that is a stream or a kernel file of the "
+            "process, not a file in its root; for a container's output use: kubectl logs trap")
+
+
 ROWS = {
     # Configuration and server
     "kubeconfig-missing": Row(("--kubeconfig", "/nonexistent", "ps", "trap"), 1,
@@ -257,17 +263,11 @@ ROWS = {
     "cat-fifo": Row(("cat", "trap", "{files}", "/data/fifo"), 72,
                     "error: /data/fifo: not a regular file (a device, a pipe or a socket)"),
     "cat-link-to-dev": Row(("cat", "trap", "{files}", "/data/devnull"), 69,
-                           "error: /data/devnull is a symlink to /dev/null: that is a stream or a "
-                           "kernel file of the process, not a file in its root; for a "
-                           "container's output use: kubectl logs trap"),
+                           special("/data/devnull", "/dev/null")),
     "cat-relative-link-to-proc": Row(("cat", "trap", "{files}", "/data/rel-proc"), 69,
-                                     "error: /data/rel-proc is a symlink to /proc/1/environ: that "
-                                     "is a stream or a kernel file of the process, not a file in "
-                                     "its root; for a container's output use: kubectl logs trap"),
+                                     special("/data/rel-proc", "/proc/1/environ")),
     "cat-absolute-link-to-proc": Row(("cat", "trap", "{files}", "/data/abs-proc"), 69,
-                                     "error: /data/abs-proc is a symlink to /proc/1/environ: that "
-                                     "is a stream or a kernel file of the process, not a file in "
-                                     "its root; for a container's output use: kubectl logs trap"),
+                                     special("/data/abs-proc", "/proc/1/environ")),
     "cat-proc-asked-for": Row(("cat", "trap", "{sleep}", "/proc/{sleep}/cmdline"), 0,
                               stdout=whole(b"sleep\x00100002\x00")),
     "cat-directory": Row(("cat", "trap", "{files}", "/data/dir"), 71,
@@ -283,9 +283,7 @@ ROWS = {
                            "error: /etc/passwd: not a regular file (a device, a pipe or a "
                            "socket)"),
     "cat-passwd-zero": Row(("cat", "trap", "{zero}", "/etc/passwd"), 69,
-                           "error: /etc/passwd is a symlink to /dev/zero: that is a stream or a "
-                           "kernel file of the process, not a file in its root; for a "
-                           "container's output use: kubectl logs trap"),
+                           special("/etc/passwd", "/dev/zero")),
     "cat-target-root-not-runner-root": Row(("cat", "trap", "{racer}", "/f"), 0,
                                            stdout=whole(b"TARGET-ROOT\n")),
     "cat-no-such-pid": Row(("cat", "trap", "99999", "/etc/passwd"), 64,
