@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from urllib.parse import quote, urlencode, urlunsplit
 
 from kubectl_pidshare import __version__
-from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError
+from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError, describe
 from kubectl_pidshare.verbose import Log
 
 if TYPE_CHECKING:
@@ -295,4 +295,6 @@ def _handshake_error(exc: Exception) -> PidshareError:
     body = getattr(exc, "resp_body", None)
     if status:
         return server_error(status, str(exc), body)
+    if type(exc).__name__ == "WebSocketTimeoutException":
+        return PidshareError(describe(exc))
     return PidshareError(f"exec failed: {exc}")

@@ -139,7 +139,7 @@ class PrefixHandler(socketserver.BaseRequestHandler):
     client's bearer token, strips the prefix, and forwards to the API server as the proxy's own
     identity (its client certificate). Requests other than upgrades are forwarded with
     `Connection: close`, so each connection carries one request; an upgrade (the exec
-    websocket) is piped both ways."""
+    websocket) is piped both ways, or, with stall_upgrades, never answered."""
 
     server: PrefixProxy
 
@@ -166,6 +166,12 @@ class PrefixHandler(socketserver.BaseRequestHandler):
             client.close()
             return
         upgrade = any(k.lower() == "upgrade" for k, _ in headers)
+        if upgrade and self.server.stall_upgrades:
+            with suppress(OSError):
+                client.settimeout(120)
+                while client.recv(1):
+                    pass
+            return
         kept = [(k, v) for k, v in headers
                 if k.lower() not in ("authorization", "host") and
                 (upgrade or k.lower() != "connection")]
@@ -182,9 +188,11 @@ class PrefixProxy(Server):
     """PrefixHandler's server: its TLS identity, its prefix and token, and the API server."""
 
     def __init__(self, tls: ssl.SSLContext, prefix: str, token: str,
-                 upstream: Callable[[], ssl.SSLSocket], upstream_host: str) -> None:
+                 upstream: Callable[[], ssl.SSLSocket], upstream_host: str,
+                 stall_upgrades: bool = False) -> None:
         self.tls, self.prefix, self.token = tls, prefix, token
         self.upstream, self.upstream_host = upstream, upstream_host
+        self.stall_upgrades = stall_upgrades
         super().__init__(PrefixHandler)
 
 

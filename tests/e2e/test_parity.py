@@ -47,6 +47,7 @@ class World:
     socks: Server
     prefix: PrefixProxy
     silent: Server
+    stalling: PrefixProxy
     kubectl_proxy: str
 
 
@@ -317,11 +318,17 @@ def b64(path: Path) -> str:
     return base64.b64encode(path.read_bytes()).decode()
 
 
-def _prefix_proxy(files: Path) -> PrefixProxy:
+def _prefix_proxy(files: Path, stall_upgrades: bool = False) -> PrefixProxy:
+    if (files / "prefix.crt").exists():
+        return _serve_prefix(files, stall_upgrades)
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
                     "/CN=prefix", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
                     "-keyout", str(files / "prefix.key"), "-out", str(files / "prefix.crt")],
                    check=True, capture_output=True)
+    return _serve_prefix(files, stall_upgrades)
+
+
+def _serve_prefix(files: Path, stall_upgrades: bool) -> PrefixProxy:
     served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     served.load_cert_chain(files / "prefix.crt", files / "prefix.key")
     served.set_alpn_protocols(["http/1.1"])
@@ -334,7 +341,8 @@ def _prefix_proxy(files: Path) -> PrefixProxy:
         return upstream.wrap_socket(socket.create_connection(("127.0.0.1", 6443), 5),
                                     server_hostname="127.0.0.1")
 
-    return PrefixProxy(served, RANCHER_PREFIX, RANCHER_TOKEN, connect, "127.0.0.1:6443")
+    return PrefixProxy(served, RANCHER_PREFIX, RANCHER_TOKEN, connect, "127.0.0.1:6443",
+                       stall_upgrades)
 
 
 def _kubectl_proxy(cluster: Cluster) -> tuple[subprocess.Popen[bytes], str]:
@@ -376,7 +384,7 @@ def world(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     _second_file(files)
     names = {"kubernetes": "127.0.0.1", "api.parity.test": "127.0.0.1"}
     helpers = [Server(ConnectHandler, names), Server(Socks5Handler, names),
-               _prefix_proxy(files), Server(SilentHandler)]
+               _prefix_proxy(files), Server(SilentHandler), _prefix_proxy(files, True)]
     proxy, proxy_url = _kubectl_proxy(cluster)
     try:
         with fresh_namespace(cluster, "e2e-parity") as namespace:
@@ -386,9 +394,9 @@ def world(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                               f"--serviceaccount={namespace.name}:parity")
             token = namespace.kubectl("create", "token", "parity").stdout.decode().strip()
             (files / "sa-token").write_text(f"\n{token}\n")
-            connect, socks, prefix, silent = helpers
+            connect, socks, prefix, silent, stalling = helpers
             yield World(namespace, files, token, connect, socks, prefix,  # type: ignore[arg-type]
-                        silent, proxy_url)
+                        silent, stalling, proxy_url)  # type: ignore[arg-type]
     finally:
         proxy.terminate()
         proxy.wait()
@@ -541,3 +549,20 @@ def test_an_exec_plugin_asks_on_the_terminal(world: World, tmp_path: Path, answe
         assert b"nginx: master process" in ps_seen
     else:
         assert b"plugin: wrong code" in ps_seen and b"plugin: wrong code" in get_seen
+
+
+def test_request_timeout_bounds_the_exec_start(world: World, tmp_path: Path) -> None:
+    """A server that answers the GET but never the exec's upgrade: --request-timeout=2s gives
+    up on it (kubectl's exec waits forever there: README, Parity)."""
+    variant = Variant(f"    certificate-authority: {world.files}/prefix.crt",
+                      f"    token: {RANCHER_TOKEN}",
+                      server=f"https://127.0.0.1:{world.stalling.port}{RANCHER_PREFIX}")
+    flags, env = prepare(world, variant, tmp_path)
+    started = time.monotonic()
+    ps = run(world, env, "kubectl", "pidshare", *flags, "--request-timeout=2s", "ps", "nginx")
+    took = time.monotonic() - started
+    assert (ps.status, last_line(ps.stderr)) == (
+        1, "error: timed out waiting for the server (see --request-timeout): Connection timed "
+           "out"), ps.stderr
+    assert 2 <= took < 8, took
+    assert any("/exec?" in line for line in world.stalling.log), world.stalling.log
