@@ -9,9 +9,10 @@ Every script is run after PREAMBLE, which defines what the scripts share:
   unified line `0::...` (a container's own cgroup in a private namespace reads `0::/`);
 - a watcher that ends the script and everything it started when the client goes away: pidshare
   opens stdin and never writes to it, so its end means the connection is gone (Ctrl-C, a
-  deadline, a closed stdout). An exec'd process leads its own process group, so `kill 0`
-  reaches the script's processes and nothing else. The watcher holds no output stream (the exec
-  would wait for it) and is stopped when the script exits.
+  deadline, a closed stdout). An exec'd process leads its own process group (runc makes it a
+  session), so `kill 0` reaches the script's processes and nothing else; should a runtime not do
+  so, only the script's shell is killed, never a group that is not its own. The watcher holds no
+  output stream (the exec would wait for it) and is stopped when the script exits.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ MARKER = "pidshare: "
 PREAMBLE = (
     f"refuse() {{ printf '{MARKER}%s %s\\n' \"$1\" \"$2\" >&2; exit {REFUSED}; }}\n"
     "cgroup_line() { grep -H -m1 -E '[0-9a-f]{64}|^0::' \"$@\" 2>/dev/null; }\n"
+    "read -r _ _ _ _ group _ <\"/proc/$$/stat\"\n"
+    "[ \"$group\" = \"$$\" ] && group=0 || group=$$\n"
     "exec 5<&0\n"
-    "{ while read -r _; do :; done; kill -KILL 0; } <&5 >/dev/null 2>&1 &\n"
+    "{ while read -r _; do :; done; kill -KILL \"$group\"; } <&5 >/dev/null 2>&1 &\n"
     "watcher=$!\n"
     "exec 5<&-\n"
     "trap 'kill \"$watcher\" 2>/dev/null' EXIT\n"
