@@ -31,7 +31,7 @@ MANIFEST = ROOT / "krew" / "pidshare.yaml"
 ARCHIVE = ROOT / "krew" / "archive"
 # typer 0.23 is the last that runs on 3.9 (with click 8.1); later ones need 3.10.
 RUNTIME = ("typer==0.23.2", "click==8.1.8", "annotated-doc==0.0.5", "shellingham==1.5.4",
-           "tabulate==0.9.0", "websocket-client==1.9.0", "PyYAML==6.0.3")
+           "tabulate==0.9.0", "websocket-client==1.9.0", "PyYAML==6.0.3", "python-socks==2.7.1")
 OLDEST_PYTHON = "3.9"
 EPOCH = (1980, 1, 1, 0, 0, 0)
 

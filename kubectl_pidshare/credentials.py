@@ -1,25 +1,27 @@
 """The server and the credentials of the chosen context, and the TLS context they make.
 
-Certificates, bearer tokens (inline, in files, or the in-cluster service account) and exec
-credential plugins are handled here; legacy auth providers go through the official client's
-loader. Either way nothing is written back.
+Certificates, bearer tokens (inline, in files, or the in-cluster service account), basic
+authentication and impersonation are handled here, exec credential plugins in execplugin.py;
+legacy auth providers go through the official client's loader. Either way nothing is
+written back.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import os
 import ssl
-import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kubectl_pidshare.errors import ConfigurationError, PidshareError
+
+if TYPE_CHECKING:
+    from kubectl_pidshare.kubeconfig import ConfigFlags
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,20 @@ class Credentials:
     cert_data: bytes | None = None
     key_data: bytes | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
+    basic: tuple[str, str] | None = field(default=None, repr=False)
     insecure: bool = False
     server_name: str | None = None
+    proxy_url: str | None = None
     impersonate: tuple[tuple[str, str], ...] = ()
 
     def headers(self) -> list[tuple[str, str]]:
-        """The Authorization header, when there is a token, and the Impersonate-* headers
-        (repeated for several groups or extra values, as client-go sends them)."""
+        """The Authorization header (a bearer token, else basic), when there is one, and the
+        Impersonate-* headers (repeated for several groups or extra values, as client-go sends
+        them)."""
         authorization = [("Authorization", f"Bearer {self.token}")] if self.token else []
+        if self.basic and not self.token:
+            pair = base64.b64encode(":".join(self.basic).encode()).decode()
+            authorization = [("Authorization", f"Basic {pair}")]
         return [*authorization, *self.impersonate]
 
 
@@ -79,35 +87,52 @@ def _file(body: Mapping[str, Any], key: str) -> str | None:
     return str(value) if value else None
 
 
+def _token(user: Mapping[str, Any]) -> str | None:
+    """client-go's bearer token: the tokenFile's content, trimmed, wins over token while it
+    can be read; without token, an unreadable tokenFile is an error."""
+    path = user.get("tokenFile")
+    if path:
+        try:
+            from_file = Path(path).read_text().strip()
+        except OSError as exc:
+            if not user.get("token"):
+                raise PidshareError(f"open {path}: {(exc.strerror or '').lower()}") from None
+        else:
+            if from_file:
+                return from_file
+    return user.get("token") or None
+
+
 def from_kubeconfig(config: dict[str, Any], cluster: dict[str, Any], user: dict[str, Any],
-                    base: Path, user_name: str = "") -> Credentials:
-    """Credentials of the selected cluster and user (config: the whole merged kubeconfig;
-    user_name: the user's entry name, for messages)."""
-    if not cluster.get("server"):
-        raise PidshareError("invalid configuration: the cluster has no server")
-    if cluster.get("proxy-url"):
-        raise PidshareError("proxy-url is not supported: reach the API server directly")
-    if user.get("username") or user.get("password"):
-        raise PidshareError("basic authentication is not supported (Kubernetes removed it)")
+                    user_name: str = "", environ: Mapping[str, str] = os.environ
+                    ) -> Credentials:
+    """Credentials of the selected cluster and user, flags already applied (config: the whole
+    merged kubeconfig; user_name: the user's entry name, for messages). Over plain HTTP no
+    credential is sent, as client-go sends none."""
     if user.get("auth-provider"):
-        return _through_client(config, base)
-    insecure = cluster.get("insecure-skip-tls-verify") is True
-    if insecure and (cluster.get("certificate-authority")
-                     or cluster.get("certificate-authority-data")):
-        raise PidshareError("specifying a root certificates file with the insecure flag is not "
-                            "allowed")
-    issued = _exec_plugin(user["exec"], base) if user.get("exec") else {}
+        return _through_client(config)
+    server = str(cluster["server"]).rstrip("/")
+    tls = not server.startswith("http://")
+    issued: dict[str, Any] = {}
+    if tls and user.get("exec"):
+        from kubectl_pidshare.execplugin import run
+
+        issued = run(user["exec"], cluster, environ)
     return Credentials(
-        server=str(cluster["server"]).rstrip("/"),
+        server=server,
         ca_file=_file(cluster, "certificate-authority"),
         ca_data=_data(cluster, "certificate-authority"),
-        cert_file=_file(user, "client-certificate"),
-        key_file=_file(user, "client-key"),
-        cert_data=_pem(issued, "clientCertificateData") or _data(user, "client-certificate"),
-        key_data=_pem(issued, "clientKeyData") or _data(user, "client-key"),
-        token=issued.get("token") or user.get("token") or None,
-        insecure=insecure,
+        cert_file=_file(user, "client-certificate") if tls else None,
+        key_file=_file(user, "client-key") if tls else None,
+        cert_data=(_pem(issued, "clientCertificateData") or _data(user, "client-certificate")
+                   if tls else None),
+        key_data=_pem(issued, "clientKeyData") or _data(user, "client-key") if tls else None,
+        token=(issued.get("token") or _token(user)) if tls else None,
+        basic=(str(user.get("username") or ""), str(user.get("password") or ""))
+        if tls and (user.get("username") or user.get("password")) else None,
+        insecure=cluster.get("insecure-skip-tls-verify") is True,
         server_name=cluster.get("tls-server-name") or None,
+        proxy_url=cluster.get("proxy-url") or None,
         impersonate=impersonation(user.get("as"), user.get("as-uid"),
                                   user.get("as-groups") or [], user.get("as-user-extra") or {},
                                   user_name),
@@ -119,38 +144,7 @@ def _pem(issued: Mapping[str, Any], key: str) -> bytes | None:
     return value.encode() if value else None
 
 
-def _exec_plugin(spec: Mapping[str, Any], base: Path) -> dict[str, Any]:
-    """Run an exec credential plugin as kubectl does; its ExecCredential status."""
-    command = str(spec.get("command") or "")
-    if "/" in command and not os.path.isabs(command):
-        command = str(base / command)
-    env = dict(os.environ)
-    env.update({item["name"]: item["value"] for item in spec.get("env") or []})
-    env["KUBERNETES_EXEC_INFO"] = json.dumps({
-        "apiVersion": spec.get("apiVersion"), "kind": "ExecCredential",
-        "spec": {"interactive": False}})
-    try:
-        ran = subprocess.run([command, *(spec.get("args") or [])], env=env, check=False,
-                             stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
-    except OSError as exc:
-        hint = spec.get("installHint")
-        raise PidshareError(f"exec credential plugin {command!r}: {exc.strerror}"
-                            + (f"; {' '.join(str(hint).split())}" if hint else "")) from None
-    except subprocess.TimeoutExpired:
-        raise PidshareError(f"exec credential plugin {command!r} did not answer in 60 s") from None
-    if ran.returncode != 0:
-        lines = ran.stderr.decode(errors="replace").strip().splitlines()
-        raise PidshareError(f"exec credential plugin {command!r} exited {ran.returncode}: "
-                            f"{lines[-1] if lines else 'no message'}")
-    try:
-        status: dict[str, Any] = json.loads(ran.stdout)["status"]
-    except (ValueError, KeyError, TypeError):
-        raise PidshareError(f"exec credential plugin {command!r} printed no ExecCredential "
-                            "status") from None
-    return status
-
-
-def _through_client(config: dict[str, Any], base: Path) -> Credentials:
+def _through_client(config: dict[str, Any]) -> Credentials:
     try:
         from kubernetes.client import Configuration
     except ImportError:
@@ -161,7 +155,7 @@ def _through_client(config: dict[str, Any], base: Path) -> Credentials:
 
     configuration = Configuration()
     try:
-        KubeConfigLoader(config_dict=config, config_base_path=str(base)).load_and_set(
+        KubeConfigLoader(config_dict=config, config_base_path="/").load_and_set(
             configuration)
     except ConfigException as exc:
         raise PidshareError(f"invalid configuration: {exc}") from None
@@ -177,15 +171,18 @@ def _through_client(config: dict[str, Any], base: Path) -> Credentials:
     )
 
 
-def in_cluster(environ: Mapping[str, str], account: Path) -> Credentials:
-    """The Pod's own service account, as kubectl uses it inside a cluster."""
+def in_cluster(environ: Mapping[str, str], account: Path, flags: ConfigFlags) -> Credentials:
+    """The Pod's own service account, as kubectl uses it inside a cluster (-s, --token and
+    --certificate-authority replace its parts)."""
     host, port = environ["KUBERNETES_SERVICE_HOST"], environ.get("KUBERNETES_SERVICE_PORT", "443")
     if ":" in host:
         host = f"[{host}]"
     return Credentials(
-        server=f"https://{host}:{port}",
-        ca_file=str(account / "ca.crt"),
-        token=(account / "token").read_text().strip(),
+        server=(flags.server or f"https://{host}:{port}").rstrip("/"),
+        ca_file=flags.certificate_authority or str(account / "ca.crt"),
+        token=flags.token or (account / "token").read_text().strip(),
+        impersonate=impersonation(flags.impersonate, flags.impersonate_uid,
+                                  flags.impersonate_groups, {}, ""),
     )
 
 

@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from kubectl_pidshare.remote import Transport
 
 
-def connect(flags: ConfigFlags, environ: Mapping[str, str]) -> Transport:
-    """The real transport: the kubeconfig resolved as kubectl resolves it, then the server."""
+def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO | None = None
+            ) -> Transport:
+    """The real transport: the kubeconfig resolved as kubectl resolves it, then the server
+    (-v lines go to log)."""
     from kubectl_pidshare.kubeconfig import load
     from kubectl_pidshare.remote import KubeTransport
 
-    return KubeTransport(load(flags, environ))
+    return KubeTransport(load(flags, environ), environ, log)
 
 
 class _Descriptor(io.RawIOBase):
@@ -79,7 +81,7 @@ class Environment:
     stdout: TextIO
     stderr: TextIO
     environ: Mapping[str, str]
-    transport: Callable[[ConfigFlags, Mapping[str, str]], Transport] = connect
+    transport: Callable[[ConfigFlags, Mapping[str, str], TextIO], Transport] = connect
     stdout_isatty: bool = False
     terminal_width: int = 80
     terminal_height: int = 24
@@ -94,7 +96,7 @@ class Environment:
 
     def connect(self, flags: ConfigFlags) -> Transport:
         """A transport to the cluster the flags and the environment name."""
-        return self.transport(flags, self.environ)
+        return self.transport(flags, self.environ, self.stderr)
 
     def silence_stdout(self) -> None:
         """After the reader of stdout went away, or writing to it failed: send what is left to

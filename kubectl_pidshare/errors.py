@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from kubectl_pidshare.status import ExitStatus
 
 
@@ -26,7 +28,10 @@ class ServerError(PidshareError):
         self.reason = reason
 
     def render(self) -> str:
-        """`Error from server (Reason): message`, as kubectl says it."""
+        """`Error from server (Reason): message`, as kubectl says it (an Unauthorized one as
+        `error: You must be logged in to the server (…)`)."""
+        if self.reason == "Unauthorized":
+            return f"error: You must be logged in to the server ({self.message})"
         return f"Error from server ({self.reason}): {self.message}"
 
 
@@ -43,23 +48,38 @@ UNKNOWN_AUTHORITY = {2, 18, 19, 20, 21}
 
 
 class UnreachableError(PidshareError):
-    """The server could not be reached, said as kubectl says it."""
+    """The server could not be reached, said as kubectl says it: address is the server's
+    host:port, through: what failed on the way (`proxyconnect tcp: `), if not the server."""
 
-    def __init__(self, address: str, exc: OSError) -> None:
-        if isinstance(exc, ConnectionRefusedError):
+    def __init__(self, address: str, exc: OSError, through: str = "") -> None:
+        if isinstance(exc, ConnectionRefusedError) and not through:
             message = (f"The connection to the server {address} was refused - did you specify "
                        "the right host or port?")
         elif getattr(exc, "verify_code", None) in UNKNOWN_AUTHORITY:
             message = ("Unable to connect to the server: tls: failed to verify certificate: "
                        "x509: certificate signed by unknown authority")
         else:
-            detail = getattr(exc, "verify_message", None) or exc.strerror or str(exc)
-            message = f"Unable to connect to the server: {detail}"
+            message = f"Unable to connect to the server: {through}{_detail(address, exc)}"
         super().__init__(message)
 
     def render(self) -> str:
         """The message alone, as kubectl prints it."""
         return self.message
+
+
+def _detail(address: str, exc: OSError) -> str:
+    if isinstance(exc, socket.gaierror):
+        return f"dial tcp: lookup {address.rsplit(':', 1)[0]}: no such host"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"dial tcp {address}: connect: connection refused"
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        said = str(exc)
+        return said if said.startswith("net/http") else f"dial tcp {address}: i/o timeout"
+    if getattr(exc, "verify_message", None):
+        return f"tls: failed to verify certificate: {exc.verify_message}"  # type: ignore[attr-defined]
+    if exc.strerror:
+        return f"dial tcp {address}: connect: {exc.strerror.lower()}"
+    return str(exc) or type(exc).__name__
 
 
 class OutputError(PidshareError):

@@ -17,7 +17,8 @@ try:
 except ImportError:  # typer before 0.26 uses click itself
     from click.exceptions import Abort, ClickException, UsageError  # type: ignore[no-redef]
 
-__all__ = ["Abort", "ClickException", "UsageError", "hoist", "options", "parse_timeout"]
+__all__ = ["Abort", "ClickException", "UsageError", "go_bool", "hoist", "options",
+           "parse_timeout"]
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -49,6 +50,35 @@ User = Annotated[Optional[str], typer.Option(help="The kubeconfig user to use.")
 Timeout = Annotated[Optional[str], typer.Option(
     "--request-timeout", help="How long to wait for the server (e.g. 5s, 1m; 0: no limit).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+Server = Annotated[Optional[str], typer.Option(
+    "-s", "--server", help="The address and port of the Kubernetes API server.")]
+Token = Annotated[Optional[str], typer.Option(
+    help="Bearer token for authentication to the API server.")]
+As = Annotated[Optional[str], typer.Option(
+    "--as", help="Username to impersonate for the operation.")]
+AsGroup = Annotated[Optional[list[str]], typer.Option(
+    "--as-group", help="Group to impersonate for the operation; repeat for several.")]
+AsUid = Annotated[Optional[str], typer.Option("--as-uid", help="UID to impersonate.")]
+CertificateAuthority = Annotated[Optional[str], typer.Option(
+    "--certificate-authority", help="Path to a cert file for the certificate authority.")]
+ClientCertificate = Annotated[Optional[str], typer.Option(
+    "--client-certificate", help="Path to a client certificate file for TLS.")]
+ClientKey = Annotated[Optional[str], typer.Option(
+    "--client-key", help="Path to a client key file for TLS.")]
+Insecure = Annotated[bool, typer.Option(
+    "--insecure-skip-tls-verify", help="Do not check the server's certificate (insecure).")]
+TlsServerName = Annotated[Optional[str], typer.Option(
+    "--tls-server-name", help="Server name to use for server certificate validation.")]
+DisableCompression = Annotated[bool, typer.Option(
+    "--disable-compression", help="Opt out of response compression (pidshare asks for none).")]
+CacheDir = Annotated[Optional[str], typer.Option(
+    "--cache-dir", help="Accepted for kubectl's sake; pidshare keeps no discovery cache.")]
+Username = Annotated[Optional[str], typer.Option(
+    help="Username for basic authentication to the API server.")]
+Password = Annotated[Optional[str], typer.Option(
+    help="Password for basic authentication to the API server.")]
+Verbosity = Annotated[int, typer.Option(
+    "-v", "--v", min=0, help="Log level: 6 the requests, 8 their bodies (never a credential).")]
 Container = Annotated[Optional[str], typer.Option(
     "-c", "--container", help="Show only this container's processes (as kubectl logs -c).")]
 ExecContainer = Annotated[Optional[str], typer.Option(
@@ -110,6 +140,16 @@ GLOBAL_FLAGS_HINT = ("The global flags (-n, --context, --kubeconfig, --request-t
                      "...) go anywhere on the line: see kubectl pidshare --help.")
 
 
+def go_bool(name: str, value: str) -> bool:
+    """A boolean flag's `=value` as kubectl's flag library reads it."""
+    if value in ("1", "t", "T", "true", "TRUE", "True"):
+        return True
+    if value in ("0", "f", "F", "false", "FALSE", "False"):
+        return False
+    raise UsageError(f'invalid argument "{value}" for "{name}" flag: strconv.ParseBool: '
+                     f'parsing "{value}": invalid syntax')
+
+
 def options(command: Any) -> dict[str, Any]:
     """Every spelling of every option of a click command -> its declaration."""
     return {name: param for param in command.params if param.param_type_name == "option"
@@ -130,6 +170,9 @@ def hoist(root: Any, argv: Sequence[str]) -> list[str]:
         name, has_value, value = word.partition("=")
         if not word.startswith("--") and len(word) > 2 and word[:2] in flags:
             name, has_value, value = word[:2], "=", word[2:].removeprefix("=")
+        if name in flags and flags[name].is_flag and has_value:
+            hoisted += [name] if go_bool(name, value) else []
+            continue
         if name in flags:
             hoisted += [name, value] if has_value else [word]
             if not flags[name].is_flag and not has_value:

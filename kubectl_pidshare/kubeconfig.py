@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,15 +17,22 @@ from kubectl_pidshare.errors import PidshareError
 if TYPE_CHECKING:
     from kubectl_pidshare.credentials import Credentials
 
+DEFAULT_SERVER = "http://localhost:8080"
 SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 NAMED_LISTS = ("clusters", "users", "contexts")
 # The typed fields pidshare reads, as client-go's structs declare them: (struct, Go type, Python).
 TYPED: dict[str, tuple[str, dict[str, tuple[str, type]]]] = {
     "clusters": ("Cluster", {"server": ("string", str), "insecure-skip-tls-verify": ("bool", bool),
-                             "disable-compression": ("bool", bool)}),
-    "users": ("AuthInfo", {"token": ("string", str), "as": ("string", str),
-                           "as-uid": ("string", str), "as-groups": ("[]string", list)}),
+                             "disable-compression": ("bool", bool),
+                             "certificate-authority": ("string", str),
+                             "tls-server-name": ("string", str), "proxy-url": ("string", str)}),
+    "users": ("AuthInfo", {"token": ("string", str), "tokenFile": ("string", str),
+                           "as": ("string", str), "as-uid": ("string", str),
+                           "as-groups": ("[]string", list), "client-certificate": ("string", str),
+                           "client-key": ("string", str), "username": ("string", str),
+                           "password": ("string", str)}),
 }
+GO_TYPES = {"clusters": "NamedCluster", "users": "NamedAuthInfo", "contexts": "NamedContext"}
 JSON_TYPES = ((bool, "bool"), (str, "string"), ((int, float), "number"), (list, "array"),
               (dict, "object"))
 FILE_KEYS = {
@@ -44,6 +51,20 @@ class ConfigFlags:
     user: str | None = None
     namespace: str | None = None
     request_timeout: float | None = None
+    server: str | None = None
+    token: str | None = field(default=None, repr=False)
+    impersonate: str | None = None
+    impersonate_groups: tuple[str, ...] = ()
+    impersonate_uid: str | None = None
+    certificate_authority: str | None = None
+    client_certificate: str | None = None
+    client_key: str | None = None
+    insecure: bool = False
+    tls_server_name: str | None = None
+    disable_compression: bool = False
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    verbosity: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,7 @@ class Target:
     credentials: Credentials
     namespace: str
     timeout: float | None
+    verbosity: int = 0
 
 
 def kubeconfig_files(flags: ConfigFlags, environ: Mapping[str, str]) -> list[Path]:
@@ -83,6 +105,10 @@ def _absolute_paths(config: dict[str, Any], base: Path) -> None:
                 value = body.get(key)
                 if isinstance(value, str) and value and not os.path.isabs(value):
                     body[key] = str(base / value)
+            plugin = body.get("exec")
+            command = plugin.get("command") if isinstance(plugin, dict) else None
+            if isinstance(command, str) and "/" in command and not os.path.isabs(command):
+                plugin["command"] = str(base / command)  # type: ignore[index]
 
 
 def check_types(path: Path, config: Mapping[str, Any]) -> None:
@@ -102,6 +128,20 @@ def check_types(path: Path, config: Mapping[str, Any]) -> None:
                     f"Go struct field {struct}.{section}.{section[:-1]}.{key} of type {go_type}")
 
 
+def check_names(path: Path, config: Mapping[str, Any]) -> None:
+    """Refuse a file that names two clusters, users or contexts alike, as client-go does."""
+    for section, go_type in GO_TYPES.items():
+        seen: set[Any] = set()
+        for entry in config.get(section) or []:
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if name in seen:
+                target = go_type.removeprefix("Named")
+                raise PidshareError(
+                    f'error loading config file "{path}": error converting *[]{go_type} into '
+                    f'*map[string]*api.{target}: duplicate name "{name}" in list')
+            seen.add(name)
+
+
 def merge(documents: Sequence[tuple[Path, Any]]) -> dict[str, Any]:
     """Merge kubeconfig documents: the first file to set a name or a key wins.
 
@@ -114,6 +154,7 @@ def merge(documents: Sequence[tuple[Path, Any]]) -> dict[str, Any]:
         if not isinstance(document, Mapping):
             raise PidshareError(f"error loading config file {path}: not a kubeconfig")
         check_types(path, document)
+        check_names(path, document)
         config = copy.deepcopy(dict(document))
         _absolute_paths(config, path.absolute().parent)
         for name in NAMED_LISTS:
@@ -135,22 +176,6 @@ def _named(config: Mapping[str, Any], section: str, name: str) -> dict[str, Any]
     return None
 
 
-def _read_token_file(config: dict[str, Any], user_name: str | None) -> None:
-    """kubectl reads a user's tokenFile and trims it; the client library does not trim."""
-    user = _named(config, "users", user_name) if user_name else None
-    if not user or user.get("token") or not user.get("tokenFile"):
-        return
-    try:
-        token = Path(user["tokenFile"]).read_text().strip()
-    except OSError as exc:
-        raise PidshareError(f"reading tokenFile of user {user_name!r}: {exc.strerror}") from None
-    config["users"] = [
-        {"name": entry.get("name"), "user": {**user, "token": token}}
-        if entry.get("name") == user_name else entry
-        for entry in config.get("users") or []
-    ]
-
-
 def select_context(config: dict[str, Any], flags: ConfigFlags
                    ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Apply --context, --cluster and --user; return the config and the chosen context."""
@@ -163,59 +188,71 @@ def select_context(config: dict[str, Any], flags: ConfigFlags
         chosen["cluster"] = flags.cluster
     if flags.user:
         chosen["user"] = flags.user
-    if not chosen.get("cluster"):
-        raise PidshareError(
-            "no context is set: use --context, or set current-context in the kubeconfig"
-        )
-    if _named(config, "clusters", chosen["cluster"]) is None:
-        raise PidshareError(f'cluster "{chosen["cluster"]}" does not exist in the kubeconfig')
+    if flags.user and _named(config, "users", flags.user) is None:
+        raise PidshareError(f'auth info "{flags.user}" does not exist')
+    if chosen.get("cluster") and _named(config, "clusters", chosen["cluster"]) is None:
+        raise PidshareError(f'cluster "{chosen["cluster"]}" does not exist')
     if chosen.get("user") and _named(config, "users", chosen["user"]) is None:
-        raise PidshareError(f'user "{chosen["user"]}" does not exist in the kubeconfig')
+        raise PidshareError(f'user "{chosen["user"]}" was not found for context "{name}"')
     result = dict(config)
-    _read_token_file(result, chosen.get("user"))
     result["contexts"] = [{"name": "pidshare", "context": chosen}]
     result["current-context"] = "pidshare"
     return result, chosen
 
 
 def _in_cluster(flags: ConfigFlags, environ: Mapping[str, str]) -> Target | None:
-    if not (environ.get("KUBERNETES_SERVICE_HOST") and (SERVICE_ACCOUNT / "token").is_file()):
+    """The Pod's service account, when kubectl would use it: no kubeconfig, or an empty one."""
+    if not (environ.get("KUBERNETES_SERVICE_HOST") and environ.get("KUBERNETES_SERVICE_PORT")
+            and (SERVICE_ACCOUNT / "token").is_file()):
         return None
     from kubectl_pidshare.credentials import in_cluster
 
     namespace_file = SERVICE_ACCOUNT / "namespace"
-    namespace = namespace_file.read_text().strip() if namespace_file.is_file() else ""
-    return Target(in_cluster(environ, SERVICE_ACCOUNT), flags.namespace or namespace or "default",
-                  flags.request_timeout)
+    namespace = environ.get("POD_NAMESPACE") or (
+        namespace_file.read_text().strip() if namespace_file.is_file() else "")
+    return Target(in_cluster(environ, SERVICE_ACCOUNT, flags),
+                  flags.namespace or namespace or "default", flags.request_timeout,
+                  flags.verbosity)
+
+
+def read(path: Path) -> Any:
+    """One kubeconfig file's YAML, with libyaml's loader where PyYAML has it (ten times faster
+    on big files with inline certificates)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(path.read_bytes(), Loader=loader)
+    except (OSError, yaml.YAMLError) as exc:
+        detail = " ".join(str(exc).split())
+        raise PidshareError(f"error loading config file {path}: {detail}") from None
+
+
+def is_empty(config: Mapping[str, Any]) -> bool:
+    """Whether the merged kubeconfig says nothing (client-go's IsEmptyConfig)."""
+    return not any(config.get(name) for name in (*NAMED_LISTS, "current-context"))
 
 
 def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
-    """Resolve the client configuration and namespace from the flags and the environment."""
-    files = kubeconfig_files(flags, environ)
-    if not files:
-        target = _in_cluster(flags, environ)
-        if target is None:
-            raise PidshareError(
-                "no configuration has been provided: set KUBECONFIG, pass --kubeconfig, "
-                "or create ~/.kube/config"
-            )
-        return target
-
-    import yaml
-
-    documents = []
-    for path in files:
-        try:
-            documents.append((path, yaml.safe_load(path.read_bytes())))
-        except (OSError, yaml.YAMLError) as exc:
-            detail = " ".join(str(exc).split())
-            raise PidshareError(f"error loading config file {path}: {detail}") from None
-    config, context = select_context(merge(documents), flags)
+    """Resolve the client configuration and namespace from the flags and the environment:
+    the kubeconfig files, else the Pod's service account, else kubectl's default server
+    (http://localhost:8080); the flags laid over the chosen cluster and user."""
+    from kubectl_pidshare import overrides, validation
     from kubectl_pidshare.credentials import from_kubeconfig
 
-    cluster = _named(config, "clusters", context["cluster"]) or {}
-    user = _named(config, "users", context.get("user") or "") or {}
-    credentials = from_kubeconfig(config, cluster, user, files[0].absolute().parent,
-                                  context.get("user") or "")
+    files = kubeconfig_files(flags, environ)
+    merged = merge([(path, read(path)) for path in files])
+    if is_empty(merged) and not flags.kubeconfig:
+        target = _in_cluster(flags, environ)
+        if target is not None:
+            return target
+    config, context = select_context(merged, flags)
+    cluster_name, user_name = context.get("cluster") or "", context.get("user") or ""
+    found = _named(config, "clusters", cluster_name) if cluster_name else None
+    cluster = overrides.cluster({"server": DEFAULT_SERVER} if not cluster_name else found or {},
+                                flags)
+    user = overrides.user(_named(config, "users", user_name) or {}, flags)
+    validation.check(cluster_name, cluster, user_name, user)
+    credentials = from_kubeconfig(config, cluster, user, user_name, environ)
     namespace = flags.namespace or context.get("namespace") or "default"
-    return Target(credentials, namespace, flags.request_timeout)
+    return Target(credentials, namespace, flags.request_timeout, flags.verbosity)

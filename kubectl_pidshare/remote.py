@@ -7,17 +7,23 @@ heavy is imported on the way.
 
 from __future__ import annotations
 
+import copy
 import http.client
+import importlib
 import json
+import os
 import socket
 import ssl
+import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from urllib.parse import quote, urlencode, urlunsplit
 
 from kubectl_pidshare import __version__
-from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError
+from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError, describe
+from kubectl_pidshare.verbose import Log
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -109,46 +115,63 @@ def exit_status(message: bytes) -> int:
 PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
 
 
-def open_websocket(target: Target, url: str, reuse: socket.socket | None = None) -> Any:
-    """Open the exec websocket (the subprotocols offered: v5, then v4), on the given TLS
-    connection if there is one."""
-    import websocket
+def _websocket() -> Any:
+    """websocket-client, without the python-socks it imports when installed (25 ms): pidshare
+    hands it connections already made, through the proxy if any (dial.py)."""
+    if "websocket" in sys.modules or "python_socks" in sys.modules:
+        return sys.modules.get("websocket") or importlib.import_module("websocket")
+    sys.modules["python_socks"] = None  # type: ignore[assignment]
+    try:
+        return importlib.import_module("websocket")
+    finally:
+        del sys.modules["python_socks"]
 
-    from kubectl_pidshare.credentials import ssl_context
 
-    sslopt: dict[str, Any] = {"context": ssl_context(target.credentials)}
-    if target.credentials.server_name:
-        sslopt["server_hostname"] = target.credentials.server_name
-    sock = websocket.WebSocket(sslopt=sslopt, skip_utf8_validation=True)
+def open_websocket(target: Target, url: str, sock: socket.socket) -> Any:
+    """Open the exec websocket (the subprotocols offered: v5, then v4) on a connection to the
+    server (TLS, through the proxy, already made); --request-timeout bounds its start."""
+    websocket = _websocket()
+    ws = websocket.WebSocket(skip_utf8_validation=True)
     header = [f"{k}: {v}" for k, v in target.credentials.headers()]
-    sock.connect(url, header=header, subprotocols=PROTOCOLS, timeout=target.timeout,
-                 socket=reuse)
-    sock.settimeout(None)
-    return sock
+    ws.connect(url, header=header, subprotocols=PROTOCOLS, timeout=target.timeout, socket=sock)
+    ws.settimeout(None)
+    return ws
 
 
 class _Connection(http.client.HTTPConnection):
-    """HTTPS with our TLS context and, when the kubeconfig says so, another server name."""
+    """HTTP on a connection dial.connect makes (TLS, proxies, timeouts)."""
 
-    tls: ssl.SSLContext
-    server_name: str
+    open: Callable[[], socket.socket]
 
     def connect(self) -> None:
-        super().connect()
-        self.sock = self.tls.wrap_socket(self.sock, server_hostname=self.server_name)
+        self.sock = self.open()
 
 
 class KubeTransport:
     """The real cluster: HTTPS for the GET, the websocket exec API for the rest."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, environ: Mapping[str, str] | None = None,
+                 log: TextIO | None = None) -> None:
+        from kubectl_pidshare.dial import endpoint
+
         self.target = target
-        parsed = urlsplit(target.credentials.server)
-        self.host, self.port = parsed.hostname or "", parsed.port or 443
-        self.prefix = parsed.path.rstrip("/")
-        self.ws_base = urlunsplit(("wss" if parsed.scheme == "https" else "ws", parsed.netloc,
+        self.endpoint = endpoint(target.credentials, os.environ if environ is None else environ)
+        self.prefix = self.endpoint.prefix
+        self.ws_base = urlunsplit(("wss" if self.endpoint.tls else "ws", self.endpoint.address,
                                    self.prefix, "", ""))
         self.idle: socket.socket | None = None
+        self.tls: ssl.SSLContext | None = None
+        self.log = Log(target.verbosity, log)
+
+    def _open(self) -> socket.socket:
+        """A new connection to the server."""
+        from kubectl_pidshare.credentials import ssl_context
+        from kubectl_pidshare.dial import connect
+
+        if self.tls is None and self.endpoint.tls:
+            self.tls = ssl_context(self.target.credentials)
+        return connect(self.endpoint, self.tls, self.target.credentials.server_name,
+                       self.target.timeout)
 
     @property
     def namespace(self) -> str:
@@ -156,8 +179,11 @@ class KubeTransport:
         return self.target.namespace
 
     def namespaced(self, namespace: str) -> KubeTransport:
-        """A transport to the same server in another namespace, with its own connection."""
-        return KubeTransport(replace(self.target, namespace=namespace))
+        """A transport to the same server (its proxy, TLS context and log) in another
+        namespace, with its own connection."""
+        twin = copy.copy(self)
+        twin.target, twin.idle = replace(self.target, namespace=namespace), None
+        return twin
 
     def pod_path(self, name: str) -> str:
         """The API path of the Pod called name, in the target's namespace."""
@@ -185,16 +211,17 @@ class KubeTransport:
 
     def _request(self, method: str, path: str, body: bytes | None = None,
                  content_type: str | None = None) -> dict[str, Any]:
-        from kubectl_pidshare.credentials import ssl_context
-
-        connection = _Connection(self.host, self.port, timeout=self.target.timeout)
-        connection.tls = ssl_context(self.target.credentials)
-        connection.server_name = self.target.credentials.server_name or self.host
+        connection = _Connection(self.endpoint.host, self.endpoint.port,
+                                 timeout=self.target.timeout)
+        connection.open = self._open
         headers = [("Accept", "application/json"), ("User-Agent", USER_AGENT),
                    *self.target.credentials.headers()]
         if body is not None:
             headers += [("Content-Type", content_type or "application/json"),
                         ("Content-Length", str(len(body)))]
+        url = f"{self.target.credentials.server}{path}"
+        started = time.monotonic()
+        self.log.request(method, url, headers, body)
         try:
             connection.putrequest(method, self.prefix + path)
             for name, value in headers:
@@ -204,12 +231,15 @@ class KubeTransport:
             body = response.read()
             if not response.will_close:
                 self.idle, connection.sock = connection.sock, None
-        except TimeoutError:
+        except UnreachableError:
+            raise
+        except (TimeoutError, socket.timeout):
             raise
         except OSError as exc:
-            raise UnreachableError(f"{self.host}:{self.port}", exc) from exc
+            raise UnreachableError(self.endpoint.address, exc) from exc
         finally:
             connection.close()
+        self.log.response(method, url, response.status, response.reason, started, body)
         if response.status != 200:
             raise server_error(response.status, response.reason or "", body)
         document: dict[str, Any] = json.loads(body)
@@ -221,17 +251,26 @@ class KubeTransport:
     ) -> int:
         """Exec argv over the websocket API (v5.channel.k8s.io, else v4), streaming output,
         within the deadline (see Transport.exec)."""
-        from websocket import WebSocketException
+        WebSocketException = _websocket().WebSocketException  # noqa: N806
 
         query = urlencode([*(("command", arg) for arg in argv), ("container", container),
                            ("stdin", "true"), ("stdout", "true"), ("stderr", "true")])
         url = f"{self.ws_base}{self.pod_path(pod)}/exec?{query}"
         limit = min((t for t in (deadline, self.target.timeout) if t), default=None)
+        self.log.request("GET", url, self.target.credentials.headers(), None)
+        started = time.monotonic()
         try:
             reuse, self.idle = self.idle, None
-            sock = open_websocket(self.target, url, reuse)
+            sock = open_websocket(self.target, url, reuse or self._open())
         except WebSocketException as exc:
             raise _handshake_error(exc) from None
+        except UnreachableError:
+            raise
+        except (TimeoutError, socket.timeout):
+            raise
+        except OSError as exc:
+            raise UnreachableError(self.endpoint.address, exc) from exc
+        self.log.response("GET", url, 101, "Switching Protocols", started, None)
         status = b""
         try:
             for channel, payload in _frames(sock, container, limit):
@@ -258,7 +297,9 @@ class StreamEnded(Exception):  # noqa: N818 - how a stream ends, not always a fa
 def _frames(sock: Any, container: str, limit: float | None) -> Iterator[tuple[int, memoryview]]:
     """(channel, payload) of each frame until the close frame, within limit seconds; a
     connection that breaks raises StreamEnded, the sinks' own errors are not caught here."""
-    from websocket import ABNF, WebSocketException, WebSocketTimeoutException
+    websocket = _websocket()
+    ABNF, WebSocketException = websocket.ABNF, websocket.WebSocketException  # noqa: N806
+    WebSocketTimeoutException = websocket.WebSocketTimeoutException  # noqa: N806
 
     ends = time.monotonic() + limit if limit else None
     while True:
@@ -287,4 +328,6 @@ def _handshake_error(exc: Exception) -> PidshareError:
     body = getattr(exc, "resp_body", None)
     if status:
         return server_error(status, str(exc), body)
+    if type(exc).__name__ == "WebSocketTimeoutException":
+        return PidshareError(describe(exc))
     return PidshareError(f"exec failed: {exc}")

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tests.bench import kubeconfigs
+
 ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "pidshare-bench"
 SEED = ROOT / "tests" / "e2e" / "manifests" / "share-process-namespace.yaml"
@@ -253,6 +255,9 @@ def main() -> None:
               f"kubectl -n {NAMESPACE} exec nginx -c shell -- ps ax >/dev/null && "
               f"kubectl -n {NAMESPACE} exec nginx -c shell -- sh -c 'cat /proc/*/cgroup' "
               ">/dev/null")
+    scratch = Path(tempfile.mkdtemp(prefix="pidshare-bench-"))
+    one = kubeconfigs.write(scratch / "one.yaml", 1)
+    big = kubeconfigs.write(scratch / "big.yaml", 50)
     bare_pods(env, ["bare-a", "bare-b"])
     run(["kubectl", "pidshare", "-n", NAMESPACE, "ps", "bare-a", "--debug-image", DEBUGGER], env)
     run(kubectl_debug("bare-b"), env)
@@ -280,6 +285,9 @@ def main() -> None:
          [*pip.split(), "kubectl", "pidshare", "--help"]),
         ("krew ps vs pip ps", [*krew.split(), "kubectl", "pidshare", "ps", "nginx", *ns],
          [*pip.split(), "kubectl", "pidshare", "ps", "nginx", *ns]),
+        ("ps, 50-context kubeconfig vs 1", ["kubectl", "pidshare", "--kubeconfig", str(big),
+                                            "ps", "nginx", *ns],
+         ["kubectl", "pidshare", "--kubeconfig", str(one), "ps", "nginx", *ns]),
         ("kill -0 vs exec kill -0", ["kubectl", "pidshare", "kill", "nginx", pid, "0", *ns],
          ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "kill", "-0", pid]),
     ]
@@ -295,9 +303,11 @@ def main() -> None:
         results.append(first_calls(max(3, options.times // 3), env))
     imports = import_time(env)
     print(f"import time of kubectl_pidshare.cli: {imports:.3f} s")
+    parse = kubeconfigs.report(scratch)
     Path(options.json).write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "import_seconds": imports,
+        "kubeconfig_load": parse,
         "cases": [{**asdict(c), **c.summary()} for c in results],
     }, indent=2))
     print(f"results written to {options.json}")

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 from kubectl_pidshare import cli
 from kubectl_pidshare.environment import Environment
@@ -153,7 +153,8 @@ class Harness:
         self.fake = FakeTransport(name)
         return self.fake
 
-    def transport(self, flags: ConfigFlags, environ: Mapping[str, str]) -> Transport:
+    def transport(self, flags: ConfigFlags, environ: Mapping[str, str], log: TextIO
+                  ) -> Transport:
         """The Environment's transport factory: the installed fake."""
         self.flags_seen.append(flags)
         assert self.fake is not None, "the test made a request without a fake installed"

@@ -166,6 +166,40 @@ def test_flags_reach_the_transport(install: Install, flags_seen: list[ConfigFlag
                                       namespace="inner", request_timeout=90.0)]
 
 
+def test_connection_and_identity_flags_reach_the_transport(
+        install: Install, flags_seen: list[ConfigFlags], main: Main) -> None:
+    install("nginx")
+    result = main("ps", "nginx", "-s=https://h:6443", "--token", "t", "--as", "alice",
+                  "--as-group", "a", "--as-group=b", "--as-uid", "7",
+                  "--certificate-authority", "/ca", "--client-certificate", "/c",
+                  "--client-key", "/k", "--insecure-skip-tls-verify=true",
+                  "--tls-server-name", "n", "--disable-compression", "--cache-dir", "/tmp",
+                  "--username", "u", "--password", "p", "-v=8")
+    assert result.exit_code == 0, result.stderr
+    assert flags_seen == [ConfigFlags(
+        server="https://h:6443", token="t", impersonate="alice", impersonate_groups=("a", "b"),
+        impersonate_uid="7", certificate_authority="/ca", client_certificate="/c",
+        client_key="/k", insecure=True, tls_server_name="n", disable_compression=True,
+        username="u", password="p", verbosity=8)]
+
+
+@pytest.mark.parametrize(("argv", "insecure"), [
+    (["--insecure-skip-tls-verify=false"], False), (["--insecure-skip-tls-verify=1"], True)])
+def test_a_boolean_flag_takes_gos_spellings(install: Install, flags_seen: list[ConfigFlags],
+                                            main: Main, argv: list[str], insecure: bool) -> None:
+    install("nginx")
+    assert main("ps", "nginx", *argv).exit_code == 0
+    assert flags_seen[-1].insecure is insecure
+
+
+def test_a_boolean_flag_with_another_value_is_a_usage_error(main: Main) -> None:
+    result = main("ps", "nginx", "--insecure-skip-tls-verify=maybe")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        'Error: invalid argument "maybe" for "--insecure-skip-tls-verify" flag: '
+        'strconv.ParseBool: parsing "maybe": invalid syntax')
+
+
 def test_bad_request_timeout_is_a_usage_error(install: Install, main: Main) -> None:
     fake = install("nginx")
     result = main("ps", "nginx", "--request-timeout", "soon")
@@ -389,11 +423,12 @@ def test_the_table_is_whole_when_piped_or_wide(install: Install, main: Main,
     assert main(*argv, isatty=isatty, width=60).stdout == expected
 
 
-def test_dash_v_is_not_debug(install: Install, main: Main) -> None:
+def test_dash_v_is_a_log_level_not_debug(install: Install, main: Main) -> None:
     install("nginx")
     code, out, err = main("-v", "ps", "nginx")
     assert (code, out) == (ExitStatus.USAGE, "")
-    assert err.splitlines()[-1] == "Error: No such option: -v"
+    assert err.splitlines()[-1] == ("Error: Invalid value for '-v' / '--v': 'ps' is not a valid "
+                                    "integer range.")
 
 
 def test_version_writes_to_the_environment(main: Main) -> None:

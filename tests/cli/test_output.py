@@ -53,6 +53,6 @@ def test_the_boundary_says_the_disk_is_full(full: io.TextIOWrapper, command: tup
     err = io.BytesIO()
     env = Environment(stdout=writer(full, "standard output"),
                       stderr=io.TextIOWrapper(err, write_through=True), environ={},
-                      transport=lambda flags, environ: fake)
+                      transport=lambda flags, environ, log: fake)
     assert cli.main(list(command), env) == ExitStatus.ERROR
     assert err.getvalue().decode() == "error: writing to standard output: No space left on device\n"

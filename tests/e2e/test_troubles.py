@@ -168,10 +168,9 @@ ROWS = {
     "kubeconfig-missing": Row(("--kubeconfig", "/nonexistent", "ps", "trap"), 1,
                               "error: stat /nonexistent: no such file or directory"),
     "context-unknown": Row(("--context", "nope", "ps", "trap"), 1,
-                           "Error in configuration: context was not found for specified "
-                           "context: nope"),
+                           'error: context "nope" does not exist'),
     "cluster-unknown": Row(("--cluster", "nope", "ps", "trap"), 1,
-                           'error: no server found for cluster "nope"'),
+                           'error: cluster "nope" does not exist'),
     "user-unknown": Row(("--user", "nope", "ps", "trap"), 1,
                         "error: auth info \"nope\" does not exist"),
     "server-refused": Row(("--kubeconfig", "{refused}", "ps", "trap"), 1,

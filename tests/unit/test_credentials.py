@@ -16,6 +16,7 @@ import pytest
 
 from kubectl_pidshare.credentials import Credentials, from_kubeconfig, in_cluster, ssl_context
 from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.kubeconfig import ConfigFlags
 
 CLUSTER = {"server": "https://127.0.0.1:6443/"}
 
@@ -46,7 +47,7 @@ def test_token_and_inline_certificates(pem: tuple[Path, Path]) -> None:
             "client-key-data": base64.b64encode(key.read_bytes()).decode()}
     cluster = {**CLUSTER, "certificate-authority-data":
                base64.b64encode(cert.read_bytes()).decode(), "tls-server-name": "kube"}
-    found = from_kubeconfig(config_for(user), cluster, user, Path("/"))
+    found = from_kubeconfig(config_for(user), cluster, user)
     assert (found.server, found.token, found.server_name) == (
         "https://127.0.0.1:6443", "t0k", "kube")
     assert (found.cert_data, found.key_data, found.ca_data) == (
@@ -79,32 +80,46 @@ def test_exec_plugin_token(tmp_path: Path) -> None:
                      "interactiveMode": "Never"}}
     cluster = {**CLUSTER, "insecure-skip-tls-verify": True}
     config = {**config_for(user), "clusters": [{"name": "c", "cluster": cluster}]}
-    found = from_kubeconfig(config, cluster, user, tmp_path)
+    found = from_kubeconfig(config, cluster, user)
     assert (found.server, found.token, found.insecure) == (
         "https://127.0.0.1:6443", "from-plugin", True)
 
 
+def test_basic_authentication_is_sent_as_kubectl_sends_it() -> None:
+    user = {"username": "a", "password": "b"}
+    found = from_kubeconfig(config_for(user), CLUSTER, user)
+    assert found.headers() == [("Authorization", "Basic YTpi")]
+
+
+def test_plain_http_sends_no_credential_but_impersonates() -> None:
+    user = {"token": "t0k", "as": "alice"}
+    found = from_kubeconfig(config_for(user), {"server": "http://127.0.0.1:8001"}, user)
+    assert found.headers() == [("Impersonate-User", "alice")]
+
+
+def test_token_file_wins_over_token(tmp_path: Path) -> None:
+    (tmp_path / "token").write_text(" from-file\n")
+    user = {"token": "inline", "tokenFile": str(tmp_path / "token")}
+    assert from_kubeconfig(config_for(user), CLUSTER, user).token == "from-file"
+    user = {"token": "inline", "tokenFile": str(tmp_path / "missing")}
+    assert from_kubeconfig(config_for(user), CLUSTER, user).token == "inline"
+
+
 @pytest.mark.parametrize(("cluster", "user", "message"), [
-    pytest.param({}, {}, "invalid configuration: the cluster has no server", id="no-server"),
-    pytest.param({**CLUSTER, "proxy-url": "http://p:3128"}, {},
-                 "proxy-url is not supported: reach the API server directly", id="proxy-url"),
-    pytest.param(CLUSTER, {"username": "a", "password": "b"},
-                 "basic authentication is not supported (Kubernetes removed it)",
-                 id="basic-auth"),
     pytest.param({**CLUSTER, "certificate-authority-data": "!!"}, {},
                  "invalid configuration: certificate-authority-data is not base64",
                  id="ca-data-not-base64"),
 ])
 def test_refusals(cluster: dict[str, object], user: dict[str, object], message: str) -> None:
     with pytest.raises(PidshareError) as caught:
-        from_kubeconfig(config_for(user), cluster, user, Path("/"))
+        from_kubeconfig(config_for(user), cluster, user)
     assert caught.value.message == message
 
 
 def test_in_cluster(tmp_path: Path) -> None:
     (tmp_path / "token").write_text("sa-token\n")
     found = in_cluster({"KUBERNETES_SERVICE_HOST": "fd00::1", "KUBERNETES_SERVICE_PORT": "443"},
-                       tmp_path)
+                       tmp_path, ConfigFlags())
     assert (found.server, found.token, found.ca_file) == (
         "https://[fd00::1]:443", "sa-token", str(tmp_path / "ca.crt"))
 
@@ -114,28 +129,37 @@ def test_exec_plugin_client_certificate_and_environment(pem: tuple[Path, Path]) 
     status = {"clientCertificateData": cert.read_text(), "clientKeyData": key.read_text()}
     script = ("import json, os; info = json.loads(os.environ['KUBERNETES_EXEC_INFO']); "
               "assert info['spec']['interactive'] is False and os.environ['TEAM'] == 'a'; "
-              f"print(json.dumps({{'status': {status!r}}}))")
+              "print(json.dumps({'apiVersion': 'client.authentication.k8s.io/v1', "
+              f"'status': {status!r}}}))")
     user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": sys.executable,
                      "args": ["-c", script], "env": [{"name": "TEAM", "value": "a"}]}}
-    found = from_kubeconfig(config_for(user), CLUSTER, user, Path("/"))
+    found = from_kubeconfig(config_for(user), CLUSTER, user)
     assert (found.cert_data, found.key_data, found.token) == (
         cert.read_bytes(), key.read_bytes(), None)
 
 
 @pytest.mark.parametrize(("spec", "message"), [
-    pytest.param({"command": "sh", "args": ["-c", "echo denied >&2; exit 3"]},
-                 "exec credential plugin 'sh' exited 3: denied", id="non-zero-exit"),
+    pytest.param({"command": "sh", "args": ["-c", "exit 3"]},
+                 "exec: executable sh failed with exit code 3", id="non-zero-exit"),
     pytest.param({"command": "/nonexistent/auth", "installHint": "install the\n  auth plugin"},
-                 "exec credential plugin '/nonexistent/auth': No such file or directory; "
-                 "install the auth plugin", id="missing-command-with-install-hint"),
-    pytest.param({"command": "sh", "args": ["-c", "echo not json"]},
-                 "exec credential plugin 'sh' printed no ExecCredential status",
-                 id="no-exec-credential-printed"),
+                 "exec: fork/exec /nonexistent/auth: no such file or directory",
+                 id="missing-command-by-path"),
+    pytest.param({"command": "pidshare-no-such-plugin", "installHint": "install the\n  plugin"},
+                 "exec: executable pidshare-no-such-plugin not found; install the plugin",
+                 id="missing-command-with-install-hint"),
+    pytest.param({"command": "sh", "args": ["-c", "echo '{}'"]},
+                 "exec plugin is configured to use API version client.authentication.k8s.io/v1, "
+                 "plugin returned version None", id="no-exec-credential-printed"),
+    pytest.param({"command": "sh", "args": ["-c", "echo '{\"apiVersion\": "
+                                            "\"client.authentication.k8s.io/v1beta1\"}'"]},
+                 "exec plugin is configured to use API version client.authentication.k8s.io/v1, "
+                 "plugin returned version client.authentication.k8s.io/v1beta1",
+                 id="other-api-version-in-the-reply"),
 ])
 def test_exec_plugin_failures(spec: dict[str, object], message: str) -> None:
     user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", **spec}}
     with pytest.raises(PidshareError) as caught:
-        from_kubeconfig(config_for(user), CLUSTER, user, Path("/"))
+        from_kubeconfig(config_for(user), CLUSTER, user)
     assert caught.value.message == message
 
 

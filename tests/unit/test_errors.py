@@ -24,10 +24,17 @@ def verify_failure(code: int, message: str) -> ssl.SSLCertVerificationError:
                  "Unable to connect to the server: tls: failed to verify certificate: x509: "
                  "certificate signed by unknown authority", id="unknown-authority"),
     pytest.param(verify_failure(62, "Hostname mismatch, certificate is not valid for 'x'."),
-                 "Unable to connect to the server: Hostname mismatch, certificate is not valid "
-                 "for 'x'.", id="other-verification-failure"),
+                 "Unable to connect to the server: tls: failed to verify certificate: Hostname "
+                 "mismatch, certificate is not valid for 'x'.", id="other-verification-failure"),
     pytest.param(OSError(113, "No route to host"),
-                 "Unable to connect to the server: No route to host", id="other"),
+                 "Unable to connect to the server: dial tcp 127.0.0.1:6443: connect: no route "
+                 "to host", id="other"),
+    pytest.param(TimeoutError("timed out"),
+                 "Unable to connect to the server: dial tcp 127.0.0.1:6443: i/o timeout",
+                 id="connect-timeout"),
+    pytest.param(TimeoutError("net/http: TLS handshake timeout"),
+                 "Unable to connect to the server: net/http: TLS handshake timeout",
+                 id="tls-handshake-timeout"),
 ])
 def test_unreachable_as_kubectl_says_it(exc: OSError, line: str) -> None:
     error = UnreachableError("127.0.0.1:6443", exc)

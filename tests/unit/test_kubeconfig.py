@@ -210,13 +210,14 @@ def test_select_cluster_and_user_without_a_context() -> None:
 @pytest.mark.parametrize(("config", "flags", "message"), [
     pytest.param(CONFIG, ConfigFlags(context="nope"), 'context "nope" does not exist',
                  id="unknown-context"),
-    pytest.param({**CONFIG, "current-context": ""}, ConfigFlags(),
-                 "no context is set: use --context, or set current-context in the kubeconfig",
-                 id="no-context-at-all"),
-    pytest.param(CONFIG, ConfigFlags(cluster="gone"),
-                 'cluster "gone" does not exist in the kubeconfig', id="unknown-cluster"),
-    pytest.param(CONFIG, ConfigFlags(user="gone"),
-                 'user "gone" does not exist in the kubeconfig', id="unknown-user"),
+    pytest.param(CONFIG, ConfigFlags(cluster="gone"), 'cluster "gone" does not exist',
+                 id="unknown-cluster"),
+    pytest.param(CONFIG, ConfigFlags(user="gone"), 'auth info "gone" does not exist',
+                 id="unknown-user"),
+    pytest.param({**CONFIG, "contexts": [{"name": "dev", "context": {"cluster": "kind",
+                                                                     "user": "gone"}}]},
+                 ConfigFlags(), 'user "gone" was not found for context "dev"',
+                 id="a-context-naming-an-unknown-user"),
 ])
 def test_select_refusals(config: dict[str, Any], flags: ConfigFlags, message: str) -> None:
     with pytest.raises(PidshareError) as caught:
@@ -292,7 +293,7 @@ def test_load_explicit_file_is_not_merged_with_kubeconfig_variable(tmp_path: Pat
     one, two, before = two_files(tmp_path)
     with pytest.raises(PidshareError) as caught:
         load(ConfigFlags(kubeconfig=str(one), context="remote"), {"KUBECONFIG": str(two)})
-    assert caught.value.message == 'cluster "far" does not exist in the kubeconfig'
+    assert caught.value.message == 'cluster "far" does not exist'
     assert unchanged(tmp_path, before)
 
 
@@ -361,7 +362,8 @@ def test_load_missing_ca_file(tmp_path: Path) -> None:
     with pytest.raises(PidshareError) as caught:
         load(ConfigFlags(kubeconfig=str(path)), {})
     assert caught.value.message == (
-        f"invalid configuration: certificate-authority {tmp_path}/nope.crt: no such file")
+        f"unable to read certificate-authority {tmp_path}/nope.crt for c due to open "
+        f"{tmp_path}/nope.crt: no such file or directory")
 
 
 def test_load_invalid_yaml_is_one_line(tmp_path: Path) -> None:
@@ -374,9 +376,39 @@ def test_load_invalid_yaml_is_one_line(tmp_path: Path) -> None:
     assert caught.value.render().splitlines() == [caught.value.render()]
 
 
-def test_load_nothing_configured(tmp_path: Path) -> None:
-    with pytest.raises(PidshareError) as caught:
-        load(ConfigFlags(), {"HOME": str(tmp_path)})
-    assert caught.value.message == (
-        "no configuration has been provided: set KUBECONFIG, pass --kubeconfig, "
-        "or create ~/.kube/config")
+@pytest.mark.parametrize("current", ["", "dev"])
+def test_load_nothing_configured_is_kubectls_default_server(tmp_path: Path, current: str) -> None:
+    """No kubeconfig (or no current context, or an empty file): http://localhost:8080 with no
+    credential, as kubectl; an empty KUBECONFIG file falls back like no file."""
+    (tmp_path / "empty").write_text("")
+    for environ in ({"HOME": str(tmp_path)}, {"KUBECONFIG": str(tmp_path / "empty")}):
+        target = load(ConfigFlags(), environ)
+        assert (target.credentials.server, target.credentials.headers(), target.namespace) == (
+            "http://localhost:8080", [], "default")
+    config = write(tmp_path / "config", {**CONFIG, "current-context": current})
+    found = load(ConfigFlags(server="https://elsewhere:6443"), {"KUBECONFIG": str(config)})
+    assert found.credentials.server == "https://elsewhere:6443"
+
+
+@pytest.mark.parametrize(("kubeconfig", "environ", "namespace"), [
+    pytest.param(None, {}, "from-file", id="no-kubeconfig"),
+    pytest.param("", {}, "from-file", id="an-empty-kubeconfig-file"),
+    pytest.param(None, {"POD_NAMESPACE": "from-env"}, "from-env", id="pod-namespace-first"),
+])
+def test_in_cluster_as_kubectl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               kubeconfig: str | None, environ: dict[str, str],
+                               namespace: str) -> None:
+    account = tmp_path / "sa"
+    account.mkdir()
+    (account / "token").write_text("sa-token\n")
+    (account / "namespace").write_text("from-file")
+    monkeypatch.setattr("kubectl_pidshare.kubeconfig.SERVICE_ACCOUNT", account)
+    environ = {"HOME": str(tmp_path), "KUBERNETES_SERVICE_HOST": "10.0.0.1",
+               "KUBERNETES_SERVICE_PORT": "443", **environ}
+    if kubeconfig is not None:
+        (tmp_path / "empty").write_text(kubeconfig)
+        environ["KUBECONFIG"] = str(tmp_path / "empty")
+    target = load(ConfigFlags(token="override"), environ)
+    assert (target.credentials.server, target.credentials.token, target.namespace) == (
+        "https://10.0.0.1:443", "override", namespace)
+    assert load(ConfigFlags(namespace="flag"), environ).credentials.token == "sa-token"
