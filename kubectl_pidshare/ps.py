@@ -136,19 +136,21 @@ def _safely(task: Callable[[], Listing]) -> Probed:
 
 def probe_all(transport: Transport, options: PsOptions, documents: Sequence[dict[str, Any]],
               err: TextIO) -> list[Probed]:
-    """Probe every Pod, CONCURRENT at a time, each over its own connection: a Listing or
-    the error of each, in order."""
+    """Probe every Pod, CONCURRENT at a time, each over its own connection (made in this
+    thread): a Listing or the error of each, in order."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def one(document: dict[str, Any]) -> Probed:
-        meta = document["metadata"]
-        own = transport.namespaced(meta.get("namespace") or transport.namespace)
-        return _safely(lambda: probe(own, options, meta["name"], err, document))
+    tasks = [(transport.namespaced(document["metadata"].get("namespace") or transport.namespace),
+              document) for document in documents]
 
-    if len(documents) == 1:
-        return [one(documents[0])]
-    with ThreadPoolExecutor(max_workers=min(CONCURRENT, len(documents)) or 1) as pool:
-        return list(pool.map(one, documents))
+    def one(task: tuple[Transport, dict[str, Any]]) -> Probed:
+        own, document = task
+        return _safely(lambda: probe(own, options, document["metadata"]["name"], err, document))
+
+    if len(tasks) == 1:
+        return [one(tasks[0])]
+    with ThreadPoolExecutor(max_workers=min(CONCURRENT, len(tasks)) or 1) as pool:
+        return list(pool.map(one, tasks))
 
 
 def gather(transport: Transport, options: PsOptions, err: TextIO

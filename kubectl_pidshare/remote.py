@@ -180,7 +180,9 @@ class KubeTransport:
 
     def namespaced(self, namespace: str) -> KubeTransport:
         """A transport to the same server (its proxy, TLS context and log) in another
-        namespace, with its own connection."""
+        namespace, with its own connection, for another thread: websocket-client is imported
+        here, in the caller's thread (_websocket's import is not one that threads may race)."""
+        _websocket()
         twin = copy.copy(self)
         twin.target, twin.idle = replace(self.target, namespace=namespace), None
         return twin
