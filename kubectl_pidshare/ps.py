@@ -136,8 +136,8 @@ def _safely(task: Callable[[], Listing]) -> Probed:
 
 def probe_all(transport: Transport, options: PsOptions, documents: Sequence[dict[str, Any]],
               err: TextIO) -> list[Probed]:
-    """Probe every Pod, CONCURRENT at a time, each over its own connection (made in this
-    thread): a Listing or the error of each, in order."""
+    """Probe every Pod, CONCURRENT at a time, each over its own connection: a Listing or
+    the error of each, in order."""
     from concurrent.futures import ThreadPoolExecutor
 
     tasks = [(transport.namespaced(document["metadata"].get("namespace") or transport.namespace),

@@ -15,6 +15,7 @@ import os
 import socket
 import ssl
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -113,18 +114,21 @@ def exit_status(message: bytes) -> int:
 
 
 PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
+_IMPORTING = threading.Lock()
 
 
 def _websocket() -> Any:
     """websocket-client, without the python-socks it imports when installed (25 ms): pidshare
-    hands it connections already made, through the proxy if any (dial.py)."""
-    if "websocket" in sys.modules or "python_socks" in sys.modules:
-        return sys.modules.get("websocket") or importlib.import_module("websocket")
-    sys.modules["python_socks"] = None  # type: ignore[assignment]
-    try:
-        return importlib.import_module("websocket")
-    finally:
-        del sys.modules["python_socks"]
+    hands it connections already made, through the proxy if any (dial.py). One thread at a
+    time: another must not take the module from sys.modules half imported."""
+    with _IMPORTING:
+        if "websocket" in sys.modules or "python_socks" in sys.modules:
+            return sys.modules.get("websocket") or importlib.import_module("websocket")
+        sys.modules["python_socks"] = None  # type: ignore[assignment]
+        try:
+            return importlib.import_module("websocket")
+        finally:
+            del sys.modules["python_socks"]
 
 
 def open_websocket(target: Target, url: str, sock: socket.socket) -> Any:
@@ -180,9 +184,7 @@ class KubeTransport:
 
     def namespaced(self, namespace: str) -> KubeTransport:
         """A transport to the same server (its proxy, TLS context and log) in another
-        namespace, with its own connection, for another thread: websocket-client is imported
-        here, in the caller's thread (_websocket's import is not one that threads may race)."""
-        _websocket()
+        namespace, with its own connection."""
         twin = copy.copy(self)
         twin.target, twin.idle = replace(self.target, namespace=namespace), None
         return twin
