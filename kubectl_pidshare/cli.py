@@ -15,6 +15,7 @@ import typer
 from typer.main import get_command
 
 from kubectl_pidshare import __version__
+from kubectl_pidshare.configflags import ConfigFlags
 from kubectl_pidshare.environment import Environment
 from kubectl_pidshare.errors import Failed, OutputError, PidshareError, RemoteExit, describe
 from kubectl_pidshare.flags import (
@@ -59,7 +60,6 @@ from kubectl_pidshare.flags import (
     hoist,
     parse_timeout,
 )
-from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.status import ExitStatus
 
 if TYPE_CHECKING:

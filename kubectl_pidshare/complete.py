@@ -90,7 +90,8 @@ def _values(param: Any, seen: Words) -> list[str]:
 
 
 def _target(values: dict[str, str]) -> KubeTransport:
-    from kubectl_pidshare.kubeconfig import ConfigFlags, load
+    from kubectl_pidshare.configflags import ConfigFlags
+    from kubectl_pidshare.kubeconfig import load
     from kubectl_pidshare.remote import KubeTransport
 
     return KubeTransport(load(ConfigFlags(

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from kubectl_pidshare.errors import ConfigurationError, PidshareError
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.kubeconfig import ConfigFlags
+    from kubectl_pidshare.configflags import ConfigFlags
 
 
 @dataclass(frozen=True)

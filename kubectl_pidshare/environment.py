@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kubectl_pidshare.errors import OutputError
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.kubeconfig import ConfigFlags
+    from kubectl_pidshare.configflags import ConfigFlags
     from kubectl_pidshare.remote import Transport
 
 

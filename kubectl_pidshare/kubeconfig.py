@@ -8,10 +8,11 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kubectl_pidshare.configflags import ConfigFlags
 from kubectl_pidshare.errors import PidshareError
 
 if TYPE_CHECKING:
@@ -39,32 +40,6 @@ FILE_KEYS = {
     "clusters": ("certificate-authority",),
     "users": ("client-certificate", "client-key", "tokenFile"),
 }
-
-
-@dataclass(frozen=True)
-class ConfigFlags:
-    """The kubectl flags that choose the cluster, the credentials and the namespace."""
-
-    kubeconfig: str | None = None
-    context: str | None = None
-    cluster: str | None = None
-    user: str | None = None
-    namespace: str | None = None
-    request_timeout: float | None = None
-    server: str | None = None
-    token: str | None = field(default=None, repr=False)
-    impersonate: str | None = None
-    impersonate_groups: tuple[str, ...] = ()
-    impersonate_uid: str | None = None
-    certificate_authority: str | None = None
-    client_certificate: str | None = None
-    client_key: str | None = None
-    insecure: bool = False
-    tls_server_name: str | None = None
-    disable_compression: bool = False
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    verbosity: int = 0
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from kubectl_pidshare import cli
+from kubectl_pidshare.configflags import ConfigFlags
 from kubectl_pidshare.environment import Environment
 from kubectl_pidshare.errors import ServerError
-from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.remote import Sink, Transport
 
 DATA = Path(__file__).parents[1] / "unit" / "data"

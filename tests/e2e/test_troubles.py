@@ -26,10 +26,10 @@ from typing import Union
 import pytest
 import yaml
 
+from kubectl_pidshare.configflags import ConfigFlags
 from kubectl_pidshare.environment import connect
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.files import CatOptions, cat
-from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.main_process import Aim
 from kubectl_pidshare.status import ExitStatus
 

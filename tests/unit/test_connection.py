@@ -8,11 +8,11 @@ import io
 import pytest
 
 from kubectl_pidshare import overrides, validation
+from kubectl_pidshare.configflags import ConfigFlags
 from kubectl_pidshare.credentials import Credentials
 from kubectl_pidshare.dial import endpoint
 from kubectl_pidshare.errors import ConfigurationError, PidshareError
 from kubectl_pidshare.execplugin import cluster_info
-from kubectl_pidshare.kubeconfig import ConfigFlags
 from kubectl_pidshare.verbose import Log
 
 PROXY = {"HTTPS_PROXY": "proxy.corp:3128"}

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from kubectl_pidshare.configflags import ConfigFlags
 from kubectl_pidshare.credentials import Credentials, from_kubeconfig, in_cluster, ssl_context
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.kubeconfig import ConfigFlags
 
 CLUSTER = {"server": "https://127.0.0.1:6443/"}
 

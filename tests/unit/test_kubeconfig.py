@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from kubectl_pidshare.configflags import ConfigFlags
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.kubeconfig import (
-    ConfigFlags,
     kubeconfig_files,
     load,
     merge,

@@ -13,8 +13,9 @@ import yaml
 from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeoutException
 
 from kubectl_pidshare import remote
+from kubectl_pidshare.configflags import ConfigFlags
 from kubectl_pidshare.errors import PidshareError, ServerError
-from kubectl_pidshare.kubeconfig import ConfigFlags, Target, load
+from kubectl_pidshare.kubeconfig import Target, load
 from kubectl_pidshare.remote import KubeTransport, exit_status, server_error
 
 NON_ZERO = (b'{"status":"Failure","reason":"NonZeroExitCode","details":{"causes":'
