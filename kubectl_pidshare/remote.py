@@ -17,7 +17,8 @@ import ssl
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from urllib.parse import quote, urlencode, urlunsplit
@@ -27,7 +28,7 @@ from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError
 from kubectl_pidshare.verbose import Log
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
 
     from kubectl_pidshare.kubeconfig import Target
 
@@ -177,6 +178,16 @@ class KubeTransport:
         return connect(self.endpoint, self.tls, self.target.credentials.server_name,
                        self.target.timeout)
 
+    @contextmanager
+    def _reaching(self) -> Iterator[None]:
+        """Trouble reaching the server, said as kubectl says it; a timeout stays a timeout."""
+        try:
+            yield
+        except (TimeoutError, socket.timeout):
+            raise
+        except OSError as exc:
+            raise UnreachableError(self.endpoint.address, exc) from exc
+
     @property
     def namespace(self) -> str:
         """The namespace the kubeconfig, or -n, names."""
@@ -227,20 +238,15 @@ class KubeTransport:
         started = time.monotonic()
         self.log.request(method, url, headers, body)
         try:
-            connection.putrequest(method, self.prefix + path)
-            for name, value in headers:
-                connection.putheader(name, value)
-            connection.endheaders(body)
-            response = connection.getresponse()
-            body = response.read()
+            with self._reaching():
+                connection.putrequest(method, self.prefix + path)
+                for name, value in headers:
+                    connection.putheader(name, value)
+                connection.endheaders(body)
+                response = connection.getresponse()
+                body = response.read()
             if not response.will_close:
                 self.idle, connection.sock = connection.sock, None
-        except UnreachableError:
-            raise
-        except (TimeoutError, socket.timeout):
-            raise
-        except OSError as exc:
-            raise UnreachableError(self.endpoint.address, exc) from exc
         finally:
             connection.close()
         self.log.response(method, url, response.status, response.reason, started, body)
@@ -264,16 +270,11 @@ class KubeTransport:
         self.log.request("GET", url, self.target.credentials.headers(), None)
         started = time.monotonic()
         try:
-            reuse, self.idle = self.idle, None
-            sock = open_websocket(self.target, url, reuse or self._open())
+            with self._reaching():
+                reuse, self.idle = self.idle, None
+                sock = open_websocket(self.target, url, reuse or self._open())
         except WebSocketException as exc:
             raise _handshake_error(exc) from None
-        except UnreachableError:
-            raise
-        except (TimeoutError, socket.timeout):
-            raise
-        except OSError as exc:
-            raise UnreachableError(self.endpoint.address, exc) from exc
         self.log.response("GET", url, 101, "Switching Protocols", started, None)
         status = b""
         try:
