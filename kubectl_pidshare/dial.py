@@ -138,8 +138,6 @@ def connect(point: Endpoint, tls: ssl.SSLContext | None, server_name: str | None
     out is a TimeoutError (--request-timeout's), kubectl's own limits an UnreachableError."""
     try:
         sock = _tcp(point, min(timeout or CONNECT_TIMEOUT, CONNECT_TIMEOUT))
-    except UnreachableError:
-        raise
     except (socket.timeout, TimeoutError) as exc:
         if timeout is not None and timeout < CONNECT_TIMEOUT:
             raise TimeoutError(f"no connection to {point.address}") from None

@@ -47,8 +47,7 @@ def main_process(transport: Transport, pod: Pod, runners: list[Container], conta
     raw = io.BytesIO()
     outcome = run_script(transport, pod, runners, "probe", [], raw)
     if outcome.status != 0:
-        raise PidshareError(f'the probe failed in container "{outcome.container.name}" of pod '
-                            f'"{pod.name}" (exit {outcome.status}): {outcome.message()}')
+        raise outcome.probe_failed(pod.name)
     snapshot = procfs.parse(raw.getvalue())
     attribution = Attribution(pod, outcome.container, snapshot.own_cgroup)
     mine = [process for process in snapshot.processes.values()

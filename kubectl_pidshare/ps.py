@@ -117,8 +117,7 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     if options.container is not None:
         pod.container(options.container)
     if outcome.status != 0:
-        raise PidshareError(f'the probe failed in container "{runner.name}" of pod "{pod.name}" '
-                            f"(exit {outcome.status}): {outcome.message()}")
+        raise outcome.probe_failed(pod.name)
     if not pod.shares_processes:
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')

@@ -116,6 +116,11 @@ class Outcome:
         code, _, detail = text[marker + len(MARKER):].rstrip("\n").partition(" ")
         return Refusal(code, detail)
 
+    def probe_failed(self, pod: str) -> PidshareError:
+        """The error of a probe of Pod pod that did not end with status 0."""
+        return PidshareError(f'the probe failed in container "{self.container.name}" of pod '
+                             f'"{pod}" (exit {self.status}): {self.message()}')
+
     def message(self) -> str:
         """The last line of its stderr, escaped, for a failure that is not a refusal."""
         lines = self.stderr.decode(errors="surrogateescape").strip().splitlines()
