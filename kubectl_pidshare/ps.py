@@ -12,7 +12,8 @@ from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
 from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
-from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
+from kubectl_pidshare.pods import (Container, Pod, no_shell_error, not_running, parse_pod,
+                                   runner_candidates)
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, attempt, run_script
 from kubectl_pidshare.targets import Targets, nothing_found, resolve
@@ -121,6 +122,10 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     if not pod.shares_processes:
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')
+    for container in pod.containers:
+        if not container.running and (options.container == container.name or (
+                options.container is None and container.kind == "container")):
+            err.write(f"warning: {not_running(pod, container)}\n")
     return Listing(pod, runner, procfs.parse(raw.getvalue()))
 
 

@@ -8,10 +8,11 @@ from typing import TextIO
 
 from kubectl_pidshare import procfs
 from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
-from kubectl_pidshare.debugging import DebugOptions, candidates, ours
+from kubectl_pidshare.debugging import DebugOptions, candidates
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.main_process import Aim, main_process
-from kubectl_pidshare.pods import Container, Pod, parse_pod
+from kubectl_pidshare.permissions import CAP_KILL, advice
+from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Refusals, run_script
 from kubectl_pidshare.status import ExitStatus
@@ -78,22 +79,6 @@ def signal_list() -> str:
     return "\n".join(f"{number:2d}) {name}" for number, name in sorted(NAMES.items())) + "\n"
 
 
-def _permission_hint(runner: Container, target_uid: int | None) -> str:
-    if runner.run_as_user not in (None, 0):
-        lacks = f"runs as uid {runner.run_as_user}, so it has no capabilities"
-    elif {"KILL", "ALL"} & runner.caps_drop and "KILL" not in runner.caps_add:
-        lacks = "drops CAP_KILL"
-    else:
-        lacks = "lacks CAP_KILL"
-    target = f"uid {target_uid}" if target_uid is not None else "another uid"
-    remedy = ("pass --debug-profile general (root, with the runtime's default capabilities)"
-              if ours(runner.name, runner.kind) else
-              "run from a container with that uid (--exec-container), or add KILL to "
-              f'securityContext.capabilities.add of container "{runner.name}"')
-    return (f'container "{runner.name}" {lacks}; signalling a process of {target} needs the '
-            f"same uid or CAP_KILL: {remedy}")
-
-
 def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> str:
     if process is None or owner is None:
         return f"PID {pid}"
@@ -132,10 +117,11 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
     what = _describe(pid, process, owner)
     refusal = outcome.refusal
     if refusal is not None:
-        uid = process.uid if process else None
+        hint = ""
+        if refusal.code == "denied":
+            hint = advice(pod, outcome.container, refusal.detail, CAP_KILL, owner)
         raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, what=what,
-                            expect=repr(options.expect),
-                            hint=_permission_hint(outcome.container, uid))
+                            expect=repr(options.expect), hint=hint)
     if outcome.status != 0:
         raise PidshareError(f'kill failed in container "{outcome.container.name}" '
                             f"(exit {outcome.status}): {outcome.message()}")

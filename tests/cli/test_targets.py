@@ -92,7 +92,7 @@ def test_one_failure_does_not_hide_the_others(install: Install, main: Main) -> N
     assert result.stderr == (
         'Error from server (NotFound): deployments.apps "nope" not found\n'
         'error: pod "web-c" is Pending, not Running: its processes can only be seen while it '
-        "runs (see: kubectl describe pod web-c)\n")
+        "runs (see: kubectl describe pod web-c -n rec)\n")
 
 
 def test_an_unexpected_failure_of_one_pod(install: Install, main: Main) -> None:
@@ -154,7 +154,8 @@ def test_a_container_with_no_process_and_bad_aims(install: Install, main: Main) 
     fake = install("nginx")
     fake.pod["spec"]["containers"].append({"name": "idle", "image": "x"})
     assert main("kill", "nginx", "container/idle") == (
-        ExitStatus.NO_SUCH_PROCESS, "", 'error: container "idle" of pod "nginx" has no process\n')
+        ExitStatus.NO_SUCH_PROCESS, "", 'error: container "idle" of pod "nginx" is not running '
+        "(waiting): see kubectl describe pod nginx -n rec\n")
     for aim in ("0", "7x", "container/", "-3"):
         assert main("kill", "nginx", aim, "HUP").exit_code == ExitStatus.USAGE, aim
     assert main("cat", "nginx", "x", "/a").stderr == (
