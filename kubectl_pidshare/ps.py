@@ -12,8 +12,14 @@ from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
 from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
-from kubectl_pidshare.pods import (Container, Pod, no_shell_error, not_running, parse_pod,
-                                   runner_candidates)
+from kubectl_pidshare.pods import (
+    Container,
+    Pod,
+    no_shell_error,
+    not_running,
+    parse_pod,
+    runner_candidates,
+)
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, attempt, run_script
 from kubectl_pidshare.targets import Targets, nothing_found, resolve

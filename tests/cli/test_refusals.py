@@ -98,6 +98,6 @@ def test_a_link_to_a_stream_names_the_logs_of_the_process_s_container(
         REFUSED, b"", b"/proc/7/cgroup:" + cgroup + b"/proc/99/cgroup:9:name=systemd:/x\n"
         b"pidshare: special /var/log/nginx/access.log -> /dev/stdout\n")
     assert main("cat", "nginx", "7", "/var/log/nginx/access.log") == (
-        ExitStatus.SPECIAL_FILE, "", "error: /var/log/nginx/access.log is a symlink to /dev/stdout: "
-        "that is a stream or a kernel file of the process, not a file in its root; for a "
-        "container's output use: kubectl logs nginx -n rec -c nginx\n")
+        ExitStatus.SPECIAL_FILE, "", "error: /var/log/nginx/access.log is a symlink to "
+        "/dev/stdout: that is a stream or a kernel file of the process, not a file in its root; "
+        "for a container's output use: kubectl logs nginx -n rec -c nginx\n")
