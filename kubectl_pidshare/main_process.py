@@ -14,9 +14,10 @@ from kubectl_pidshare.pods import Container, Pod, not_running
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import run_script
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command, escape
+from kubectl_pidshare.text import command, escape, shorten
 
 PREFIX = "container/"
+COMMAND_SHOWN = 80  # characters of a command line said on one line
 
 
 @dataclass(frozen=True)
@@ -59,5 +60,5 @@ def main_process(transport: Transport, pod: Pod, runners: list[Container], conta
                             ExitStatus.NO_SUCH_PROCESS)
     oldest = min(mine, key=lambda process: (process.start_ticks, process.pid))
     notice(f'the main process of container "{container}" is PID {oldest.pid} '
-           f"({command(oldest.name, oldest.args)})")
+           f"({shorten(command(oldest.name, oldest.args), COMMAND_SHOWN)})")
     return oldest.pid

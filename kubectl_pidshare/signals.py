@@ -10,13 +10,13 @@ from kubectl_pidshare import procfs
 from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
 from kubectl_pidshare.debugging import DebugOptions, candidates
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.main_process import Aim, main_process
+from kubectl_pidshare.main_process import COMMAND_SHOWN, Aim, main_process
 from kubectl_pidshare.permissions import CAP_KILL, advice
 from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Refusals, run_script
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command
+from kubectl_pidshare.text import command, shorten
 
 # Linux's numbering (x86, arm): the remote side is Linux whatever the client runs on.
 SIGNALS = {
@@ -31,8 +31,9 @@ NAMES = {number: name for name, number in SIGNALS.items()}
 SIGRTMIN, SIGRTMAX = 34, 64
 SANDBOX_REASON = (
     "in a shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "
-    "`kill -HUP 1` does not reach your program. Pass --force to signal it anyway"
+    "`kill -{signal} 1` does not reach your program. Pass --force to signal it anyway"
 )
+
 REFUSALS: Refusals = {
     "no-process": (ExitStatus.NO_SUCH_PROCESS, 'no process {pid} in pod "{pod}"'),
     "not-expected": (ExitStatus.NOT_EXPECTED, "{what} does not match --expect {expect}: "
@@ -83,12 +84,14 @@ def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> st
     if process is None or owner is None:
         return f"PID {pid}"
     where = "the sandbox" if owner == SANDBOX else f'container "{owner}"'
-    return f"PID {pid} ({command(process.name, process.args)}) in {where}"
+    return f"PID {pid} ({shorten(command(process.name, process.args), COMMAND_SHOWN)}) in {where}"
 
 
-def _refuse_sandbox(pid: int, pod: Pod, force: bool) -> None:
+def _refuse_sandbox(pid: int, pod: Pod, force: bool, signal: tuple[int, str]) -> None:
     if is_sandbox(pid, pod) and not force:
-        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
+        number, name = signal
+        reason = SANDBOX_REASON.format(signal=name[3:] if name.startswith("SIG") else number)
+        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {reason}',
                             ExitStatus.SANDBOX)
 
 
@@ -97,7 +100,7 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
     number, name = parse_signal(options.signal)
     pod = parse_pod(transport.get_pod(options.pod))
     if options.aim.pid is not None:
-        _refuse_sandbox(options.aim.pid, pod, options.force)
+        _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
     def notice(line: str) -> None:
         err.write(line + "\n")
 
@@ -105,7 +108,7 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
     pid = options.aim.pid
     if pid is None:
         pid = main_process(transport, pod, runners, str(options.aim.container), notice)
-        _refuse_sandbox(pid, pod, options.force)
+        _refuse_sandbox(pid, pod, options.force, (number, name))
     described = io.BytesIO()
     outcome = run_script(transport, pod, runners, "kill",
                          [str(pid), str(number), options.expect or ""], described)
