@@ -25,6 +25,7 @@ from kubectl_pidshare.runner import Outcome, attempt, run_script
 from kubectl_pidshare.targets import Targets, nothing_found, resolve
 
 CONCURRENT = 10
+DOCUMENTS = ("json", "yaml")  # kubectl prints an empty List, and no "No resources found"
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def gather(transport: Transport, options: PsOptions, err: TextIO
         return [probe(transport, options, options.targets.refs[0].name, err)], []
     resolved = resolve(transport, options.targets)
     probed = probe_all(transport, options, resolved.pods, err)
-    if not probed and not resolved.errors:
+    if not probed and not resolved.errors and options.output not in DOCUMENTS:
         err.write(nothing_found(transport, options.targets) + "\n")
     return ([p for p in probed if isinstance(p, Listing)],
             [*resolved.errors, *(p for p in probed if isinstance(p, PidshareError))])
@@ -215,10 +216,11 @@ def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
     """List the Pods' processes on out, table lines cut to width if given; warnings and each
     Pod's failure on err (the others are listed all the same)."""
     listings, failures = gather(transport, options, err)
-    if options.output in ("json", "yaml"):
+    if options.output in DOCUMENTS:
         documents = [_document(listing, options) for listing in listings]
-        doc = (documents[0] if options.targets.one_pod else
-               {"apiVersion": "v1", "kind": "List", "items": documents})
+        doc = (documents[0] if options.targets.one_pod else {
+            "apiVersion": "v1", "items": documents, "kind": "List",
+            "metadata": {"resourceVersion": ""}})
         (render.write_json if options.output == "json" else render.write_yaml)(out, doc)
     elif listings:
         columns = render.WIDE if options.output == "wide" else render.TREE

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import yaml
+
 from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.status import ExitStatus
 from tests.unit.recordings import NGINX_TABLE
@@ -110,6 +112,20 @@ def test_nothing_found_is_said_as_kubectl_says_it(install: Install, main: Main) 
     install("nginx")
     assert main("ps", "-l", "app=none") == (0, "", "No resources found in rec namespace.\n")
     assert main("ps", "-A", "-l", "app=none") == (0, "", "No resources found\n")
+
+
+def test_nothing_found_as_json_or_yaml_is_kubectl_s_empty_list(install: Install,
+                                                                 main: Main) -> None:
+    """What `kubectl get pods -l app=none -o json|yaml` prints, and nothing on stderr."""
+    install("nginx")
+    assert main("ps", "-l", "app=none", "-o", "json") == (0, (
+        '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    "metadata": {\n'
+        '        "resourceVersion": ""\n    }\n}\n'), "")
+    status, out, err = main("ps", "-l", "app=none", "-o", "yaml")
+    assert (status, err) == (0, "")
+    assert out == "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ''\n"
+    assert yaml.safe_load(out) == yaml.safe_load(
+        'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n')
 
 
 def test_a_missing_pod_among_several(install: Install, main: Main) -> None:
