@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import time
 from typing import Any
 
 import yaml
 
 from kubectl_pidshare.status import ExitStatus
 
-from .harness import MANIFESTS, Namespace
+from .harness import MANIFESTS, Namespace, crashed
 
 
 def ps_json(ns: Namespace, pod: str, *flags: str) -> dict[str, Any]:
@@ -156,19 +155,6 @@ def test_errors_are_one_line(namespace: Namespace) -> None:
     bad_output = namespace.pidshare("ps", "nosuchpod", "-o", "xml", check=False)
     assert bad_output.returncode == 2
     assert b"Traceback" not in bad_output.stderr
-
-
-def crashed(ns: Namespace, pod: str, container: str) -> None:
-    """Wait until container has ended at least once (it then crash-loops)."""
-    deadline = time.monotonic() + 90
-    while True:
-        document = json.loads(ns.kubectl("get", "pod", pod, "-o", "json").stdout)
-        statuses = {s["name"]: s for s in document["status"].get("containerStatuses") or []}
-        status = statuses.get(container, {})
-        if "terminated" in {**status.get("state", {}), **status.get("lastState", {})}:
-            return
-        assert time.monotonic() < deadline, document["status"]
-        time.sleep(0.5)
 
 
 def test_a_crash_looping_container_says_its_state_and_where_its_output_went(
