@@ -222,3 +222,23 @@ def test_a_container_that_ended_points_at_its_logs(install: Install, main: Main)
     assert main("ps", "nginx", "-c", "nginx")[2] == (
         'warning: container "nginx" of pod "nginx" is not running (Completed, last exit code 0): '
         "see kubectl logs nginx -c nginx\n")
+
+
+@pytest.mark.parametrize(("streamed", "read", "expected"), [
+    pytest.param(b"a\0b\0", 3, b"a\0b", id="grep-s-nul-dropped"),
+    pytest.param(b"a\0b\0", 4, b"a\0b\0", id="the-file-s-own-nul-kept"),
+    pytest.param(b"", 0, b"", id="empty"),
+    pytest.param(b"a\0", 7, b"a\0", id="a-size-that-does-not-fit-drops-nothing"),
+])
+def test_cat_through_grep_is_byte_exact(install: Install, harness: Harness, streamed: bytes,
+                                        read: int, expected: bytes) -> None:
+    """Where the runner has no cat, grep streams the file and says how much it read."""
+    install("nginx").exec_status["shell"] = (0, streamed, b"pidshare-read %d\n" % read)
+    assert harness.run("cat", "nginx", "7", "/f").exit_code == 0
+    assert (harness.stdout_bytes, harness.stderr_bytes) == (expected, b"")
+
+
+def test_cat_with_cat_keeps_its_last_byte(install: Install, harness: Harness) -> None:
+    install("nginx").exec_status["shell"] = (2, b"data\0", b"grep: read error\n")
+    assert harness.run("cat", "nginx", "7", "/f").exit_code == 2
+    assert (harness.stdout_bytes, harness.stderr_bytes) == (b"data\0", b"grep: read error\n")
