@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from kubectl_pidshare import procfs
 from kubectl_pidshare.attribution import Attribution
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import Container, Pod
+from kubectl_pidshare.pods import Container, Pod, not_running
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import run_script
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command, escape
+from kubectl_pidshare.text import command, escape, shorten
 
 PREFIX = "container/"
+COMMAND_SHOWN = 80  # characters of a command line said on one line
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ def parse_aim(text: str) -> Aim:
 def main_process(transport: Transport, pod: Pod, runners: list[Container], container: str,
                  notice: Callable[[str], object]) -> int:
     """The PID of the container's oldest process, found with one probe, and said."""
-    pod.container(container)
+    if not pod.container(container).running:
+        raise PidshareError(not_running(pod, pod.container(container)),
+                            ExitStatus.NO_SUCH_PROCESS)
     raw = io.BytesIO()
     outcome = run_script(transport, pod, runners, "probe", [], raw)
     if outcome.status != 0:
@@ -57,5 +60,5 @@ def main_process(transport: Transport, pod: Pod, runners: list[Container], conta
                             ExitStatus.NO_SUCH_PROCESS)
     oldest = min(mine, key=lambda process: (process.start_ticks, process.pid))
     notice(f'the main process of container "{container}" is PID {oldest.pid} '
-           f"({command(oldest.name, oldest.args)})")
+           f"({shorten(command(oldest.name, oldest.args), COMMAND_SHOWN)})")
     return oldest.pid

@@ -12,12 +12,20 @@ from kubectl_pidshare import procfs, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
 from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
-from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
+from kubectl_pidshare.pods import (
+    Container,
+    Pod,
+    no_shell_error,
+    not_running,
+    parse_pod,
+    runner_candidates,
+)
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, attempt, run_script
 from kubectl_pidshare.targets import Targets, nothing_found, resolve
 
 CONCURRENT = 10
+DOCUMENTS = ("json", "yaml")  # kubectl prints an empty List, and no "No resources found"
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,10 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     if not pod.shares_processes:
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')
+    for container in pod.containers:
+        if not container.running and (options.container == container.name or (
+                options.container is None and container.kind == "container")):
+            err.write(f"warning: {not_running(pod, container)}\n")
     return Listing(pod, runner, procfs.parse(raw.getvalue()))
 
 
@@ -159,7 +171,7 @@ def gather(transport: Transport, options: PsOptions, err: TextIO
         return [probe(transport, options, options.targets.refs[0].name, err)], []
     resolved = resolve(transport, options.targets)
     probed = probe_all(transport, options, resolved.pods, err)
-    if not probed and not resolved.errors:
+    if not probed and not resolved.errors and options.output not in DOCUMENTS:
         err.write(nothing_found(transport, options.targets) + "\n")
     return ([p for p in probed if isinstance(p, Listing)],
             [*resolved.errors, *(p for p in probed if isinstance(p, PidshareError))])
@@ -204,10 +216,11 @@ def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
     """List the Pods' processes on out, table lines cut to width if given; warnings and each
     Pod's failure on err (the others are listed all the same)."""
     listings, failures = gather(transport, options, err)
-    if options.output in ("json", "yaml"):
+    if options.output in DOCUMENTS:
         documents = [_document(listing, options) for listing in listings]
-        doc = (documents[0] if options.targets.one_pod else
-               {"apiVersion": "v1", "kind": "List", "items": documents})
+        doc = (documents[0] if options.targets.one_pod else {
+            "apiVersion": "v1", "items": documents, "kind": "List",
+            "metadata": {"resourceVersion": ""}})
         (render.write_json if options.output == "json" else render.write_yaml)(out, doc)
     elif listings:
         columns = render.WIDE if options.output == "wide" else render.TREE
