@@ -52,12 +52,18 @@ PREAMBLE = (
 # something blocks them; cat streams for as long as the file lasts. --request-timeout bounds all.
 DEADLINES = {"probe": 60.0, "kill": 60.0}
 
+# The shared parts each script needs, put between the preamble and the script.
+INCLUDES = {"cat": ("resolve",), "tree": ("resolve",)}
+
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 
 
 def script(name: str) -> str:
-    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`), preamble first."""
-    return PREAMBLE + files("kubectl_pidshare").joinpath(f"sh/{name}.sh").read_text()
+    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`, `tree`),
+    preamble and included parts first."""
+    parts = (*INCLUDES.get(name, ()), name)
+    return PREAMBLE + "".join(files("kubectl_pidshare").joinpath(f"sh/{part}.sh").read_text()
+                              for part in parts)
 
 
 class Counted:

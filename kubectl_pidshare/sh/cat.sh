@@ -10,55 +10,13 @@
 # a path through a symlink. Refusals (`refuse` and `creds`, defined by the preamble runner.py
 # puts before every script): no-process, no-access (with the effective uid and capabilities of
 # this shell and of the process), loop, special, not-found, directory, not-regular,
-# no-readlink, permission, changed. Once the file is open, cat's (or grep's) own status.
+# no-readlink, permission, changed (the path's resolution: `resolve`, sh/resolve.sh). Once the
+# file is open, cat's (or grep's) own status.
 pid=$1
 path=$(printf '%bx' "$2")
 path=${path%x}
 root=/proc/$pid/root
-# A stream or a kernel file: refused, with the cgroup lines that tell whose output it is.
-special() {
-    cgroup_line "/proc/$pid/cgroup" "/proc/$$/cgroup" >&2
-    refuse special "$1"
-}
-
-[ -d "/proc/$pid" ] || refuse no-process "$pid"
-[ -d "$root/" ] || refuse no-access "$(creds $$) $(creds "$pid")"
-
-resolved=
-todo=$path
-hops=0
-while [ -n "$todo" ]; do
-    while case $todo in /*) true ;; *) false ;; esac; do todo=${todo#/}; done
-    [ -n "$todo" ] || break
-    case $todo in
-        */*) comp=${todo%%/*}; todo=${todo#*/} ;;
-        *) comp=$todo; todo= ;;
-    esac
-    case $comp in
-        .) continue ;;
-        ..) resolved=${resolved%/*}; continue ;;
-    esac
-    if [ -L "$root$resolved/$comp" ]; then
-        case $resolved in /proc|/proc/*) special "$resolved/$comp" ;; esac
-        hops=$((hops + 1))
-        [ "$hops" -le 40 ] || refuse loop "$resolved/$comp"
-        if ! target=$(readlink "$root$resolved/$comp" && printf x); then
-            command -v readlink >/dev/null 2>&1 || refuse no-readlink "$resolved/$comp"
-            refuse changed "$resolved/$comp"
-        fi
-        target=${target%?x}
-        case $target in
-            /proc|/proc/*|/dev|/dev/*) special "$resolved/$comp -> $target" ;;
-            /*) resolved= ;;
-        esac
-        todo=$target/$todo
-    else
-        resolved=$resolved/$comp
-    fi
-done
-if [ "$hops" -gt 0 ]; then
-    case $resolved in /proc|/proc/*|/dev|/dev/*) special "$path -> $resolved" ;; esac
-fi
+resolve
 
 file=$root$resolved
 shown=${resolved:-/}
