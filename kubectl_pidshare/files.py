@@ -12,7 +12,7 @@ from kubectl_pidshare.debugging import DebugOptions, candidates
 from kubectl_pidshare.errors import PidshareError, RemoteExit
 from kubectl_pidshare.main_process import Aim, main_process
 from kubectl_pidshare.permissions import CAP_SYS_PTRACE, advice
-from kubectl_pidshare.pods import Pod, parse_pod
+from kubectl_pidshare.pods import Container, Pod, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, Refusals, run_script
 from kubectl_pidshare.signals import NAMES
@@ -69,11 +69,12 @@ def check_path(options: CatOptions) -> None:
                             f"(for example /{shown})")
 
 
-def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO) -> None:
-    """Stream PATH, resolved inside PID's root, to out; refusals become errors."""
-    path = options.path
-    check_path(options)
+def target(transport: Transport, options: CatOptions, err: BinaryIO
+           ) -> tuple[Pod, list[Container], int]:
+    """The Pod, the containers to run from, and the PID aimed at (container/NAME's main
+    process, said on err)."""
     pod = parse_pod(transport.get_pod(options.pod))
+
     def notice(line: str) -> None:
         err.write(line.encode() + b"\n")
 
@@ -81,20 +82,34 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
     pid = options.aim.pid
     if pid is None:
         pid = main_process(transport, pod, runners, str(options.aim.container), notice)
+    return pod, runners, pid
+
+
+def refused(outcome: Outcome, pod: Pod, pid: int, aim: Aim,
+            table: Refusals = REFUSALS) -> PidshareError:
+    """The error of a script that refused to read a path of PID's root."""
+    refusal = outcome.refusal
+    assert refusal is not None
+    ptrace = ""
+    if refusal.code == "no-access":
+        ptrace = advice(pod, outcome.container, refusal.detail, CAP_SYS_PTRACE, aim.container)
+    return refusal.error(table, pid=str(pid), pod=pod.name, runner=outcome.container.name,
+                         ptrace=ptrace, logs=pod.kubectl("logs", _owner(pod, outcome, pid)),
+                         link=escape(refusal.detail).replace(" -> ", " is a symlink to "))
+
+
+def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO) -> None:
+    """Stream PATH, resolved inside PID's root, to out; refusals become errors."""
+    path = options.path
+    check_path(options)
+    pod, runners, pid = target(transport, options, err)
     held = HoldLast(out)
     outcome = run_script(transport, pod, runners, "cat", [str(pid), encode_path(path)], held)
     said, size = _read_size(outcome.stderr)
     held.finish(drop=size is not None and held.count == size + 1)
     out.flush()
-    refusal = outcome.refusal
-    if refusal is not None:
-        ptrace = ""
-        if refusal.code == "no-access":
-            ptrace = advice(pod, outcome.container, refusal.detail, CAP_SYS_PTRACE,
-                            options.aim.container)
-        raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, runner=outcome.container.name,
-                            ptrace=ptrace, logs=pod.kubectl("logs", _owner(pod, outcome, pid)),
-                            link=escape(refusal.detail).replace(" -> ", " is a symlink to "))
+    if outcome.refusal is not None:
+        raise refused(outcome, pod, pid, options.aim)
     if outcome.status != 0:
         err.write(said)
         err.flush()

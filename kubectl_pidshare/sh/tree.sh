@@ -1,0 +1,169 @@
+# pidshare tree: what is at PATH as process PID sees it, for `ls` (the entries) and `cp` (the
+# entries and the bytes of the regular files).
+# $1: PID; $2: PATH (\0ooo escapes, as cat takes it); $3: ls or cp; $4: 1 for dot files;
+# $5: 1 to walk every directory below (else the entries of PATH only).
+# PATH is resolved as cat resolves it (`resolve`, sh/resolve.sh). Every directory is then opened,
+# its descriptor checked (a directory, on a mount of the target's own mount namespace, neither
+# proc nor sysfs) and entered through that descriptor; names are read by the shell's glob and
+# used relative to it, so a component swapped for a link cannot lead outside the target's root:
+# what a swap makes the kernel open is refused by the same check. Regular files are opened once,
+# checked the same way, and read from that descriptor.
+# It needs sh and grep, readlink for symlinks; metadata comes from stat (busybox: mode, links,
+# owner, size, mtime), else from GNU ls (`-n --time-style=+%s`: the same fields), else only the
+# type is known; the bytes come from head (cp), else pidshare reads each file with cat.
+# Output, NUL-terminated fields: "pidshare-tree", the metadata tool, the content tool, PATH
+# resolved; for ls, "u" passwd|group and the `NAME:PASSWORD:ID:` lines of the target's file;
+# per entry "e", its type (d f l s), its metadata "MODE LINKS UID GID SIZE MTIME", its path under
+# PATH (empty for PATH itself), its link's text, then "c" and SIZE bytes and the offset head
+# read to (short of SIZE: the file shrank and was padded with NULs), or "-" (no bytes sent), or
+# a reason it was not read; "n" REASON PATH for a directory not walked; "z" at the end.
+pid=$1
+path=$(printf '%bx' "$2")
+path=${path%x}
+root=/proc/$pid/root
+mode=$3
+all=$4
+deep=$5
+resolve
+
+if command -v stat >/dev/null 2>&1; then
+    meta=stat
+elif ls -ldn --time-style=+%s / >/dev/null 2>&1; then
+    meta='ls'
+else
+    meta=none
+fi
+content=none
+if [ "$mode" = cp ] && [ "$meta" != none ] && command -v head >/dev/null 2>&1; then
+    content='head'
+fi
+mounts=' '
+while read -r id _ _ _ _ rest; do
+    fs=${rest#* - }
+    mounts="$mounts$id:${fs%% *} "
+done <"/proc/$pid/mountinfo"
+
+# fdinfo FD: sets mnt and pos from the descriptor's fdinfo (of this shell or subshell).
+fdinfo() {
+    mnt='' pos=0
+    while read -r key value; do
+        case $key in mnt_id:) mnt=$value ;; pos:) pos=$value ;; esac
+    done <"/proc/self/fdinfo/$1"
+}
+
+# on_target FD: whether the descriptor is on a mount of the target's namespace, not proc/sysfs.
+on_target() {
+    fdinfo "$1"
+    case $mounts in
+        *" $mnt:proc "* | *" $mnt:sysfs "*) return 1 ;;
+        *" $mnt:"*) return 0 ;;
+    esac
+    return 1
+}
+
+info() {
+    case $meta in
+        stat) stat -c '%f %h %u %g %s %Y' "$1" 2>/dev/null ;;
+        ls)
+            set -f
+            # shellcheck disable=SC2046
+            set -- $(ls -ldn --time-style=+%s "$1" 2>/dev/null)
+            set +f
+            printf '%s %s %s %s %s %s' "$1" "$2" "$3" "$4" "$5" "$6"
+            ;;
+        *) printf -- '- - - - - -' ;;
+    esac
+}
+
+# send SIZE: the bytes of the regular file open on descriptor 3, exactly SIZE of them.
+send() {
+    printf 'c\0'
+    head -c "$1" <&3
+    fdinfo 3
+    [ "$pos" -ge "$1" ] || head -c "$(($1 - pos))" /dev/zero
+    printf '%s\0' "$pos"
+}
+
+# file NAME SIZE: the record's last field for a regular file, then its bytes.
+file() {
+    case $content:$2 in head:[0-9]*) ;; *) printf -- '-\0'; return ;; esac
+    case $2 in *[!0-9]*) printf -- '-\0'; return ;; esac
+    opened=
+    { opened=yes; if on_target 3 && [ -f /proc/self/fd/3 ]; then send "$2"; else
+        printf 'changed\0'; fi; } 2>/dev/null 3<"./$1"
+    [ -n "$opened" ] || printf 'permission\0'
+}
+
+# entry NAME REL DEPTH: the record of ./NAME (REL: its path under PATH), then its bytes, or the
+# entries below it (a directory, when walking).
+entry() {
+    if [ -L "./$1" ]; then type=l
+    elif [ -d "./$1" ]; then type=d
+    elif [ -f "./$1" ]; then type=f
+    elif [ -e "./$1" ]; then type=s
+    else return 0
+    fi
+    fields=$(info "./$1")
+    target=
+    if [ "$type" = l ]; then
+        target=$(readlink "./$1" && printf x) || target=
+        target=${target%?x}
+    fi
+    printf 'e\0%s\0%s\0%s\0%s\0' "$type" "$fields" "$2" "$target"
+    if [ "$type" = f ]; then
+        # shellcheck disable=SC2086
+        set -- "$1" $fields
+        file "$1" "$6"
+        return
+    fi
+    printf -- '-\0'
+    [ "$type" = d ] && { [ "$deep" = 1 ] || [ "$3" = 0 ]; } || return 0
+    [ "$3" -lt 256 ] || { printf 'n\0deep\0%s\0' "$2"; return 0; }
+    (
+        entered=
+        { on_target 3 && [ -d /proc/self/fd/3 ] && cd -P /proc/self/fd/3 && entered=yes; } \
+            2>/dev/null 3<"./$1"
+        [ -n "$entered" ] || { printf 'n\0unreadable\0%s\0' "$2"; exit 0; }
+        walk "${2:+$2/}" $(($3 + 1))
+    )
+}
+
+# walk PREFIX DEPTH: the entries of the current directory, whose path under PATH is PREFIX.
+walk() {
+    if [ "$all" = 1 ]; then
+        set -- "$1" "$2" ./* ./.[!.]* ./..?*
+    else
+        set -- "$1" "$2" ./*
+    fi
+    prefix=$1 depth=$2
+    shift 2
+    for name do
+        name=${name#./}
+        [ -e "./$name" ] || [ -L "./$name" ] || continue
+        entry "$name" "$prefix$name" "$depth"
+    done
+}
+
+shown=${resolved:-/}
+name=${resolved##*/}
+[ -e "$root$resolved" ] || [ -L "$root$resolved" ] || refuse not-found "$shown"
+opened='' entered=''
+{ opened=yes; on_target 3 && [ -d /proc/self/fd/3 ] && cd -P /proc/self/fd/3 && entered=yes; } \
+    2>/dev/null 3<"$root${resolved%/*}/"
+[ -n "$opened" ] || refuse permission "$shown"
+[ -n "$entered" ] || refuse changed "$shown"
+printf 'pidshare-tree\0%s\0%s\0%s\0' "$meta" "$content" "$resolved"
+if [ "$mode" = ls ]; then
+    for table in passwd group; do
+        printf 'u\0%s\0' "$table"
+        if [ -f "$root/etc/$table" ] && [ -r "$root/etc/$table" ]; then
+            # shellcheck disable=SC3045
+            (ulimit -t 1; ulimit -v 65536; exec grep -ao -m 2000 \
+                -E '^[^:[:cntrl:]]{1,256}:[^:[:cntrl:]]{0,256}:[0-9]{1,10}:' "$root/etc/$table") \
+                2>/dev/null
+        fi
+        printf '\0'
+    done
+fi
+entry "${name:-.}" '' 0
+printf 'z\0'
