@@ -41,6 +41,7 @@ from kubectl_pidshare.flags import (
     Insecure,
     Interval,
     Kubeconfig,
+    ListOutput,
     Namespace,
     NoHeaders,
     Output,
@@ -63,6 +64,7 @@ from kubectl_pidshare.flags import (
 from kubectl_pidshare.status import ExitStatus
 
 if TYPE_CHECKING:
+    from kubectl_pidshare.files import CatOptions
     from kubectl_pidshare.ps import PsOptions
 
 PROG = "kubectl pidshare"
@@ -335,6 +337,84 @@ def cat_command(
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
                                                    env.stdout.buffer, env.stderr.buffer))
+
+
+def _source(pod: str, aim: str, path: str, exec_container: Optional[str],
+            debug_image: Optional[str], debug_profile: Profile) -> "CatOptions":
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.files import CatOptions, check_path
+    from kubectl_pidshare.main_process import parse_aim
+    from kubectl_pidshare.targets import pod_name
+
+    options = CatOptions(pod_name(pod), parse_aim(aim), path, exec_container,
+                         DebugOptions(debug_image, debug_profile.value))
+    check_path(options)
+    return options
+
+
+@app.command("ls", epilog=GLOBAL_FLAGS_HINT)
+def ls_command(
+    ctx: typer.Context,
+    pod: Pod,
+    aim: Aim,
+    path: Annotated[str, typer.Argument(help="An absolute path, as that process sees it.")],
+    all_: Annotated[bool, typer.Option("-a", "--all", help="Dot files too.")] = False,
+    recursive: Annotated[bool, typer.Option(
+        "-R", "--recursive", help="Every directory below, each entry by its path under PATH."
+    )] = False,
+    limit: Annotated[int, typer.Option(
+        min=1, help="Stop after this many entries, saying so (exit 76).")] = 10_000,
+    output: Annotated[ListOutput, typer.Option(
+        "-o", "--output", help="long (default), json or yaml.")] = ListOutput.long,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """List a directory (or a file) as a process sees it (through /proc/PID/root), as ls -l.
+
+    Examples:
+
+      kubectl pidshare ls nginx container/nginx /etc/nginx
+
+      kubectl pidshare ls nginx 8 /var/lib/app -R -a -o json
+    """
+    from kubectl_pidshare.ls import LsOptions, ls
+
+    options = LsOptions(_source(pod, aim, path, exec_container, debug_image, debug_profile),
+                        all_, recursive, limit, output.value)
+    return _invocation(ctx, lambda env, flags: ls(env.connect(flags), options, env.stdout,
+                                                  env.stderr.buffer))
+
+
+@app.command("cp", epilog=GLOBAL_FLAGS_HINT)
+def cp_command(
+    ctx: typer.Context,
+    pod: Pod,
+    aim: Aim,
+    path: Annotated[str, typer.Argument(help="An absolute path, as that process sees it.")],
+    local: Annotated[str, typer.Argument(
+        help="Where the copy goes (the copy of PATH itself); - for a tar archive on stdout.")],
+    force: Annotated[bool, typer.Option(help="Replace files that exist under LOCAL.")] = False,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """Copy a file or a directory tree out of a process's root; no tar needed in the Pod.
+
+    Examples:
+
+      kubectl pidshare cp nginx container/nginx /etc/nginx ./nginx-conf
+
+      kubectl pidshare cp nginx 8 /var/lib/app - | tar tvf -
+    """
+    from kubectl_pidshare.cp import CpOptions, cp
+
+    options = CpOptions(_source(pod, aim, path, exec_container, debug_image, debug_profile),
+                        local, force)
+
+    def action(env: Environment, flags: ConfigFlags) -> None:
+        terminal = getattr(env.stderr, "isatty", lambda: False)()
+        cp(env.connect(flags), options, env.stdout.buffer, env.stderr.buffer, terminal)
+
+    return _invocation(ctx, action)
 
 
 @app.command("help")

@@ -13,7 +13,7 @@ from kubectl_pidshare.errors import PidshareError, RemoteExit
 from kubectl_pidshare.main_process import Aim, main_process
 from kubectl_pidshare.permissions import CAP_SYS_PTRACE, advice
 from kubectl_pidshare.pods import Container, Pod, parse_pod
-from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.remote import Sink, Transport
 from kubectl_pidshare.runner import Outcome, Refusals, run_script
 from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
@@ -103,10 +103,7 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
     path = options.path
     check_path(options)
     pod, runners, pid = target(transport, options, err)
-    held = HoldLast(out)
-    outcome = run_script(transport, pod, runners, "cat", [str(pid), encode_path(path)], held)
-    said, size = _read_size(outcome.stderr)
-    held.finish(drop=size is not None and held.count == size + 1)
+    outcome, said = read_file(transport, pod, runners, pid, path, out)
     out.flush()
     if outcome.refusal is not None:
         raise refused(outcome, pod, pid, options.aim)
@@ -114,6 +111,17 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
         err.write(said)
         err.flush()
         raise RemoteExit(outcome.status, _killed(outcome.status) if not said else None)
+
+
+def read_file(transport: Transport, pod: Pod, runners: list[Container], pid: int, path: str,
+              out: Sink) -> tuple[Outcome, bytes]:
+    """Run cat.sh, streaming path to out byte-exact: how it ended, and what it said on stderr
+    (grep's size line taken out)."""
+    held = HoldLast(out)
+    outcome = run_script(transport, pod, runners, "cat", [str(pid), encode_path(path)], held)
+    said, size = _read_size(outcome.stderr)
+    held.finish(drop=size is not None and held.count == size + 1)
+    return outcome, said
 
 
 def _owner(pod: Pod, outcome: Outcome, pid: int) -> str | None:
@@ -133,7 +141,7 @@ class HoldLast:
     runner has no cat, grep streams the file with a NUL after its last piece, which belongs to
     the file only if grep read one more byte than it wrote."""
 
-    def __init__(self, sink: BinaryIO) -> None:
+    def __init__(self, sink: Sink) -> None:
         self.sink = sink
         self.count = 0
         self.last = b""

@@ -136,6 +136,14 @@ class Output(str, Enum):
     yaml = "yaml"
 
 
+class ListOutput(str, Enum):
+    """The output formats of `ls`."""
+
+    long = "long"
+    json = "json"
+    yaml = "yaml"
+
+
 GLOBAL_FLAGS_HINT = ("The global flags (-n, --context, --kubeconfig, --request-timeout, --debug"
                      "...) go anywhere on the line: see kubectl pidshare --help.")
 

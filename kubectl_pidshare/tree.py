@@ -1,0 +1,183 @@
+"""What is under a path of a process's root, as sh/tree.sh streams it: shared by ls and cp.
+
+The stream is parsed as it comes (a Sink): records of NUL-terminated fields, and the bytes of
+regular files, passed on to a Handler without being held, so memory stays bounded whatever
+the size of the files.
+"""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
+
+from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.files import CatOptions, check_path, encode_path, refused, target
+from kubectl_pidshare.pods import Container, Pod
+from kubectl_pidshare.procfs import parse_passwd
+from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.runner import Outcome, run_script
+
+FIELD_MAX = 4 * 1024 * 1024  # the passwd lines are the longest field: 2000 bounded lines
+TYPES = {"d": stat.S_IFDIR, "l": stat.S_IFLNK, "-": stat.S_IFREG, "p": stat.S_IFIFO,
+         "s": stat.S_IFSOCK, "c": stat.S_IFCHR, "b": stat.S_IFBLK}
+COUNTS = {"e": 6, "n": 3, "u": 3, "z": 1}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file under the path: its path below it (b"" for the path itself) and what is known
+    of it (None: the runner had no tool to tell); state says whether its bytes follow ("c"),
+    were not sent ("-"), or why they could not be read."""
+
+    kind: str
+    path: bytes
+    mode: int | None
+    links: int | None
+    uid: int | None
+    gid: int | None
+    size: int | None
+    mtime: int | None
+    target: bytes
+    state: str
+
+
+class Handler(Protocol):
+    """What receives the stream's parts, in order."""
+
+    def entry(self, entry: Entry) -> None:
+        """A file; if its state is "c", its bytes come next through data(), then done()."""
+
+    def data(self, chunk: memoryview) -> None:
+        """The next bytes of the current file."""
+
+    def done(self, read: int) -> None:
+        """The current file's bytes ended; read: how far the runner read it (less than its
+        size: it shrank meanwhile, and the rest was NULs)."""
+
+    def note(self, reason: str, path: bytes) -> None:
+        """A directory that was not walked, and why."""
+
+
+def mode_of(text: str) -> int | None:
+    """st_mode from stat's hexadecimal %f or ls's `drwxr-xr-x`."""
+    if len(text) >= 10 and text[0] in TYPES:
+        bits = 0
+        for index, char in enumerate(text[1:10]):
+            if char not in "-ST":
+                bits |= 1 << (8 - index)
+        special = {3: (stat.S_ISUID, "sS"), 6: (stat.S_ISGID, "sS"), 9: (stat.S_ISVTX, "tT")}
+        for index, (bit, chars) in special.items():
+            if text[index] in chars:
+                bits |= bit
+        return TYPES[text[0]] | bits
+    try:
+        return int(text, 16)
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def parse_entry(fields: list[bytes]) -> Entry:
+    """An entry from its record's fields (after "e")."""
+    kind, info, path, link, state = fields
+    words = info.decode(errors="replace").split(" ")
+    words += ["-"] * (6 - len(words))
+    links, uid, gid, size, mtime = (_number(word) for word in words[1:6])
+    return Entry(kind.decode(errors="replace"), path, mode_of(words[0]), links, uid, gid, size,
+                 mtime, link, state.decode(errors="replace"))
+
+
+class Parser:
+    """A Sink that decodes tree.sh's stream into calls to a Handler."""
+
+    def __init__(self, handler: Handler, users: dict[str, dict[int, str]] | None = None) -> None:
+        self.handler = handler
+        self.pending = bytearray()
+        self.fields: list[bytes] = []
+        self.remaining = 0
+        self.tools: list[str] = []
+        self.resolved = b""
+        self.users = {} if users is None else users
+        self.ended = False
+
+    def write(self, data: bytes | memoryview) -> int:
+        """Take the next piece of the stream."""
+        view = memoryview(data)
+        while view:
+            if self.remaining:
+                taken = view[:self.remaining]
+                self.remaining -= len(taken)
+                self.handler.data(taken)
+                view = view[len(taken):]
+                continue
+            nul = bytes(view[:FIELD_MAX]).find(b"\0")
+            if nul < 0:
+                self.pending += view
+                view = view[len(view):]
+                if len(self.pending) > FIELD_MAX:
+                    raise PidshareError("unexpected output from the remote script")
+                continue
+            self.pending += view[:nul]
+            view = view[nul + 1:]
+            self.fields.append(bytes(self.pending))
+            self.pending.clear()
+            self._record()
+        return len(data)
+
+    def _record(self) -> None:
+        fields = self.fields
+        if not self.tools:
+            if len(fields) == 4:
+                self.tools = [field.decode(errors="replace") for field in fields[1:3]]
+                self.resolved = fields[3]
+                fields.clear()
+            return
+        if fields[0] == b"r":
+            if len(fields) == 2:
+                self.handler.done(int(fields[1]) if fields[1].isdigit() else 0)
+                fields.clear()
+            return
+        kind = fields[0].decode(errors="replace")
+        if len(fields) < COUNTS.get(kind, 1):
+            return
+        self.fields = []
+        if kind == "e":
+            entry = parse_entry(fields[1:])
+            self.handler.entry(entry)
+            if entry.state == "c":
+                self.remaining = entry.size or 0
+                self.fields = [b"r"]
+        elif kind == "n":
+            self.handler.note(fields[1].decode(errors="replace"), fields[2])
+        elif kind == "u":
+            self.users[fields[1].decode()] = parse_passwd(fields[2].splitlines())
+        elif kind == "z":
+            self.ended = True
+        else:
+            raise PidshareError("unexpected output from the remote script")
+
+
+Walked = tuple[Parser, Outcome, Pod, list[Container], int]
+
+
+def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool, bool],
+         handler: Handler, err: BinaryIO, users: dict[str, dict[int, str]] | None = None
+         ) -> Walked:
+    """Run tree.sh on source's path (mode ls or cp; flags: dot files, every level), feeding
+    handler (and users: the target's users and groups, for ls); a refusal becomes the error
+    cat would give."""
+    check_path(source)
+    pod, runners, pid = target(transport, source, err)
+    parser = Parser(handler, users)
+    args = [str(pid), encode_path(source.path), mode, *("1" if flag else "0" for flag in flags)]
+    outcome = run_script(transport, pod, runners, "tree", args, parser)
+    if outcome.refusal is not None:
+        raise refused(outcome, pod, pid, source.aim)
+    if not parser.ended:
+        raise PidshareError(f'the listing ended early in container "{outcome.container.name}" '
+                            f"(exit {outcome.status}): {outcome.message()}")
+    return parser, outcome, pod, runners, pid
