@@ -25,7 +25,8 @@ Destination = Union[LocalTree, TarStream]
 Member = Union[LocalFile, TarMember]
 SKIPPED = {"s": "a special file (device, pipe or socket): skipped"}
 REASONS = {"permission": "permission denied", "changed": "changed while it was opened",
-           "unreadable": "a directory that could not be opened", "deep": "too deep (256 levels)"}
+           "unreadable": "a directory that could not be opened", "deep": "too deep (256 levels)",
+           "no-readlink": "a symlink, and the container has no readlink to read it"}
 MIB = 1024 * 1024
 
 
@@ -100,6 +101,8 @@ class Copier:
     def _place(self, dest: Destination, entry: Entry) -> None:
         if entry.kind == "d":
             dest.directory(entry.path, entry.mode, entry.mtime)
+        elif entry.kind == "l" and entry.state != "-":
+            self.missing.append((entry.path, REASONS.get(entry.state, entry.state)))
         elif entry.kind == "l":
             dest.symlink(entry.path, entry.target, entry.mode, entry.mtime)
         elif entry.kind != "f":
@@ -212,5 +215,6 @@ def cp(transport: Transport, options: CpOptions, out: BinaryIO, err: BinaryIO,
     for path, why in copier.missing:
         err.write(f"cp: {_shown(options, path)}: not copied: {why}\n".encode())
     if copier.missing:
-        raise PidshareError(f"{len(copier.missing)} of the files were not copied (listed "
-                            "above)", ExitStatus.INCOMPLETE)
+        count = len(copier.missing)
+        raise PidshareError(f"{count} {'entry was' if count == 1 else 'entries were'} not "
+                            "copied (listed above); the rest was", ExitStatus.INCOMPLETE)

@@ -31,7 +31,7 @@ def components(path: bytes) -> list[bytes]:
     parts = path.split(b"/") if path else []
     for part in parts:
         if part in (b"", b".", b"..") or b"\0" in part:
-            raise Refused(f"{escape(path)}: not a plain relative name, not written")
+            raise Refused("not a plain relative name")
     return parts
 
 
@@ -71,7 +71,8 @@ class LocalTree:
                 fd = inner
         except OSError as exc:
             os.close(fd)
-            raise Refused(f"{escape(b'/'.join(folder))}: {exc.strerror}") from None
+            raise Refused(f"{exc.strerror} (its directory {escape(b'/'.join(folder))})"
+                          ) from None
         if self.cached is not None:
             os.close(self.cached[1])
         self.cached = (folder, fd)
@@ -84,7 +85,7 @@ class LocalTree:
         except FileNotFoundError:
             return
         if not self.force:
-            raise Refused(f"{escape(name)}: exists (use --force to replace it)")
+            raise Refused("it exists here (use --force to replace it)")
 
     def directory(self, path: bytes, mode: int | None, mtime: int | None) -> None:
         """Make directory path (its mode and mtime are set by finish, when it is complete)."""

@@ -95,7 +95,9 @@ def write_long(out: TextIO, rows: list[tuple[Entry, str]], users: dict[str, dict
     """ls -l's columns: mode, links, owner, group, size, mtime, name (-> link text)."""
     table = []
     for entry, name in rows:
-        link = f" -> {escape(entry.target)}" if entry.kind == "l" else ""
+        link = ""
+        if entry.kind == "l":
+            link = f" -> {escape(entry.target) if entry.state == '-' else '?'}"
         table.append((mode_text(entry), "?" if entry.links is None else str(entry.links),
                       _name(entry, users.get("passwd", {}), entry.uid),
                       _name(entry, users.get("group", {}), entry.gid),

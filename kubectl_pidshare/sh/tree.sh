@@ -104,9 +104,9 @@ entry() {
     else return 0
     fi
     fields=$(info "./$1")
-    target=
+    target='' state=-
     if [ "$type" = l ]; then
-        target=$(readlink "./$1" && printf x) || target=
+        target=$(readlink "./$1" 2>/dev/null && printf x) || state=no-readlink
         target=${target%?x}
     fi
     printf 'e\0%s\0%s\0%s\0%s\0' "$type" "$fields" "$2" "$target"
@@ -116,7 +116,7 @@ entry() {
         file "$1" "$6"
         return
     fi
-    printf -- '-\0'
+    printf '%s\0' "$state"
     [ "$type" = d ] && { [ "$deep" = 1 ] || [ "$3" = 0 ]; } || return 0
     [ "$3" -lt 256 ] || { printf 'n\0deep\0%s\0' "$2"; return 0; }
     (
