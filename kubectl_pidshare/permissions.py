@@ -30,7 +30,7 @@ class Creds:
 
 def parse_creds(text: str) -> Creds:
     """`UID/GID/CAPEFF` as `creds` prints it (`?` for what it could not read)."""
-    uid, gid, caps = (text.split("/") + ["", "", ""])[:3]
+    uid, gid, caps = [*text.split("/"), "", "", ""][:3]
     hexadecimal = bool(caps) and all(c in "0123456789abcdefABCDEF" for c in caps)
     return Creds(int(uid) if uid.isdigit() else None, int(gid) if gid.isdigit() else None,
                  int(caps, 16) if hexadecimal else None)
