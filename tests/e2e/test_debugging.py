@@ -7,10 +7,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from kubectl_pidshare.status import ExitStatus
 
 from .harness import MANIFESTS, Namespace
 from .test_rbac import ROLE, user_kubeconfig
+
+# Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
+pytestmark = pytest.mark.cgroupns
 
 IMAGE = "busybox:1.28"
 DEBUG = ("--debug-image", IMAGE)

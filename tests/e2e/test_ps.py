@@ -7,11 +7,15 @@ import re
 import shlex
 from typing import Any
 
+import pytest
 import yaml
 
 from kubectl_pidshare.status import ExitStatus
 
 from .harness import MANIFESTS, Namespace, crashed
+
+# Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
+pytestmark = pytest.mark.cgroupns
 
 
 def ps_json(ns: Namespace, pod: str, *flags: str) -> dict[str, Any]:
