@@ -376,6 +376,8 @@ ATTRIBUTED = frozenset({
     "ps-piped-keeps-the-long-argument", "ps-wide", "kill-sandbox-forced",
     "expect-joined-arguments", "expect-literal-not-regex", "expect-spacing-matters",
     "expect-newline-is-not-an-alternative", "expect-newline-matches-itself",
+    "container-crash-looping", "kill-long-command-line-cut", "kill-non-root-runner",
+    "cat-link-to-dev", "cat-relative-link-to-proc", "cat-absolute-link-to-proc", "cat-passwd-zero",
 })
 
 
