@@ -1,6 +1,6 @@
 """Why the kernel refused to signal a process or to open its root, and what would work, from
-what the script read in the same exec: the effective uid and capabilities (/proc/PID/status)
-of the shell it ran and of the process (`creds`, see runner.py)."""
+what the script read in the same exec: the effective uid, gid and capabilities
+(/proc/PID/status) of the shell it ran and of the process (`creds`, see runner.py)."""
 
 from __future__ import annotations
 
