@@ -125,14 +125,15 @@ def read_file(transport: Transport, pod: Pod, runners: list[Container], pid: int
 
 
 def _owner(pod: Pod, outcome: Outcome, pid: int) -> str | None:
-    """The container of process pid, from the cgroup lines its refusal put on stderr."""
-    lines = dict(CGROUP.findall(outcome.stderr))
-    target = lines.pop(str(pid).encode(), None)
-    own = next(iter(lines.values()), None)
+    """The container of process pid, from the cgroup lines its refusal put on stderr (the
+    process's, then the script's shell's)."""
+    lines = {int(number): line.decode(errors="replace")
+             for number, line in CGROUP.findall(outcome.stderr)}
+    target = lines.pop(pid, None)
     if target is None:
         return None
-    found = Attribution(pod, outcome.container, own and own.decode(errors="replace")).container(
-        target.decode(errors="replace"))
+    own = next(iter(lines.values()), None)
+    found = Attribution(pod, outcome.container, own).container(target)
     return found.name if found is not None else None
 
 
@@ -151,7 +152,8 @@ class HoldLast:
         view = memoryview(data)
         if not view:
             return 0
-        self.sink.write(self.last)
+        if self.last:
+            self.sink.write(self.last)
         self.sink.write(view[:-1])
         self.last = bytes(view[-1:])
         self.count += len(view)

@@ -1,6 +1,6 @@
 """Why the kernel refused to signal a process or to open its root, and what would work, from
-what the script read in the same exec: the effective uid and capabilities (/proc/PID/status)
-of the shell it ran and of the process (`creds`, see runner.py)."""
+what the script read in the same exec: the effective uid, gid and capabilities
+(/proc/PID/status) of the shell it ran and of the process (`creds`, see runner.py)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ DOING = {CAP_KILL: "signalling", CAP_SYS_PTRACE: "reading the files of"}
 
 @dataclass(frozen=True)
 class Creds:
-    """A process's effective uid and capability set, None where it could not be read."""
+    """A process's effective uid, gid and capability set, None where they could not be read."""
 
     uid: int | None
+    gid: int | None
     caps: int | None
 
     def has(self, cap: int) -> bool:
@@ -28,12 +29,11 @@ class Creds:
 
 
 def parse_creds(text: str) -> Creds:
-    """`UID/CAPEFF` as `creds` prints it (`?` for what it could not read)."""
-    uid, _, caps = text.partition("/")
-    try:
-        return Creds(int(uid) if uid.isdigit() else None, int(caps, 16))
-    except ValueError:
-        return Creds(int(uid) if uid.isdigit() else None, None)
+    """`UID/GID/CAPEFF` as `creds` prints it (`?` for what it could not read)."""
+    uid, gid, caps = [*text.split("/"), "", "", ""][:3]
+    hexadecimal = bool(caps) and all(c in "0123456789abcdefABCDEF" for c in caps)
+    return Creds(int(uid) if uid.isdigit() else None, int(gid) if gid.isdigit() else None,
+                 int(caps, 16) if hexadecimal else None)
 
 
 def _unexplained(me: Creds, it: Creds, cap: int) -> bool:
@@ -43,9 +43,13 @@ def _unexplained(me: Creds, it: Creds, cap: int) -> bool:
 
 def _state(runner: Container, me: Creds, it: Creds, cap: int) -> str:
     who, name = f'container "{runner.name}"', f"CAP_{NAMES[cap]}"
+    if me.uid is not None and me.uid == it.uid and me.gid != it.gid:
+        return (f"{who} runs as uid {me.uid} like the process, but in group {me.gid}, not its "
+                f"group {it.gid} (the kernel wants both the same), so only {name} will do")
     if me.uid is not None and me.uid == it.uid:
-        return (f"{who} runs as uid {me.uid} like the process, but the process is not dumpable "
-                f"(it changed its uids, or said so), so only {name} will do")
+        return (f"{who} runs as uid {me.uid} and group {me.gid} like the process, but the "
+                "process is not dumpable or holds capabilities this container lacks, so only "
+                f"{name} will do")
     if me.uid not in (0, None):
         empty = "empty" if me.caps == 0 else f"{me.caps or 0:x}"
         return (f"{who} runs as uid {me.uid}: a process that is not root has no effective "
@@ -64,8 +68,10 @@ def _remedies(pod: Pod, runner: Container, me: Creds, it: Creds, cap: int,
     ways = []
     if same:
         ways.append(f"run from a container of that uid (--exec-container {same[0].name})")
-    elif it.uid is not None and it.uid != me.uid:
-        ways.append(f"run from a container running as uid {it.uid} (--exec-container NAME)")
+    elif it.uid is not None and (it.uid, it.gid) != (me.uid, me.gid):
+        group = f" and group {it.gid}" if it.gid is not None else ""
+        ways.append(f"run from a container running as uid {it.uid}{group} "
+                    "(--exec-container NAME)")
     if me.uid == 0:
         ways.append(f'add {NAMES[cap]} to securityContext.capabilities.add of container '
                     f'"{runner.name}"')
@@ -88,6 +94,7 @@ def advice(pod: Pod, runner: Container, detail: str, cap: int, owner: str | None
                 "(AppArmor, SELinux) denies it")
     state = _state(runner, me, it, cap)
     target = f"uid {it.uid}" if it.uid is not None else "another uid"
-    needs = "the same uid and a dumpable process" if cap == CAP_SYS_PTRACE else "the same uid"
+    needs = ("the same uid and group and a dumpable process" if cap == CAP_SYS_PTRACE else
+             "the same uid")
     return (f"{state}; {DOING[cap]} a process of {target} needs {needs} or CAP_{NAMES[cap]}: "
             f"{_remedies(pod, runner, me, it, cap, owner)}")

@@ -8,10 +8,10 @@
 # regular file, and be on /proc or /sys only if PATH asked for it. Then it is streamed from that
 # descriptor, by cat; without cat, by grep (see stream). It needs sh and grep, and readlink for
 # a path through a symlink. Refusals (`refuse` and `creds`, defined by the preamble runner.py
-# puts before every script): no-process, no-access (with the effective uid and capabilities of
-# this shell and of the process), loop, special, not-found, directory, not-regular,
-# no-readlink, permission, changed (the path's resolution: `resolve`, sh/resolve.sh). Once the
-# file is open, cat's (or grep's) own status.
+# puts before every script): no-process, no-access (with the effective uid, gid and
+# capabilities of this shell and of the process), loop, special, not-found, directory,
+# not-regular, no-readlink, permission, changed (the path's resolution: `resolve`,
+# sh/resolve.sh). Once the file is open, cat's (or grep's) own status.
 pid=$1
 path=$(printf '%bx' "$2")
 path=${path%x}

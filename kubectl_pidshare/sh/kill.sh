@@ -5,7 +5,7 @@
 # It needs sh and grep, nothing else. Refusals (`refuse`, defined with `cgroup_line` and
 # `creds` by the preamble runner.py puts before every script): no-process, not-expected, gone
 # (it exited before the signal reached it), denied (the kernel's refusal, with the effective
-# uid and capabilities of this shell and of the process).
+# uid, gid and capabilities of this shell and of the process).
 pid=$1 sig=$2 expect=$3
 
 cd /proc || exit 1
@@ -18,7 +18,8 @@ grep -H -F -e Name: -e State: -e PPid: -e Uid: -e Threads: -e VmRSS: \
 cgroup_line "$pid/cgroup" "$$/cgroup"
 if [ -n "$expect" ]; then
     # The arguments joined by spaces: grep prefixes each with its file's name, the command
-    # substitution drops the NULs, and each prefix becomes a space.
+    # substitution drops the NULs, and each prefix becomes a space (an argument that holds the
+    # prefix itself reads as two: the process's own doing, on its own command line).
     mark=$pid/cmdline:
     rest=$(grep -aHz '' "$pid/cmdline" 2>/dev/null; printf x)
     rest=${rest%x}

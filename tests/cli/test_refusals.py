@@ -18,8 +18,9 @@ CAP_KILL = ('container "shell" runs as uid 1000: a process that is not root has 
             "of that uid (--exec-container nginx); or run from a container running as root "
             "(--exec-container NAME); or pass --debug-image IMAGE --debug-profile general")
 PTRACE = ('container "shell" runs as root without CAP_SYS_PTRACE; reading the files of a '
-          "process of uid 101 needs the same uid and a dumpable process or CAP_SYS_PTRACE: run "
-          'from a container running as uid 101 (--exec-container NAME); or add SYS_PTRACE to '
+          "process of uid 101 needs the same uid and group and a dumpable process or "
+          "CAP_SYS_PTRACE: run from a container running as uid 101 and group 101 "
+          '(--exec-container NAME); or add SYS_PTRACE to '
           'securityContext.capabilities.add of container "shell"; or pass --debug-image IMAGE '
           "--debug-profile general")
 
@@ -32,7 +33,7 @@ PTRACE = ('container "shell" runs as root without CAP_SYS_PTRACE; reading the fi
                  "been reused)", id="not-expected"),
     pytest.param(MASTER_STAT, b"gone 7", ExitStatus.NO_SUCH_PROCESS,
                  "process 7 exited before it could be signalled", id="gone"),
-    pytest.param(MASTER_STAT, b"denied 1000/0000000000000000 0/000001ffffffffff",
+    pytest.param(MASTER_STAT, b"denied 1000/1000/0000000000000000 0/0/000001ffffffffff",
                  ExitStatus.ERROR, f"permission denied signalling {MASTER}: {CAP_KILL}",
                  id="denied"),
 ])
@@ -46,7 +47,8 @@ def test_kill_refusal(install: Install, main: Main, stdout: bytes, refusal: byte
 @pytest.mark.parametrize(("refusal", "status", "line"), [
     pytest.param(b"no-process 7", ExitStatus.NO_SUCH_PROCESS, 'no process 7 in pod "nginx"',
                  id="no-process"),
-    pytest.param(b"no-access 0/00000000a80425fb 101/0000000000000000", ExitStatus.NO_PTRACE_ACCESS,
+    pytest.param(b"no-access 0/0/00000000a80425fb 101/101/0000000000000000",
+                 ExitStatus.NO_PTRACE_ACCESS,
                  f"cannot read the files of PID 7: {PTRACE}", id="no-access"),
     pytest.param(b"loop /a/b", ExitStatus.SYMLINK_LOOP,
                  "too many levels of symbolic links at /a/b", id="loop"),

@@ -255,8 +255,8 @@ def test_a_non_root_runner_with_added_capabilities_is_told_what_works(
     assert unreadable.returncode == ExitStatus.NO_PTRACE_ACCESS
     line = error_line(unreadable)
     assert line.startswith(f"error: cannot read the files of PID {web}: {lacks}reading the "
-                           "files of a process of uid 2000 needs the same uid and a dumpable "
-                           "process or CAP_SYS_PTRACE: "), line
+                           "files of a process of uid 2000 needs the same uid and group and a "
+                           "dumpable process or CAP_SYS_PTRACE: "), line
     assert works in line
 
     advice = re.search(r"of that uid \((--exec-container \S+)\)", line)

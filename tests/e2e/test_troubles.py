@@ -285,7 +285,8 @@ ROWS = {
     "cat-non-root-runner": Row(
         ("cat", "nonroot", "{web}", "/tmp/page"), 67,
         "re:error: cannot read the files of PID {web}: " + NOT_ROOT + "reading the files of a "
-        "process of uid 2000 needs the same uid and a dumpable process or CAP_SYS_PTRACE" + ADVICE),
+        "process of uid 2000 needs the same uid and group and a dumpable process or "
+        "CAP_SYS_PTRACE" + ADVICE),
     "kill-sandbox-forced": Row(("kill", "trap", "1", "0", "--force"), 0,
                                stdout=whole(b"sent signal 0 to PID 1 (/pause) in the sandbox\n")),
     "kill-no-such-pid": Row(("kill", "trap", "99999", "0"), 64,
@@ -375,6 +376,8 @@ ATTRIBUTED = frozenset({
     "ps-piped-keeps-the-long-argument", "ps-wide", "kill-sandbox-forced",
     "expect-joined-arguments", "expect-literal-not-regex", "expect-spacing-matters",
     "expect-newline-is-not-an-alternative", "expect-newline-matches-itself",
+    "container-crash-looping", "kill-long-command-line-cut", "kill-non-root-runner",
+    "cat-link-to-dev", "cat-relative-link-to-proc", "cat-absolute-link-to-proc", "cat-passwd-zero",
 })
 
 
