@@ -8,15 +8,17 @@ file. What arrives is written below LOCAL (localtree) or, with `-`, as a tar arc
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO, Union
 
 from kubectl_pidshare.errors import OutputError, PidshareError
 from kubectl_pidshare.files import CatOptions, read_file
 from kubectl_pidshare.localtree import LocalFile, LocalTree, Refused, TarMember, TarStream
-from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.remote import Sink, Transport
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import escape
 from kubectl_pidshare.tree import Entry, Walked, walk
@@ -28,6 +30,7 @@ REASONS = {"permission": "permission denied", "changed": "changed while it was o
            "unreadable": "a directory that could not be opened", "deep": "too deep (256 levels)",
            "no-readlink": "a symlink, and the container has no readlink to read it"}
 MIB = 1024 * 1024
+UNKNOWN_MODES = {"d": 0o755, "f": 0o644}  # where the runner cannot tell (no stat, no ls)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class Copier:
         """Make the directory or the link; open the file whose bytes follow."""
         if self.dest is None:
             self.dest = self.make(entry)
+        if entry.mode is None:
+            entry = replace(entry, mode=UNKNOWN_MODES.get(entry.kind))
         self.entry_now, self.current = entry, None
         try:
             self._place(self.dest, entry)
@@ -175,22 +180,48 @@ def _shown(options: CpOptions, path: bytes) -> str:
 
 def _fetch(transport: Transport, copier: Copier, found: Walked, dest: Destination) -> None:
     """Read, one exec each, the files whose bytes the walk could not send (no head)."""
-    parser, _, pod, runners, pid = found
     for entry in copier.later:
         try:
-            member = dest.file(entry.path, entry.size or 0, entry.mode, entry.mtime)
+            failed = _fetch_one(transport, found, dest, entry)
         except (Refused, OSError) as exc:
-            copier.missing.append((entry.path, str(exc)))
+            failed = str(exc)
+        if failed is not None:
+            copier.missing.append((entry.path, failed))
             continue
-        path = parser.resolved + (b"/" + entry.path if entry.path else b"")
-        outcome, _ = read_file(transport, pod, runners, pid, os.fsdecode(path), member)
-        if outcome.status != 0:
-            member.drop()
-            refusal = outcome.refusal
-            copier.missing.append((entry.path, refusal.code if refusal else outcome.message()))
-            continue
-        member.keep()
         copier.progress.add(entry.size or 0, 1)
+
+
+def _read(transport: Transport, found: Walked, path: bytes, sink: Sink) -> str | None:
+    """cat's script on path below PATH, into sink: None, or why it failed."""
+    parser, _, pod, runners, pid = found
+    whole = os.fsdecode(parser.resolved + (b"/" + path if path else b""))
+    outcome, _ = read_file(transport, pod, runners, pid, whole, sink)
+    if outcome.status == 0:
+        return None
+    return outcome.refusal.code if outcome.refusal else outcome.message()
+
+
+def _fetch_one(transport: Transport, found: Walked, dest: Destination, entry: Entry
+               ) -> str | None:
+    """One file read by cat's script. A tar member's size comes first: the file is spooled
+    to a local temporary file, then added."""
+    if isinstance(dest, LocalTree):
+        member = dest.file(entry.path, entry.size or 0, entry.mode, entry.mtime)
+        failed = _read(transport, found, entry.path, member)
+        if failed is None:
+            member.keep()
+        else:
+            member.drop()
+        return failed
+    with tempfile.TemporaryFile() as spool:
+        failed = _read(transport, found, entry.path, spool)
+        if failed is None:
+            size = spool.tell()
+            spool.seek(0)
+            added = dest.file(entry.path, size, entry.mode, entry.mtime)
+            shutil.copyfileobj(spool, added)
+            added.keep()
+    return failed
 
 
 def cp(transport: Transport, options: CpOptions, out: BinaryIO, err: BinaryIO,
@@ -201,6 +232,9 @@ def cp(transport: Transport, options: CpOptions, out: BinaryIO, err: BinaryIO,
     complete = False
     try:
         found = walk(transport, options.source, "cp", (True, True), copier, err)
+        if found[0].tools[0] == "none":
+            err.write(f'container "{found[1].container.name}" has no stat or ls: modes and '
+                      "mtimes are not kept, files are 0644 and directories 0755\n".encode())
         if copier.dest is not None:
             _fetch(transport, copier, found, copier.dest)
             copier.dest.finish()

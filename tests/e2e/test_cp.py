@@ -57,7 +57,9 @@ def ns(cluster: Cluster) -> Iterator[Namespace]:
     hostile names under the shell container's /h; the trap Pod (its racer)."""
     with fresh_namespace(cluster, "cp") as made:
         made.apply(MANIFESTS / "trap.yaml")
-        made.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx", "trap"))
+        made.apply(MANIFESTS / "sh-grep.yaml")
+        made.apply(MANIFESTS / "share-process-namespace.yaml",
+                   wait_for=("nginx", "trap", "shgrep"))
         made.kubectl("exec", "nginx", "-c", "shell", "--", "sh", "-c", EXTRA)
         made.kubectl("exec", "nginx", "-c", "shell", "--", "sh", "-c", HOSTILE)
         yield made
@@ -201,6 +203,28 @@ def test_dash_streams_a_tar_archive(ns: Namespace, tmp_path: Path) -> None:
         assert conf.read() == direct
     assert members["nginx/passwd"].linkname == "/etc/passwd"
     assert members["nginx/nginx.conf"].mtime == 1234567890
+
+
+def test_cp_from_a_container_with_only_sh_and_grep(ns: Namespace, tmp_path: Path) -> None:
+    """pidshare/sh-grep:1 has no stat, ls, head or readlink: the bytes come file by file
+    through cat's script, modes and mtimes are not kept, and it says so."""
+    tools = ("--exec-container", "tools")
+    proc = ns.pidshare("cp", "shgrep", "container/nginx", "/etc/nginx", str(tmp_path / "c"),
+                       *tools)
+    assert proc.stderr.decode().splitlines()[1:] == [
+        'container "tools" has no stat or ls: modes and mtimes are not kept, files are 0644 '
+        "and directories 0755"]
+    names = sorted(str(path.relative_to(tmp_path / "c")) for path in (tmp_path / "c").rglob("*"))
+    assert names == ["conf.d", "conf.d/default.conf", "mime.types", "nginx.conf"]
+    archive = tarfile.open(fileobj=io.BytesIO(ns.pidshare(
+        "cp", "shgrep", "container/nginx", "/etc/nginx", "-", *tools).stdout))
+    for name in names[1:]:
+        direct = ns.kubectl("exec", "shgrep", "-c", "nginx", "--", "cat",
+                            f"/etc/nginx/{name}").stdout
+        member = archive.extractfile(f"nginx/{name}")
+        assert member is not None and member.read() == direct
+        assert (tmp_path / "c" / name).read_bytes() == direct
+        assert stat.S_IMODE((tmp_path / "c" / name).stat().st_mode) == 0o644
 
 
 def _race_cp(env: dict[str, str], namespace: str, pid: int, into: Path) -> str:

@@ -23,8 +23,11 @@ def test_read_a_flag_waiting_for_its_value() -> None:
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    pytest.param([""], ["ps", "top", "kill", "cat", "help", "version", "completion"],
-                     id="commands"),
+    pytest.param([""], ["ps", "top", "kill", "cat", "ls", "cp", "help", "version",
+                        "completion"], id="commands"),
+    pytest.param(["ls", "nginx", "7", "/etc", "-o", ""], ["long", "json", "yaml"],
+                 id="ls-output"),
+    pytest.param(["cp", "nginx", "7", "/etc", ""], [], id="local-is-not-completed"),
     pytest.param(["ps", "nginx", "--con"], ["--context", "--container"], id="flag-prefix"),
     pytest.param(["ps", "nginx", "-o", ""], ["tree", "wide", "json", "yaml"], id="output"),
     pytest.param(["version", ""], [], id="version-takes-no-argument"),

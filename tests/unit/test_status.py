@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
 
 from kubectl_pidshare import files as cat_command
 from kubectl_pidshare import signals
-from kubectl_pidshare.runner import Refusals
+from kubectl_pidshare.runner import Refusals, script
 from kubectl_pidshare.status import ExitStatus
 
 README = Path(__file__).parents[2] / "README.md"
@@ -23,13 +22,17 @@ def test_the_readme_table_is_the_enum() -> None:
     assert rows == [(status.value, status.name) for status in ExitStatus]
 
 
-@pytest.mark.parametrize(("script", "table"), [
+@pytest.mark.parametrize(("name", "table"), [
     pytest.param("kill", signals.REFUSALS, id="kill"),
     pytest.param("cat", cat_command.REFUSALS, id="cat"),
 ])
-def test_every_refusal_of_a_script_is_declared(script: str, table: Refusals) -> None:
-    text = files("kubectl_pidshare").joinpath(f"sh/{script}.sh").read_text()
-    assert set(re.findall(r"\brefuse ([a-z-]+)", text)) == set(table)
+def test_every_refusal_of_a_script_is_declared(name: str, table: Refusals) -> None:
+    assert set(re.findall(r"\brefuse ([a-z-]+)", script(name))) == set(table)
+
+
+def test_ls_and_cp_refuse_as_cat_does() -> None:
+    """tree.sh's refusals are turned into errors by cat's table."""
+    assert set(re.findall(r"\brefuse ([a-z-]+)", script("tree"))) <= set(cat_command.REFUSALS)
 
 
 def test_refusals_of_cat_each_have_their_own_status() -> None:
