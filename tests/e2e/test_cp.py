@@ -216,15 +216,15 @@ def test_cp_from_a_container_with_only_sh_and_grep(ns: Namespace, tmp_path: Path
         "and directories 0755"]
     names = sorted(str(path.relative_to(tmp_path / "c")) for path in (tmp_path / "c").rglob("*"))
     assert names == ["conf.d", "conf.d/default.conf", "mime.types", "nginx.conf"]
-    archive = tarfile.open(fileobj=io.BytesIO(ns.pidshare(
-        "cp", "shgrep", "container/nginx", "/etc/nginx", "-", *tools).stdout))
-    for name in names[1:]:
-        direct = ns.kubectl("exec", "shgrep", "-c", "nginx", "--", "cat",
-                            f"/etc/nginx/{name}").stdout
-        member = archive.extractfile(f"nginx/{name}")
-        assert member is not None and member.read() == direct
-        assert (tmp_path / "c" / name).read_bytes() == direct
-        assert stat.S_IMODE((tmp_path / "c" / name).stat().st_mode) == 0o644
+    streamed = ns.pidshare("cp", "shgrep", "container/nginx", "/etc/nginx", "-", *tools).stdout
+    with tarfile.open(fileobj=io.BytesIO(streamed)) as archive:
+        for name in names[1:]:
+            direct = ns.kubectl("exec", "shgrep", "-c", "nginx", "--", "cat",
+                                f"/etc/nginx/{name}").stdout
+            member = archive.extractfile(f"nginx/{name}")
+            assert member is not None and member.read() == direct
+            assert (tmp_path / "c" / name).read_bytes() == direct
+            assert stat.S_IMODE((tmp_path / "c" / name).stat().st_mode) == 0o644
 
 
 def _race_cp(env: dict[str, str], namespace: str, pid: int, into: Path) -> str:
