@@ -251,4 +251,4 @@ def cp(transport: Transport, options: CpOptions, out: BinaryIO, err: BinaryIO,
     if copier.missing:
         count = len(copier.missing)
         raise PidshareError(f"{count} {'entry was' if count == 1 else 'entries were'} not "
-                            "copied (listed above); the rest was", ExitStatus.INCOMPLETE)
+                            "copied (listed above)", ExitStatus.INCOMPLETE)

@@ -357,6 +357,27 @@ ROWS = {
                         "error: writing to standard output: No space left on device"),
     "cat-closed-stdout": Row("$PIDSHARE cat trap {files} /data/sparse | head -c 10 >/dev/null; "
                              'exit "${{PIPESTATUS[0]}}"', 141),
+    # ls and cp
+    "ls-traps": Row(("ls", "trap", "{files}", "/data"), 0, stdout=has(
+        " abs-proc -> /proc/1/environ\n", " devnull -> /dev/null\n", "prw-r--r-- ",
+        " 1073741824 ")),
+    "ls-limit": Row(("ls", "trap", "{files}", "/", "-R", "--limit", "5"), 76,
+                    "error: listed the first 5 entries and stopped: use --limit to list more",
+                    stdout=has(" bin\n")),
+    "ls-link-to-proc": Row(("ls", "trap", "{files}", "/data/abs-proc"), 69,
+                           special("/data/abs-proc", "/proc/1/environ")),
+    "ls-missing": Row(("ls", "trap", "{files}", "/data/nope"), 70,
+                      "error: /data/nope: no such file as PID {files} sees it"),
+    "cp-fifo-skipped": Row('$PIDSHARE cp trap {files} /data/fifo "$(mktemp -d)/x"', 0,
+                           "cp: /data/fifo: a special file (device, pipe or socket): skipped"),
+    "cp-existing-file": Row('$PIDSHARE cp trap {files} /data/text "$(mktemp)"', 76,
+                            "cp: /data/text: not copied: it exists here (use --force to replace "
+                            "it)\nerror: 1 entry was not copied (listed above)"),
+    "cp-onto-a-file": Row('$PIDSHARE cp trap {files} /data/dir "$(mktemp)"', 1,
+                          "re:error: /tmp/tmp\\.[A-Za-z0-9]+: exists and is not a directory"),
+    "cp-relative-path": Row(("cp", "trap", "{files}", "data", "x"), 1,
+                            "error: data: the path must be absolute, as PID {files} sees it "
+                            "(for example /data)"),
 }
 
 
@@ -378,6 +399,7 @@ ATTRIBUTED = frozenset({
     "expect-newline-is-not-an-alternative", "expect-newline-matches-itself",
     "container-crash-looping", "kill-long-command-line-cut", "kill-non-root-runner",
     "cat-link-to-dev", "cat-relative-link-to-proc", "cat-absolute-link-to-proc", "cat-passwd-zero",
+    "ls-link-to-proc",
 })
 
 
