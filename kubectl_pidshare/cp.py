@@ -244,11 +244,16 @@ def cp(transport: Transport, options: CpOptions, out: BinaryIO, err: BinaryIO,
         if copier.dest is not None and not complete:
             copier.dest.close()
         copier.progress.end()
-    for path, why in copier.skipped:
-        err.write(f"cp: {_shown(options, path)}: {why}\n".encode())
-    for path, why in copier.missing:
-        err.write(f"cp: {_shown(options, path)}: not copied: {why}\n".encode())
+        _report(copier, options, err)
     if copier.missing:
         count = len(copier.missing)
         raise PidshareError(f"{count} {'entry was' if count == 1 else 'entries were'} not "
                             "copied (listed above)", ExitStatus.INCOMPLETE)
+
+
+def _report(copier: Copier, options: CpOptions, err: BinaryIO) -> None:
+    for path, why in copier.skipped:
+        err.write(f"cp: {_shown(options, path)}: {why}\n".encode())
+    for path, why in copier.missing:
+        err.write(f"cp: {_shown(options, path)}: not copied: {why}\n".encode())
+    err.flush()

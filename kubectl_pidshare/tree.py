@@ -17,6 +17,7 @@ from kubectl_pidshare.pods import Container, Pod
 from kubectl_pidshare.procfs import parse_passwd
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, run_script
+from kubectl_pidshare.text import escape
 
 FIELD_MAX = 4 * 1024 * 1024  # the passwd lines are the longest field: 2000 bounded lines
 TYPES = {"d": stat.S_IFDIR, "l": stat.S_IFLNK, "-": stat.S_IFREG, "p": stat.S_IFIFO,
@@ -178,6 +179,7 @@ def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool,
     if outcome.refusal is not None:
         raise refused(outcome, pod, pid, source.aim)
     if not parser.ended:
-        raise PidshareError(f'the listing ended early in container "{outcome.container.name}" '
-                            f"(exit {outcome.status}): {outcome.message()}")
+        raise PidshareError(f'the walk of {escape(source.path)} ended early in container '
+                            f'"{outcome.container.name}" (exit {outcome.status}): '
+                            f"{outcome.message()}")
     return parser, outcome, pod, runners, pid
