@@ -8,7 +8,8 @@ the size of the files.
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass
+import tarfile
+from dataclasses import dataclass, replace
 from typing import BinaryIO, Protocol
 
 from kubectl_pidshare.errors import PidshareError
@@ -22,7 +23,7 @@ from kubectl_pidshare.text import escape
 FIELD_MAX = 4 * 1024 * 1024  # the passwd lines are the longest field: 2000 bounded lines
 TYPES = {"d": stat.S_IFDIR, "l": stat.S_IFLNK, "-": stat.S_IFREG, "p": stat.S_IFIFO,
          "s": stat.S_IFSOCK, "c": stat.S_IFCHR, "b": stat.S_IFBLK}
-COUNTS = {"e": 6, "n": 3, "u": 3, "z": 1}
+COUNTS = {"e": 6, "n": 3, "u": 3, "z": 1, "T": 1}
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,14 @@ def mode_of(text: str) -> int | None:
         return None
 
 
+def tar_size(field: bytes) -> int:
+    """A tar header's size: octal, or base-256 past 8 GiB."""
+    if field[:1] and field[0] & 0x80:
+        return int.from_bytes(field[1:], "big")
+    digits = field.strip(b"\0 ")
+    return int(digits, 8) if digits else 0
+
+
 def _number(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
@@ -93,13 +102,19 @@ def parse_entry(fields: list[bytes]) -> Entry:
 
 
 class Parser:
-    """A Sink that decodes tree.sh's stream into calls to a Handler."""
+    """A Sink that decodes tree.sh's stream into calls to a Handler: records of fields, the
+    bytes of files framed by their size, and tar archives of batches of files (whose records
+    come first, with state "t", and take their sizes from the archive's headers)."""
 
     def __init__(self, handler: Handler, users: dict[str, dict[int, str]] | None = None) -> None:
         self.handler = handler
         self.pending = bytearray()
         self.fields: list[bytes] = []
-        self.remaining = 0
+        self.remaining = self.skip = 0
+        self.passing = True
+        self.mode = "fields"
+        self.member: int | None = None
+        self.queue: list[Entry] = []
         self.tools: list[str] = []
         self.resolved = b""
         self.users = {} if users is None else users
@@ -109,25 +124,74 @@ class Parser:
         """Take the next piece of the stream."""
         view = memoryview(data)
         while view:
-            if self.remaining:
-                taken = view[:self.remaining]
-                self.remaining -= len(taken)
-                self.handler.data(taken)
-                view = view[len(taken):]
-                continue
-            nul = bytes(view[:FIELD_MAX]).find(b"\0")
-            if nul < 0:
-                self.pending += view
-                view = view[len(view):]
-                if len(self.pending) > FIELD_MAX:
-                    raise PidshareError("unexpected output from the remote script")
-                continue
-            self.pending += view[:nul]
-            view = view[nul + 1:]
-            self.fields.append(bytes(self.pending))
-            self.pending.clear()
-            self._record()
+            view = self._step(view)
         return len(data)
+
+    def _step(self, view: memoryview) -> memoryview:
+        if self.remaining:
+            taken = view[:self.remaining]
+            self.remaining -= len(taken)
+            if self.passing:
+                self.handler.data(taken)
+            if not self.remaining and self.mode == "header":
+                self._member_done()
+            return view[len(taken):]
+        if self.skip:
+            skipped = min(self.skip, len(view))
+            self.skip -= skipped
+            return view[skipped:]
+        if self.mode == "header":
+            taken = view[:tarfile.BLOCKSIZE - len(self.pending)]
+            self.pending += taken
+            if len(self.pending) == tarfile.BLOCKSIZE:
+                block = bytes(self.pending)
+                self.pending.clear()
+                self._header(block)
+            return view[len(taken):]
+        if self.mode == "padding":
+            chunk = bytes(view[:65536])
+            zeros = len(chunk) - len(chunk.lstrip(b"\0"))
+            if zeros < len(chunk):
+                self.mode = "fields"
+            return view[zeros:]
+        return self._field(view)
+
+    def _field(self, view: memoryview) -> memoryview:
+        nul = bytes(view[:FIELD_MAX]).find(b"\0")
+        if nul < 0:
+            self.pending += view
+            if len(self.pending) > FIELD_MAX:
+                raise PidshareError("unexpected output from the remote script")
+            return view[len(view):]
+        self.pending += view[:nul]
+        self.fields.append(bytes(self.pending))
+        self.pending.clear()
+        self._record()
+        return view[nul + 1:]
+
+    def _header(self, block: bytes) -> None:
+        """A tar header: the next queued file's bytes follow (or an extension's, skipped);
+        a zero block ends the archive (and the zeros after it are skipped)."""
+        if block == bytes(tarfile.BLOCKSIZE):
+            self.mode = "padding"
+            return
+        size = tar_size(block[124:136])
+        self.passing = block[156:157] in (b"0", b"\0")
+        self.member = size if self.passing else None
+        if self.passing:
+            if not self.queue:
+                raise PidshareError("unexpected output from the remote script")
+            self.handler.entry(replace(self.queue.pop(0), size=size, state="c"))
+        self.remaining = size
+        if not size:
+            self._member_done()
+
+    def _member_done(self) -> None:
+        if self.member is not None:
+            self.handler.done(self.member)
+        self.skip = -(self.member or 0) % tarfile.BLOCKSIZE if self.passing else 0
+        self.member = None
+        self.passing = True
 
     def _record(self) -> None:
         fields = self.fields
@@ -148,10 +212,15 @@ class Parser:
         self.fields = []
         if kind == "e":
             entry = parse_entry(fields[1:])
+            if entry.state == "t":
+                self.queue.append(entry)
+                return
             self.handler.entry(entry)
             if entry.state == "c":
                 self.remaining = entry.size or 0
                 self.fields = [b"r"]
+        elif kind == "T":
+            self.mode = "header"
         elif kind == "n":
             self.handler.note(fields[1].decode(errors="replace"), fields[2])
         elif kind == "u":

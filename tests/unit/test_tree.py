@@ -87,7 +87,9 @@ def walked(bare: Path, path: Path, mode: str, all_: str = "1", deep: str = "1") 
 RUNNERS = {
     "sh-grep": {"sh": "dash", "grep": "grep"},
     "gnu": {"sh": "dash", "grep": "grep", "ls": "ls", "head": "head", "readlink": "readlink"},
-    "busybox": {name: "busybox" for name in ("sh", "grep", "stat", "head", "readlink", "ls")},
+    "busybox-head": {name: "busybox" for name in ("sh", "grep", "stat", "head", "readlink")},
+    "busybox": {name: "busybox" for name in ("sh", "grep", "stat", "head", "readlink", "ls",
+                                             "dd", "tar")},
 }
 
 
