@@ -34,10 +34,11 @@ elif ls -ldn --time-style=+%s / >/dev/null 2>&1; then
 else
     meta=none
 fi
-content=none
+content=none dd=''
+dd if=/dev/null iflag=count_bytes count=0 2>/dev/null && dd=yes
 if [ "$mode" != cp ] || [ "$meta" = none ]; then
     :
-elif dd if=/dev/null iflag=count_bytes count=0 2>/dev/null; then
+elif [ -n "$dd" ]; then
     content='dd'
 elif command -v head >/dev/null 2>&1; then
     content='head'
@@ -240,19 +241,28 @@ opened='' entered=''
     2>/dev/null 3<"$root${resolved%/*}/"
 [ -n "$opened" ] || refuse permission "$shown"
 [ -n "$entered" ] || refuse changed "$shown"
-printf 'pidshare-tree\0%s\0%s\0%s\0' "$meta" "$content" "$resolved"
-if [ "$mode" = ls ]; then
-    for table in passwd group; do
-        printf 'u\0%s\0' "$table"
-        if [ -f "$root/etc/$table" ] && [ -r "$root/etc/$table" ]; then
-            # shellcheck disable=SC3045
-            (ulimit -t 1; ulimit -v 65536; exec grep -ao -m 2000 \
-                -E '^[^:[:cntrl:]]{1,256}:[^:[:cntrl:]]{0,256}:[0-9]{1,10}:' "$root/etc/$table") \
-                2>/dev/null
-        fi
-        printf '\0'
-    done
+# The listing, in blocks of 128 KiB where dd can gather them (each write is a message of the
+# exec stream: thousands of small ones cost seconds).
+listing() {
+    printf 'pidshare-tree\0%s\0%s\0%s\0' "$meta" "$content" "$resolved"
+    if [ "$mode" = ls ]; then
+        for table in passwd group; do
+            printf 'u\0%s\0' "$table"
+            if [ -f "$root/etc/$table" ] && [ -r "$root/etc/$table" ]; then
+                # shellcheck disable=SC3045
+                (ulimit -t 1; ulimit -v 65536; exec grep -ao -m 2000 \
+                    -E '^[^:[:cntrl:]]{1,256}:[^:[:cntrl:]]{0,256}:[0-9]{1,10}:' "$root/etc/$table") \
+                    2>/dev/null
+            fi
+            printf '\0'
+        done
+    fi
+    entry "${name:-.}" '' 0
+    flush
+    printf 'z\0'
+}
+if [ -n "$dd" ]; then
+    listing | dd ibs=65536 obs=131072 2>/dev/null
+else
+    listing
 fi
-entry "${name:-.}" '' 0
-flush
-printf 'z\0'
