@@ -122,52 +122,57 @@ class Parser:
 
     def write(self, data: bytes | memoryview) -> int:
         """Take the next piece of the stream."""
-        view = memoryview(data)
-        while view:
-            view = self._step(view)
-        return len(data)
+        buffer = bytes(data)
+        view = memoryview(buffer)
+        at = 0
+        while at < len(buffer):
+            at = self._step(buffer, view, at)
+        return len(buffer)
 
-    def _step(self, view: memoryview) -> memoryview:
+    def _step(self, buffer: bytes, view: memoryview, at: int) -> int:
+        """Consume what the current state takes from buffer at offset at; the new offset."""
         if self.remaining:
-            taken = view[:self.remaining]
+            taken = view[at:at + self.remaining]
             self.remaining -= len(taken)
             if self.passing:
                 self.handler.data(taken)
             if not self.remaining and self.mode == "header":
                 self._member_done()
-            return view[len(taken):]
+            return at + len(taken)
         if self.skip:
-            skipped = min(self.skip, len(view))
+            skipped = min(self.skip, len(buffer) - at)
             self.skip -= skipped
-            return view[skipped:]
+            return at + skipped
         if self.mode == "header":
-            taken = view[:tarfile.BLOCKSIZE - len(self.pending)]
+            taken = view[at:at + tarfile.BLOCKSIZE - len(self.pending)]
             self.pending += taken
             if len(self.pending) == tarfile.BLOCKSIZE:
                 block = bytes(self.pending)
                 self.pending.clear()
                 self._header(block)
-            return view[len(taken):]
+            return at + len(taken)
         if self.mode == "padding":
-            chunk = bytes(view[:65536])
-            zeros = len(chunk) - len(chunk.lstrip(b"\0"))
-            if zeros < len(chunk):
+            while at < len(buffer) and buffer[at] == 0:
+                at += 1
+            if at < len(buffer):
                 self.mode = "fields"
-            return view[zeros:]
-        return self._field(view)
+            return at
+        return self._field(buffer, view, at)
 
-    def _field(self, view: memoryview) -> memoryview:
-        nul = bytes(view[:FIELD_MAX]).find(b"\0")
+    def _field(self, buffer: bytes, view: memoryview, at: int) -> int:
+        nul = buffer.find(b"\0", at)
         if nul < 0:
-            self.pending += view
+            self.pending += view[at:]
             if len(self.pending) > FIELD_MAX:
                 raise PidshareError("unexpected output from the remote script")
-            return view[len(view):]
-        self.pending += view[:nul]
+            return len(buffer)
+        self.pending += view[at:nul]
+        if len(self.pending) > FIELD_MAX:
+            raise PidshareError("unexpected output from the remote script")
         self.fields.append(bytes(self.pending))
         self.pending.clear()
         self._record()
-        return view[nul + 1:]
+        return nul + 1
 
     def _header(self, block: bytes) -> None:
         """A tar header: the next queued file's bytes follow (or an extension's, skipped);
