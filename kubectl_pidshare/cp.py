@@ -28,7 +28,8 @@ Member = Union[LocalFile, TarMember]
 SKIPPED = {"s": "a special file (device, pipe or socket): skipped"}
 REASONS = {"permission": "permission denied", "changed": "changed while it was opened",
            "unreadable": "a directory that could not be opened", "deep": "too deep (256 levels)",
-           "no-readlink": "a symlink, and the container has no readlink to read it"}
+           "no-readlink": "a symlink, and the container has no readlink to read it",
+           "hard-link": "changed while it was read (it became a hard link)"}
 MIB = 1024 * 1024
 UNKNOWN_MODES = {"d": 0o755, "f": 0o644}  # where the runner cannot tell (no stat, no ls)
 

@@ -23,6 +23,7 @@ from kubectl_pidshare.text import escape
 FIELD_MAX = 4 * 1024 * 1024  # the passwd lines are the longest field: 2000 bounded lines
 TYPES = {"d": stat.S_IFDIR, "l": stat.S_IFLNK, "-": stat.S_IFREG, "p": stat.S_IFIFO,
          "s": stat.S_IFSOCK, "c": stat.S_IFCHR, "b": stat.S_IFBLK}
+FD_MEMBER = b"proc/self/fd/"  # the names tree.sh's tar gives the files it reads
 COUNTS = {"e": 6, "n": 3, "u": 3, "z": 1, "T": 1}
 
 
@@ -183,10 +184,13 @@ class Parser:
         size = tar_size(block[124:136])
         self.passing = block[156:157] in (b"0", b"\0")
         self.member = size if self.passing else None
-        if self.passing:
+        if self.passing or block.startswith(FD_MEMBER):
             if not self.queue:
                 raise PidshareError("unexpected output from the remote script")
-            self.handler.entry(replace(self.queue.pop(0), size=size, state="c"))
+            queued = self.queue.pop(0)
+            # Not a regular member: tar saw the file's inode before (a hard link).
+            self.handler.entry(replace(queued, size=size, state="c") if self.passing
+                               else replace(queued, state="hard-link"))
         self.remaining = size
         if not size:
             self._member_done()

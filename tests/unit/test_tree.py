@@ -55,6 +55,8 @@ def tree(tmp_path: Path) -> Path:
     (top / "binary").write_bytes(bytes(range(256)) * 3)
     (top / "empty").write_bytes(b"")
     (top / "sub" / "deeper" / "f").write_bytes(b"deep")
+    (top / "sub" / "deeper" / "hard").write_bytes(b"hard")
+    os.link(top / "sub" / "deeper" / "hard", top / "sub" / "deeper" / "linked")
     (top / "out").symlink_to("/etc")
     (top / "rel").symlink_to("../../..")
     os.mkfifo(top / "fifo")
@@ -108,6 +110,11 @@ def test_cp_stream_holds_every_entry_and_byte(tmp_path: Path, tree: Path, runner
         assert recorded.bytes[b"binary"] == (tree / "binary").read_bytes()
         assert recorded.bytes[b"sub/new\nline"] == b"xnew\nline"
         assert recorded.bytes[b"empty"] == b""
+        hard = [entry for entry in recorded.entries if entry.links == 2 and entry.kind == "f"]
+        assert sorted(entry.path for entry in hard) == [b"sub/deeper/hard", b"sub/deeper/linked"]
+        for entry in recorded.entries:  # every file's own bytes, a hard link's tar member too
+            if entry.path in recorded.bytes:
+                assert recorded.bytes[entry.path] == (tree / os.fsdecode(entry.path)).read_bytes()
         binary = next(entry for entry in recorded.entries if entry.path == b"binary")
         assert (binary.mode, binary.mtime, binary.size) == (
             stat.S_IFREG | 0o751, 1_000_000_000, 768)
