@@ -189,6 +189,9 @@ def test_kill_cuts_a_long_command_line(install: Install, main: Main) -> None:
     shown = ("java " + "-Dx=y " * 13)[:79] + "…"
     assert (status, out, err) == (0, f'sent signal 0 to PID 7 ({shown}) in container "nginx"\n',
                                   "")
+    assert main("kill", "nginx", "container/nginx", "0") == (
+        0, f'sent signal 0 to PID 7 ({shown}) in container "nginx"\n',
+        f'the main process of container "nginx" is PID 7 ({shown})\n')
 
 
 def crashing(fake: FakeTransport) -> None:
