@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -284,3 +285,26 @@ def test_a_distroless_pod_with_debug_image(cluster: Cluster, tmp_path: Path) -> 
         assert subprocess.run(["kubectl", "-n", bare.name, "cp", "bare:/etc", str(tmp_path / "k"),
                                "-c", "app"], env=cluster.env, capture_output=True,
                               check=False).returncode != 0
+
+
+def test_a_pod_deleted_mid_copy_leaves_no_half_file(cluster: Cluster, tmp_path: Path) -> None:
+    """The trap's 1 GiB sparse file, the Pod deleted once the copy is under way: the copy says
+    what is missing, exits non-zero, and leaves no file under its name (nor its temporary)."""
+    with fresh_namespace(cluster, "cp-victim") as ns:
+        ns.apply((MANIFESTS / "trap.yaml").read_text().replace("name: trap", "name: victim"),
+                 wait_for=("victim",))
+        local = tmp_path / "copy"
+        local.mkdir()
+        proc = subprocess.Popen(["kubectl", "pidshare", "-n", ns.name, "cp", "victim",
+                                 "container/files", "/data/sparse", str(local)],
+                                env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while sum(path.stat().st_size for path in local.iterdir()) < 8 << 20:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.1)
+        ns.kubectl("delete", "pod", "victim", "--grace-period=1", "--wait=false")
+        _, err = proc.communicate(timeout=120)
+        said = err.decode()
+        assert proc.returncode not in (0, None), said
+        assert "cp: /data/sparse: not copied: the copy stopped while it was read" in said, said
+        assert os.listdir(local) == []
