@@ -128,7 +128,7 @@ class Copier:
             try:
                 self.current.write(chunk)
             except OSError as exc:
-                raise OutputError(f"error: cannot write the copy: {exc.strerror}") from None
+                raise OutputError(f"cannot write the copy: {exc.strerror}") from None
         self.progress.add(len(chunk))
 
     def done(self, read: int) -> None:

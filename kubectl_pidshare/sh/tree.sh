@@ -55,11 +55,12 @@ while read -r id _ _ _ _ rest; do
     mounts="$mounts$id:${fs%% *} "
 done <"/proc/$pid/mountinfo"
 
-# fdinfo FD: sets mnt and pos from the descriptor's fdinfo (of this shell or subshell).
+# fdinfo FD: sets mnt and pos from the descriptor's fdinfo (of this shell or subshell; pos
+# comes first, the lines after mnt_id are not read).
 fdinfo() {
     mnt='' pos=0
     while read -r key value; do
-        case $key in mnt_id:) mnt=$value ;; pos:) pos=$value ;; esac
+        case $key in mnt_id:) mnt=$value; break ;; pos:) pos=$value ;; esac
     done <"/proc/self/fdinfo/$1"
 }
 
