@@ -122,3 +122,15 @@ def test_progress_shows_after_a_second_on_a_terminal_only() -> None:
     silent = Progress(None, lambda: now[0])
     silent.add(1, 1)
     silent.end()
+
+
+def test_ls_of_a_file_shows_it_and_yaml_carries_it(install: Install, main: Main) -> None:
+    import yaml
+
+    install("nginx").exec_status["shell"] = (0, HEAD + USERS + content(b"", b"abc") + b"z\0",
+                                             b"")
+    status, out, _ = main("ls", "nginx", "7", "/d/file")
+    assert status == 0 and out.endswith(" /d/file\n") and out.startswith("-rw-r--r-- 1 nginx")
+    status, out, _ = main("ls", "nginx", "7", "/d/file", "-o", "yaml")
+    [listed] = yaml.safe_load(out)["files"]
+    assert (status, listed["name"], listed["size"], listed["type"]) == (0, "/d/file", 3, "file")
