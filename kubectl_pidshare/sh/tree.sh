@@ -82,6 +82,8 @@ info() {
             # shellcheck disable=SC2046
             set -- $(ls -ldn --time-style=+%s "$1" 2>/dev/null)
             set +f
+            # A device's size is its numbers, `MAJOR, MINOR`: one field (not a size).
+            case $5 in *,) set -- "$1" "$2" "$3" "$4" "$5$6" "$7" ;; esac
             printf '%s %s %s %s %s %s' "$1" "$2" "$3" "$4" "$5" "$6"
             ;;
         *) printf -- '- - - - - -' ;;

@@ -198,3 +198,18 @@ def test_tar_stream_reads_back(tmp_path: Path) -> None:
         assert members["top/l"].linkname == "/x" and members["top"].isdir()
         data = archive.extractfile(members[os.fsdecode(b"top/bad\xff")])
         assert data is not None and data.read() == b"ab\0"
+
+
+def test_gnu_ls_gives_a_device_its_mtime(tmp_path: Path) -> None:
+    """ls -l shows a device's numbers (`1, 3`) where a file's size goes."""
+    names = {name: shutil.which(real) or real for name, real in RUNNERS["gnu"].items()}
+    top = tmp_path / "dev"
+    top.mkdir()
+    os.mknod(top / "null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    os.chmod(top / "null", 0o666)
+    os.utime(top / "null", (1_500_000_000, 1_500_000_000), follow_symlinks=False)
+    recorded = walked(tools(tmp_path, names), top, "ls", "0", "0")
+    device = recorded.entries[-1]
+    assert (device.path, device.kind, device.mtime, device.size) == (b"null", "s", 1_500_000_000,
+                                                                     None)
+    assert device.mode == stat.S_IFCHR | 0o666
