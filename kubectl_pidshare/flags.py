@@ -114,6 +114,11 @@ DebugImage = Annotated[Optional[str], typer.Option(
          "$PIDSHARE_DEBUG_IMAGE.")]
 
 
+ShowPidshare = Annotated[bool, typer.Option(
+    "--show-pidshare", help="Also list pidshare's own processes (its scripts from other runs, "
+    "its debug containers), as the command and its target.")]
+
+
 class Profile(str, Enum):
     """kubectl debug's securityContext profiles, for the ephemeral container."""
 
