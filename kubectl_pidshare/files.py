@@ -87,7 +87,7 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
         err.write(line.encode() + b"\n")
 
     runners = choose(transport, pod, options.runner, options.debug, notice,
-                     options.aim.container, "acting on")
+                     options.aim.container, "acting only on")
     pid = options.aim.pid
     if pid is None:
         pid = main_process(runners, str(options.aim.container), notice)
@@ -112,12 +112,15 @@ def _read(runners: Runners, pid: int, path: str, out: BinaryIO) -> Outcome:
     refusal = outcome.refusal
     if refusal is None or refusal.code != "no-access" or len(runners.containers) < 2:
         return outcome
-    _, snapshot, attribution = look(runners)
+    try:
+        _, snapshot, attribution = look(runners)
+    except PidshareError:
+        return outcome
     process = snapshot.processes.get(pid)
     if process is None:
         return outcome
-    return runners.retry(attribution.owner(process).name, process.uid, "cat", args,
-                         out) or outcome
+    return runners.retry(refusal.code, attribution.owner(process).name, process.uid, "cat",
+                         args, out) or outcome
 
 
 def _killed(status: int) -> str | None:

@@ -130,7 +130,7 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
         err.write(f'note: pod "{pod.name}" shares the node\'s process namespace (hostPID): '
                   f"the listing includes the node's processes, as {NODE}\n")
     elif not pod.shares_processes:
-        err.write(not_shared(pod, runner, "showing") + "\n")
+        err.write(not_shared(pod, runner, "showing only") + "\n")
     return Listing(pod, runner, procfs.parse(raw.getvalue()))
 
 

@@ -38,8 +38,8 @@ def fits(container: Container, profile: str) -> bool:
 
 def not_shared(pod: Pod, runner: Container, doing: str) -> str:
     """The warning for a Pod whose containers each see only their own processes."""
-    return (f'warning: pod "{pod.name}" does not share its process namespace; {doing} only '
-            f'what container "{runner.name}" can see')
+    return (f'warning: pod "{pod.name}" does not share its process namespace; {doing} what '
+            f'container "{runner.name}" can see')
 
 
 @dataclass
@@ -69,17 +69,22 @@ class Runners:
             raise no_shell_error(self.pod, self.containers)
         return outcome
 
-    def retry(self, owner: str | None, uid: int | None, name: str, args: list[str],
-              stdout: Sink) -> Outcome | None:
-        """After the kernel refused the container that ran script name: run it again from
+    def retry(self, code: str, owner: str | None, uid: int | None, name: str,
+              args: list[str], stdout: Sink) -> Outcome | None:
+        """After the container that ran script name was refused (code): run it again from
         another one that may reach a process of container owner running as uid (owner itself,
-        then those of that uid), if the Pod shares its processes and there is one."""
+        then those of that uid), if the Pod shares its processes and there is one; None if
+        there is none, or it was refused the same way."""
         ran, *others = self.containers
         if not self.pod.shares_processes or ran.name == owner:
             return None
         near = [c for c in others if c.name == owner or (uid is not None and c.run_as_user == uid)]
         near.sort(key=lambda c: c.name != owner)
-        return self._first(near, name, args, stdout)
+        again = self._first(near, name, args, stdout)
+        if again is None or (again.refusal is not None and again.refusal.code == code):
+            self._settle(ran)
+            return None
+        return again
 
     def _first(self, containers: list[Container], name: str, args: list[str],
                stdout: Sink) -> Outcome | None:

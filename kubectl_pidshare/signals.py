@@ -115,10 +115,10 @@ def _refuse_node(runners: Runners, pid: int) -> None:
     process = snapshot.processes.get(pid)
     if process is not None and attribution.owner(process).name == NODE:
         raise PidshareError(
-            f'refusing to signal PID {pid} of pod "{runners.pod.name}": '
-            f"{_describe(pid, process, NODE)} belongs to no container of the Pod: the Pod "
-            "shares the node's process namespace (hostPID), so this is a process of the node "
-            "(PID 1 is its init). Pass --force to signal it anyway", ExitStatus.SANDBOX)
+            f"refusing to signal PID {pid} ({command(process.name, process.args)}) of pod "
+            f'"{runners.pod.name}": it belongs to no container of the Pod; the Pod shares the '
+            "node's process namespace (hostPID), so it is a process of the node (PID 1 is the "
+            "node's init). Pass --force to signal it anyway", ExitStatus.SANDBOX)
 
 
 def _described(runners: Runners, outcome: Outcome, described: io.BytesIO, pid: int
@@ -142,7 +142,8 @@ def _signal(runners: Runners, pid: int, number: int, expect: str | None
     refusal = outcome.refusal
     if refusal is not None and refusal.code == "denied":
         again = io.BytesIO()
-        retried = runners.retry(owner, process.uid if process else None, "kill", args, again)
+        retried = runners.retry(refusal.code, owner, process.uid if process else None, "kill",
+                                args, again)
         if retried is not None:
             return (retried, *_described(runners, retried, again, pid))
     return outcome, process, owner
@@ -159,7 +160,7 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
         err.write(line + "\n")
 
     runners = choose(transport, pod, options.runner, options.debug, notice,
-                     options.aim.container, "acting on")
+                     options.aim.container, "acting only on")
     pid = options.aim.pid
     if pid is None:
         pid = main_process(runners, str(options.aim.container), notice)
