@@ -35,6 +35,7 @@ from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.targets import SUBDOMAIN_RULE
 
 from .harness import MANIFESTS, ROOT, Cluster, Namespace, fresh_namespace
+from .test_runners import HOST_PID
 
 PENDING = """\
 apiVersion: v1
@@ -105,7 +106,8 @@ def trap(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory,
         ns.apply(MANIFESTS / "not-shared.yaml")
         ns.apply(MANIFESTS / "distroless.yaml")
         ns.apply(PENDING)
-        ns.apply(MANIFESTS / "trap.yaml", wait_for=("trap", "nginx", "apart", "bare"))
+        ns.apply(HOST_PID)
+        ns.apply(MANIFESTS / "trap.yaml", wait_for=("trap", "nginx", "apart", "bare", "hostpid"))
         admin = cluster.env["KUBECONFIG"]
         nobody = tmp / "nobody.kubeconfig"
         nobody.write_bytes(cluster.run(str(ROOT / "tests" / "cluster" / "kubeconfig-for"),
@@ -203,6 +205,13 @@ ROWS = {
                           'only what container "web" can see', stdout=has("web")),
     "pod-pending": Row(("ps", "pending"), 1, r're:error: pod "pending" is Pending.*'),
     "pod-without-shell": Row(("ps", "bare"), 1, r're:error: no container of pod "bare" .*'),
+    "pod-host-pid": Row(("ps", "hostpid"), 0, 'note: pod "hostpid" shares the node\'s process '
+                        "namespace (hostPID): the listing includes the node's processes, as "
+                        "(node)", stdout=has("(node)", "main")),
+    "debug-image-not-needed": Row(("ps", "nginx", "--debug-image", "busybox:1.28"), 0,
+                                  "not adding a debug container (--debug-image busybox:1.28): "
+                                  'container "shell" of pod "nginx" can run the script',
+                                  stdout=has("nginx: master process")),
     # Arguments
     "ps-no-pod": Row(("ps",), 2, "error: you must specify at least one of POD, TYPE/NAME, "
                      "-l/--selector or -A (kubectl pidshare ps -h shows examples)"),
@@ -245,6 +254,10 @@ ROWS = {
                         r"namespace PID 1 is the Pod's sandbox.*"),
     "kill-sandbox-forced": Row(("kill", "trap", "1", "0", "--force"), 0,
                                stdout=whole(b"sent signal 0 to PID 1 (/pause) in the sandbox\n")),
+    "kill-node-process": Row(("kill", "hostpid", "1", "0"), 66,
+                             r're:error: refusing to signal PID 1 \(.*\) of pod "hostpid": it '
+                             r"belongs to no container of the Pod; the Pod shares the node's "
+                             r"process namespace \(hostPID\).*"),
     "kill-no-such-pid": Row(("kill", "trap", "99999", "0"), 64,
                             'error: no process 99999 in pod "trap"'),
     "expect-joined-arguments": Row(
