@@ -8,11 +8,16 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 from kubectl_pidshare.status import ExitStatus
 
 from .harness import MANIFESTS, Cluster, Namespace
 from .test_debugging import DEBUG, IMAGE
 from .test_kill_cat import SEED, error_line, pids
+
+# Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
+pytestmark = pytest.mark.cgroupns
 
 HOST_PID = """\
 apiVersion: v1

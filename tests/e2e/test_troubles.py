@@ -344,7 +344,8 @@ ATTRIBUTED = frozenset({
     "pod-not-shared", "seed-ps", "ps-fifo-and-zero-passwd", "ps-json-keeps-everything", "ps-yaml",
     "ps-piped-keeps-the-long-argument", "ps-wide", "kill-sandbox-forced",
     "expect-joined-arguments", "expect-literal-not-regex", "expect-spacing-matters",
-    "expect-newline-is-not-an-alternative", "expect-newline-matches-itself",
+    "expect-newline-is-not-an-alternative", "expect-newline-matches-itself", "pod-host-pid",
+    "kill-node-process",
 })
 
 
