@@ -87,7 +87,7 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
         err.write(line.encode() + b"\n")
 
     runners = choose(transport, pod, options.runner, options.debug, notice,
-                     options.aim.container, "acting only on")
+                     options.aim.container, "acting only on", "read")
     pid = options.aim.pid
     if pid is None:
         pid = main_process(runners, str(options.aim.container), notice)

@@ -6,8 +6,11 @@ the Pod can run the script (none has `sh` and `grep`), or when the profile asked
 no running container has (general: SYS_PTRACE, netadmin: NET_ADMIN and NET_RAW, sysadmin:
 privileged; a non-root uid has no effective capability whatever it adds). Otherwise the script
 runs from the Pod's container, and one line says why nothing was added. For a process of a
-named container (`container/NAME`) that container comes first, then those of its uid; in a Pod
-that does not share its process namespace only that container can see it.
+named container (`container/NAME`) those that may reach it come first, in the usual order (the
+same container or uid; a root one with CAP_KILL to signal it, CAP_SYS_PTRACE to read its
+files); in a Pod that does not share its process namespace only that container can see it.
+For a PID, a container the kernel refused is followed by the process's own, or one of its
+uid (Runners.retry).
 """
 
 from __future__ import annotations
@@ -34,6 +37,20 @@ def fits(container: Container, profile: str) -> bool:
         return False
     root = container.run_as_user in (None, 0) or not NEEDS[profile]
     return root and NEEDS[profile] <= container.caps_add
+
+
+def reaches(runner: Container, target: Container, need: str) -> bool:
+    """Whether processes of runner may probably reach those of target, as far as the spec says:
+    the same container, or the same uid, or a root runner with CAP_KILL (need "signal") or
+    CAP_SYS_PTRACE (need "read")."""
+    if runner.name == target.name or (
+            runner.run_as_user is not None and runner.run_as_user == target.run_as_user):
+        return True
+    if runner.run_as_user not in (None, 0):
+        return False
+    if need == "read":
+        return runner.may_ptrace
+    return runner.privileged or "KILL" in runner.caps_add or not {"KILL", "ALL"} & runner.caps_drop
 
 
 def not_shared(pod: Pod, runner: Container, doing: str) -> str:
@@ -112,11 +129,12 @@ class Runners:
 
 def choose(transport: Transport, pod: Pod, requested: str | None, debug: DebugOptions,
            notice: Callable[[str], object], aimed: str | None = None,
-           doing: str | None = None) -> Runners:
+           doing: str | None = None, need: str = "signal") -> Runners:
     """The Runners of a command: `--exec-container` alone, else the Pod's running containers
     (runner_candidates; with --debug-image only those that have what its profile gives),
-    the container aimed at first (alone where the Pod does not share its processes). doing:
-    what the command does, for the warning on a Pod that does not share its processes."""
+    those that reach the container aimed at first (it alone where the Pod does not share its
+    processes). doing: what the command does, for the warning on a Pod that does not share
+    its processes; need: what reaching means (reaches)."""
     if debug.image is not None and requested is not None:
         raise PidshareError("--exec-container and --debug-image choose the container to run "
                             "from both: give one of them", ExitStatus.USAGE)
@@ -127,5 +145,5 @@ def choose(transport: Transport, pod: Pod, requested: str | None, debug: DebugOp
     if target is not None and requested is None:
         if not pod.shares_processes:
             own = [c for c in own if c.name == target.name] or own
-        own.sort(key=lambda c: (c.name != target.name, c.run_as_user != target.run_as_user))
+        own.sort(key=lambda c: not reaches(c, target, need))
     return Runners(transport, pod, own, debug, notice, target, doing)

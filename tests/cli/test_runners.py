@@ -94,8 +94,12 @@ def test_kill_refused_by_the_kernel_runs_again_from_the_process_s_container(
     assert [container for _, container, _ in fake.execs] == ["shell", "nginx"]
 
 
-def test_kill_of_a_container_runs_from_that_container(install: Install, main: Main) -> None:
+def test_kill_of_a_container_runs_from_one_that_reaches_it(install: Install,
+                                                           main: Main) -> None:
     fake = install("quad")
+    for container in fake.pod["spec"]["containers"]:
+        if container["name"] != "worker":
+            container["securityContext"] = {"runAsUser": 3000}
     code, out, _ = main("kill", "quad", "container/worker", "0")
     assert (code, out) == (0, 'sent signal 0 to PID 27 (sh -c sleep 3601 & sleep 3602 & wait) in '
                            'container "worker"\n')
@@ -214,3 +218,10 @@ def test_kill_of_a_node_process_with_force_says_it_hit_the_node(install: Install
     assert main("kill", "nginx", "1", "0", "--force") == (
         0, "sent signal 0 to PID 1 (/sbin/init) in the node\n", "")
     assert [argv[3] for _, _, argv in fake.execs] == ["pidshare-kill"]
+
+
+def test_cat_of_a_container_runs_from_one_that_may_read_it(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    code, _, _ = main("cat", "nginx", "container/nginx", "/etc/nginx/nginx.conf")
+    assert code == 0
+    assert {container for _, container, _ in fake.execs} == {"shell"}

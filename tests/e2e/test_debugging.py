@@ -131,3 +131,15 @@ def test_a_restricted_container_runs_as_the_uid_aimed_at(namespace: Namespace) -
     again = namespace.pidshare("kill", "bare", "container/worker", "0", *DEBUG)
     assert again.stderr.decode().startswith('the main process of container "worker"')
     assert ephemeral(namespace) == [added["name"]]
+
+
+def test_debug_containers_of_every_profile_are_hidden(namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "distroless.yaml", wait_for=("bare",))
+    namespace.pidshare("ps", "bare", *DEBUG, "--debug-profile", "general")
+    listed = namespace.pidshare("ps", "bare", *DEBUG)
+    assert len(ephemeral(namespace)) == 2
+    rows = [line.split() for line in listed.stdout.decode().splitlines()[1:]]
+    assert [(row[0], row[-1]) for row in rows] == [
+        ("(sandbox)", "/pause"), ("app", "/sleeper"), ("worker", "/sleeper")], listed.stdout
+    shown = namespace.pidshare("ps", "bare", *DEBUG, "--show-pidshare").stdout.decode()
+    assert shown.count("pidshare-debug") == 2 and shown.count("sleep 3600") == 2, shown
