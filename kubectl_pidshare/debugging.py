@@ -69,10 +69,10 @@ def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
                     notice: Callable[[str], object], target: Container | None = None
                     ) -> tuple[Pod, Container]:
     """A running ephemeral container of pidshare's for this image and profile (restricted: as
-    the uid of target, the container aimed at), reused, or added (said once the server took
-    it) and waited for; with the Pod as it is then."""
+    the uid of target, the container aimed at, if there is one), reused, or added (said once
+    the server took it) and waited for; with the Pod as it is then."""
     uid = restricted_uid(pod, target) if debug.profile == "restricted" else None
-    made = mine(pod, debug, uid)
+    made = mine(pod, debug, uid if target is not None else None)
     for container in reversed(made):
         if container.running:
             return pod, container
@@ -94,10 +94,11 @@ def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
     except ServerError as exc:
         raise refused(exc, debug) from None
     replacing = f', replacing "{made[-1].name}", which has exited' if made else ""
+    gives = "" if debug.profile == "restricted" else f" with what profile {debug.profile} gives"
     notice(f'Added ephemeral container "{name}" (image {debug.image}, profile '
            f'{debug.profile}) to pod "{pod.name}"{replacing}: no container of the Pod could run '
-           "the script; ephemeral containers cannot be removed from a Pod, later runs reuse "
-           "this one")
+           f"the script{gives}; ephemeral containers cannot be removed from a Pod, later runs "
+           "reuse this one")
     return _started(transport, parse_pod(patched), name)
 
 

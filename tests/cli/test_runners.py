@@ -35,7 +35,10 @@ def test_a_profile_no_container_has_adds_one(install: Install, main: Main) -> No
     [added] = body["spec"]["ephemeralContainers"]
     assert added["name"].startswith("pidshare-general-")
     assert added["command"] == ["sh", "-c", "while :; do sleep 3600; done", "pidshare-debug"]
-    assert err.startswith(f'Added ephemeral container "{added["name"]}"')
+    assert err == (f'Added ephemeral container "{added["name"]}" (image {IMAGE}, profile '
+                   'general) to pod "nops": no container of the Pod could run the script with '
+                   "what profile general gives; ephemeral containers cannot be removed from a "
+                   "Pod, later runs reuse this one\n")
 
 
 def test_a_profile_a_container_has_adds_nothing(install: Install, main: Main) -> None:
