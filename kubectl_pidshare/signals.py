@@ -165,7 +165,7 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
     if pid is None:
         pid = main_process(runners, str(options.aim.container), notice)
         _refuse_sandbox(pid, runners.pod, options.force)
-    if pod.host_pid and not options.force:
+    elif pod.host_pid and not options.force:
         _refuse_node(runners, pid)
     outcome, process, owner = _signal(runners, pid, number, options.expect)
     what = _describe(pid, process, owner)
