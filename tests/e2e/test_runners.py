@@ -147,6 +147,9 @@ def test_the_runner_is_chosen_for_the_target_among_three_uids(namespace: Namespa
         assert by_pid.stdout.decode() == (
             f'sent signal 0 to PID {seen[f"sleep 360{number}"]} (sleep 360{number}) in '
             f'container "{name}"\n'), by_pid
+    read = namespace.pidshare("cat", "uids", str(seen["sleep 3603"]), "/etc/hostname")
+    assert read.stdout == b"uids\n"
+    assert namespace.pidshare("cat", "uids", "container/b", "/etc/hostname").stdout == b"uids\n"
 
 
 def test_a_pod_stuck_on_its_init_container(namespace: Namespace) -> None:
