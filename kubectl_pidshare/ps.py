@@ -203,7 +203,7 @@ def _document(listing: Listing, options: PsOptions) -> dict[str, Any]:
     pod, runner = listing.pod, listing.runner
     return render.document({
         "pod": pod.name, "namespace": pod.namespace, "shareProcessNamespace":
-        pod.shares_processes, "probeContainer": runner.name,
+        pod.shares_processes, "hostPID": pod.host_pid, "probeContainer": runner.name,
         "containers": [{"name": c.name, "kind": c.kind, "containerID": c.container_id,
                         "running": c.running} for c in pod.containers],
     }, listing.groups(options.container, options.show_pidshare))

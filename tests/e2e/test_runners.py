@@ -94,7 +94,9 @@ def test_a_host_pid_pod_marks_the_node_and_guards_its_processes(namespace: Names
     assert listed.stderr.decode() == (
         'note: pod "hostpid" shares the node\'s process namespace (hostPID): the listing '
         "includes the node's processes, as (node)\n")
-    rows = json.loads(listed.stdout)["processes"]
+    document = json.loads(listed.stdout)
+    assert document["hostPID"] is True
+    rows = document["processes"]
     assert {p["container"] for p in rows} == {"main", "(node)"}
     assert [p["command"] for p in rows if p["container"] == "main"] == [
         "sh -c while :; do sleep 3600; done", "sleep 3600"]
