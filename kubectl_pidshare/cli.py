@@ -181,9 +181,8 @@ def ps_command(
     watch: Annotated[bool, typer.Option(
         "-w", "--watch", help="The live view, as kubectl pidshare top (by CPU unless "
                                "--sort-by says otherwise).")] = False,
-    exec_container: ExecContainer = None,
+    exec_container: ExecContainer = None, show_pidshare: ShowPidshare = False,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
-    show_pidshare: ShowPidshare = False,
 ) -> Invocation:
     """Every process of the Pods, grouped per container, as trees.
 
@@ -225,9 +224,8 @@ def top_command(
     ] = SortKey.cpu,
     no_headers: NoHeaders = False,
     interval: Interval = TOP_INTERVAL,
-    exec_container: ExecContainer = None,
+    exec_container: ExecContainer = None, show_pidshare: ShowPidshare = False,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
-    show_pidshare: ShowPidshare = False,
 ) -> Invocation:
     """A live view of the Pods' processes: CPU% between refreshes, memory; Ctrl-C ends it.
 
