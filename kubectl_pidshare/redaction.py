@@ -1,0 +1,187 @@
+"""What looks secret in a command line or an environment, and the marker that replaces it.
+
+Pure functions. The rules err on the side of hiding: a false positive costs the user a
+`--show-secrets`, a false negative leaks a credential to whoever reads the output.
+- By name: an option, a `NAME=value` argument or a variable whose name holds a secret-looking
+  word (password, passwd, secret, token, key, credential, auth, private, and the like), as a
+  whole word of the name or at the end of one (PGPASSWORD, requirepass), case-insensitive;
+  names that only point at a secret (…_FILE, …_PATH, …_DIR, …_SOCK) and a few well-known
+  others (PWD) are not secrets themselves, and their values are still checked by shape.
+- By shape, anywhere: JWTs, PEM blocks, cloud and forge access keys, `Bearer`/`Basic`
+  credentials, the password of a URL's `user:password@`, secret-named query parameters,
+  and long high-entropy strings.
+- By tool: mysql's `-pPASSWORD`, curl's `-u user:password`, redis-cli's `-a`, sshpass's `-p`,
+  headers such as `Authorization: …`; a shell command line in one argument (`sh -c "…"`) is
+  read word by word.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kubectl_pidshare.procfs import Snapshot
+
+MARK = "<redacted>"
+WORDS = frozenset({
+    "password", "passwords", "passwd", "pass", "pwd", "passphrase", "secret", "secrets",
+    "token", "tokens", "key", "keys", "apikey", "credential", "credentials", "cred", "creds",
+    "auth", "authorization", "oauth", "private", "privkey", "bearer", "jwt", "session",
+    "cookie", "signature", "sig", "hmac", "salt", "dsn", "otp", "sas", "pat",
+})
+ENDINGS = ("password", "passwd", "pass", "pwd", "secret", "token", "key", "auth",
+           "credential", "credentials")
+POINTERS = frozenset({"file", "files", "path", "dir", "directory", "sock", "socket", "ttl",
+                      "timeout", "expiry", "expiration", "length", "size", "type", "algorithm",
+                      "url", "uri", "endpoint", "host", "port", "enabled", "disabled", "ref",
+                      "mode", "header", "name"})
+NOT_SECRET = frozenset({"pwd", "oldpwd"})
+WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+NAME = re.compile(r"-{0,2}([A-Za-z_][A-Za-z0-9_.\-]*)")
+HEADER = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*:\s*\S")
+
+SHAPES = [re.compile(pattern) for pattern in (
+    r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",     # JWT
+    r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}",       # AWS access key ID
+    r"gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}",       # GitHub
+    r"glpat-[A-Za-z0-9_-]{20,}",                                      # GitLab
+    r"xox[abposr]-[A-Za-z0-9-]{10,}",                                 # Slack
+    r"AIza[0-9A-Za-z_-]{35}",                                         # Google API key
+    r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}",                   # Stripe
+    r"sk-[A-Za-z0-9_-]{20,}",                                         # OpenAI-style keys
+)]
+PARTS = [
+    re.compile(r"(?i)(\b(?:bearer|basic|token|digest)\s+)([A-Za-z0-9._~+/=-]{6,})"),
+    re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)(?=@)"),
+]
+QUERY = re.compile(r"([?&;]([A-Za-z0-9_.-]+)=)([^&#\s]+)")
+PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*-----")
+RUN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/=]{20,}(?![A-Za-z0-9+/=])")
+MYSQL = frozenset({"mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlshow", "mysqlcheck",
+                   "mariadb", "mariadb-dump", "mariadb-admin"})
+CURL_USER = frozenset({"-u", "--user", "-U", "--proxy-user"})
+Pending = Callable[[str], str]
+
+
+def words(name: str) -> list[str]:
+    """The words of a name, lower case: `dbPassword`, `DB_PASSWORD`, `db.password` -> db,
+    password."""
+    return [word.lower() for word in WORD.findall(name)]
+
+
+def secret_name(name: str) -> bool:
+    """Whether a variable or option called name is expected to hold a secret."""
+    found = words(name)
+    if not found or name.lower().lstrip("-") in NOT_SECRET or found[-1] in POINTERS:
+        return False
+    return any(word in WORDS or word.endswith(ENDINGS) for word in found)
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of text, in bits per character."""
+    counts = {char: text.count(char) for char in set(text)}
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def _random(run: str) -> bool:
+    classes = sum(bool(re.search(pattern, run)) for pattern in ("[a-z]", "[A-Z]", "[0-9]"))
+    if run.startswith("/") or ("/" in run and not re.search("[A-Z+]", run)):
+        return False
+    return classes >= 2 and entropy(run) >= 3.5
+
+
+def value(text: str) -> str:
+    """text with every credential-shaped part replaced by MARK (a PEM block: all of it)."""
+    if PEM.search(text):
+        return MARK
+    for shape in SHAPES:
+        text = shape.sub(MARK, text)
+    for part in PARTS:
+        text = part.sub(lambda m: m.group(1) + MARK, text)
+    text = QUERY.sub(lambda m: m.group(1) + MARK if secret_name(m.group(2)) else m.group(0),
+                     text)
+    return RUN.sub(lambda m: MARK if _random(m.group(0)) else m.group(0), text)
+
+
+def variable(name: str, text: str) -> str:
+    """The value of environment variable name as it may be shown."""
+    return MARK if secret_name(name) else value(text)
+
+
+def _after_colon(text: str) -> str:
+    user, colon, _ = text.partition(":")
+    return user + colon + MARK if colon else MARK
+
+
+def _tool(program: str, arg: str) -> tuple[str | None, Pending | None]:
+    """The rules of a few tools: (the argument shown, or None; how the next is shown)."""
+    if program in MYSQL and arg.startswith("-p") and len(arg) > 2 and arg[1] != "-":
+        return "-p" + MARK, None
+    if program == "curl" and arg in CURL_USER:
+        return arg, _after_colon
+    if program == "curl" and arg.startswith("-u") and len(arg) > 2:
+        return "-u" + _after_colon(arg[2:]), None
+    if (program, arg) in (("redis-cli", "-a"), ("sshpass", "-p")):
+        return arg, lambda _: MARK
+    return None, None
+
+
+def _option(arg: str) -> tuple[str, Pending | None]:
+    """One argument by the generic rules: (as shown, how the next is shown)."""
+    key, equals, rest = arg.partition("=")
+    named = NAME.fullmatch(key)
+    if equals and named:
+        hidden = secret_name(named.group(1)) and rest
+        return key + "=" + (MARK if hidden else value(rest)), None
+    if arg.startswith("-") and named and secret_name(named.group(1)):
+        return arg, lambda _: MARK
+    return value(arg), None
+
+
+def _one(program: str, arg: str, first: bool) -> tuple[str, Pending | None]:
+    """One argument, the program's name given: (as shown, how the next is shown)."""
+    if first:
+        return value(arg), None
+    header = HEADER.match(arg)
+    if header and secret_name(header.group(1)):
+        return arg[:header.end() - 1] + MARK, None
+    if re.search(r"\s", arg.strip()):
+        pieces = re.split(r"(\s+)", arg)
+        pieces[::2] = command_line(pieces[::2])
+        return value("".join(pieces)), None
+    shown, pending = _tool(program, arg)
+    if shown is not None:
+        return shown, pending
+    return _option(arg)
+
+
+def command_line(args: Sequence[str]) -> list[str]:
+    """The arguments of a command line as they may be shown."""
+    program = args[0].rsplit("/", 1)[-1] if args else ""
+    shown: list[str] = []
+    pending: Pending | None = None
+    for index, arg in enumerate(args):
+        if pending is not None and not arg.startswith("--"):
+            shown.append(pending(arg))
+            pending = None
+            continue
+        text, pending = _one(program, arg, index == 0 and bool(arg))
+        shown.append(text)
+    return shown
+
+
+def arguments(args: Sequence[bytes]) -> list[bytes]:
+    """command_line() over the raw arguments of a process (any bytes survive)."""
+    texts = [arg.decode(errors="surrogateescape") for arg in args]
+    return [text.encode(errors="surrogateescape") for text in command_line(texts)]
+
+
+def snapshot(seen: Snapshot) -> Snapshot:
+    """A copy of a probe's snapshot with every process's arguments redacted."""
+    processes = {pid: replace(process, args=arguments(process.args))
+                 for pid, process in seen.processes.items()}
+    return replace(seen, processes=processes)
