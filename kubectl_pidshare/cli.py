@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -48,6 +49,7 @@ from kubectl_pidshare.flags import (
     Profile,
     Selector,
     Server,
+    ShowSecrets,
     SortBy,
     SortKey,
     Timeout,
@@ -156,14 +158,14 @@ Aim = Annotated[str, typer.Argument(
 def _ps_options(words: Optional[list[str]], selector: Optional[str], all_namespaces: bool,
                 container: Optional[str], exec_container: Optional[str], output: str,
                 no_headers: bool, sort_by: Optional[SortKey], debug_image: Optional[str],
-                debug_profile: Profile) -> "PsOptions":
+                debug_profile: Profile, show_secrets: bool = False) -> "PsOptions":
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.ps import PsOptions
     from kubectl_pidshare.targets import parse
 
     return PsOptions(parse(words or [], selector, all_namespaces), container, exec_container,
                      output, not no_headers, sort_by.value if sort_by else None,
-                     DebugOptions(debug_image, debug_profile.value))
+                     DebugOptions(debug_image, debug_profile.value), show_secrets)
 
 
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)
@@ -182,8 +184,12 @@ def ps_command(
                                "--sort-by says otherwise).")] = False,
     exec_container: ExecContainer = None,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+    show_secrets: ShowSecrets = False,
 ) -> Invocation:
     """Every process of the Pods, grouped per container, as trees.
+
+    Values of command-line arguments that look secret are shown as <redacted>
+    (--show-secrets shows them).
 
     Examples:
 
@@ -196,7 +202,8 @@ def ps_command(
       kubectl pidshare ps nginx -o json | jq '.processes[] | select(.container=="nginx")'
     """
     options = _ps_options(targets, selector, all_namespaces, container, exec_container,
-                          output.value, no_headers, sort_by, debug_image, debug_profile)
+                          output.value, no_headers, sort_by, debug_image, debug_profile,
+                          show_secrets)
     if watch:
         return _top(ctx, replace(options, sort_by=options.sort_by or SortKey.cpu.value),
                     TOP_INTERVAL)
@@ -224,6 +231,7 @@ def top_command(
     interval: Interval = TOP_INTERVAL,
     exec_container: ExecContainer = None,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+    show_secrets: ShowSecrets = False,
 ) -> Invocation:
     """A live view of the Pods' processes: CPU% between refreshes, memory; Ctrl-C ends it.
 
@@ -237,8 +245,8 @@ def top_command(
       kubectl pidshare top deploy/web --sort-by mem
     """
     return _top(ctx, _ps_options(targets, selector, all_namespaces, container, exec_container,
-                                 "tree", no_headers, sort_by, debug_image, debug_profile),
-                interval)
+                                 "tree", no_headers, sort_by, debug_image, debug_profile,
+                                 show_secrets), interval)
 
 
 def _top(ctx: typer.Context, options: "PsOptions", interval: float) -> Invocation:
@@ -335,6 +343,54 @@ def cat_command(
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
                                                    env.stdout.buffer, env.stderr.buffer))
+
+
+class EnvOutput(str, Enum):
+    """The output formats of `env`."""
+
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+@app.command("env", epilog=GLOBAL_FLAGS_HINT)
+def env_command(
+    ctx: typer.Context,
+    pod: Pod,
+    aim: Aim,
+    output: Annotated[EnvOutput, typer.Option(
+        "-o", "--output", help="text (NAME=value lines, the default), json or yaml.")
+    ] = EnvOutput.text,
+    show_secrets: ShowSecrets = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Only the names that differ from the container's spec env: + in the "
+                       "process only, - in the spec only.")] = False,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """The environment of a process, as the kernel holds it (/proc/PID/environ).
+
+    That is the environment the process was started with, at exec: what it set or unset
+    since is not seen. Values that look secret are shown as <redacted> (--show-secrets
+    shows them). Reading it needs ptrace access: the same uid and a dumpable process, or
+    SYS_PTRACE in the container pidshare runs from.
+
+    Examples:
+
+      kubectl pidshare env web container/app
+
+      kubectl pidshare env web 8 -o json
+
+      kubectl pidshare env web container/app --diff
+    """
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.main_process import parse_aim
+    from kubectl_pidshare.procenv import EnvOptions, env
+    from kubectl_pidshare.targets import pod_name
+
+    options = EnvOptions(pod_name(pod), parse_aim(aim), exec_container, output.value,
+                         show_secrets, diff, DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda e, flags: env(e.connect(flags), options, e.stdout, e.stderr))
 
 
 @app.command("help")

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kubectl_pidshare import procfs
+from kubectl_pidshare import procfs, redaction
 from kubectl_pidshare.attribution import Attribution
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.pods import Container, Pod
@@ -48,7 +48,7 @@ def main_process(transport: Transport, pod: Pod, runners: list[Container], conta
     outcome = run_script(transport, pod, runners, "probe", [], raw)
     if outcome.status != 0:
         raise outcome.probe_failed(pod.name)
-    snapshot = procfs.parse(raw.getvalue())
+    snapshot = redaction.snapshot(procfs.parse(raw.getvalue()))
     attribution = Attribution(pod, outcome.container, snapshot.own_cgroup)
     mine = [process for process in snapshot.processes.values()
             if attribution.owner(process).name == container]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO, Union
 
-from kubectl_pidshare import procfs, render
+from kubectl_pidshare import procfs, redaction, render
 from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
 from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
@@ -32,6 +32,7 @@ class PsOptions:
     headers: bool = True
     sort_by: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
+    show_secrets: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     if not pod.shares_processes:
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')
-    return Listing(pod, runner, procfs.parse(raw.getvalue()))
+    seen = procfs.parse(raw.getvalue())
+    return Listing(pod, runner, seen if options.show_secrets else redaction.snapshot(seen))
 
 
 def _safely(task: Callable[[], Listing]) -> Probed:

@@ -45,7 +45,7 @@ PREAMBLE = (
 
 # How long a script may run: the probe and kill read a bounded amount, so a minute means
 # something blocks them; cat streams for as long as the file lasts. --request-timeout bounds all.
-DEADLINES = {"probe": 60.0, "kill": 60.0}
+DEADLINES = {"probe": 60.0, "kill": 60.0, "environ": 60.0}
 
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 

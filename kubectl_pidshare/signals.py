@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from kubectl_pidshare import procfs
+from kubectl_pidshare import procfs, redaction
 from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
 from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import PidshareError
@@ -124,7 +124,7 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
     described = io.BytesIO()
     outcome = run_script(transport, pod, runners, "kill",
                          [str(pid), str(number), options.expect or ""], described)
-    snapshot = procfs.parse(described.getvalue())
+    snapshot = redaction.snapshot(procfs.parse(described.getvalue()))
     process = snapshot.processes.get(pid)
     owner = None
     if process is not None:
