@@ -393,6 +393,74 @@ def env_command(
     return _invocation(ctx, lambda e, flags: env(e.connect(flags), options, e.stdout, e.stderr))
 
 
+class AuditOutput(str, Enum):
+    """The output formats of `audit`."""
+
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+class Level(str, Enum):
+    """The levels of `audit`'s findings, the least severe first."""
+
+    info = "info"
+    warning = "warning"
+    critical = "critical"
+
+
+@app.command("audit", epilog=GLOBAL_FLAGS_HINT)
+def audit_command(
+    ctx: typer.Context,
+    targets: Targets = None,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    filename: Annotated[Optional[list[str]], typer.Option(
+        "-f", "--filename", help="Audit the Pod specs of manifests instead (files, "
+        "directories, - for stdin; Pods and what makes them, multi-document YAML, Lists), "
+        "with no cluster.")] = None,
+    output: Annotated[AuditOutput, typer.Option(
+        "-o", "--output", help="table (default), json or yaml.")] = AuditOutput.table,
+    fail_on: Annotated[Optional[Level], typer.Option(
+        "--fail-on", help="Exit with status 76 if a finding is at this level or above "
+                          "(info, warning, critical): a CI gate.")] = None,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """What a shared process namespace exposes: who can signal or read whom, secrets in
+    command lines and environments (names only, never values), root and capabilities.
+
+    From the Pod spec and the live processes (one exec per Pod), or with -f from manifests
+    alone. Each finding has a stable id, a level and a one-line remedy.
+
+    Examples:
+
+      kubectl pidshare audit web
+
+      kubectl pidshare audit -l app=web -o json
+
+      kubectl pidshare audit -f deploy.yaml --fail-on critical
+    """
+    from kubectl_pidshare.audit import AuditOptions, audit
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.targets import parse, usage
+
+    debug = DebugOptions(debug_image, debug_profile.value)
+    level = fail_on.value if fail_on else None
+    if filename:
+        if targets or selector is not None or all_namespaces:
+            raise usage("give Pods (POD, TYPE/NAME, -l, -A) or -f FILE, not both")
+        files = AuditOptions(files=tuple(filename), output=output.value, fail_on=level)
+        return _invocation(ctx, lambda e, flags: audit(None, files, e.stdout, e.stderr))
+    if not targets and selector is None and not all_namespaces:
+        raise usage("you must specify at least one of POD, TYPE/NAME, -l/--selector, -A or "
+                    "-f FILE (kubectl pidshare audit -h shows examples)")
+    options = AuditOptions(parse(targets or [], selector, all_namespaces), (), output.value,
+                           level, exec_container, debug)
+    return _invocation(ctx, lambda e, flags: audit(e.connect(flags), options, e.stdout,
+                                                   e.stderr))
+
+
 @app.command("help")
 def help_command(
     ctx: typer.Context,

@@ -33,15 +33,18 @@ class PsOptions:
     sort_by: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
     show_secrets: bool = False
+    script: str = "probe"
 
 
 @dataclass(frozen=True)
 class Listing:
-    """One Pod's probe: the Pod, where the probe ran, and what it saw."""
+    """One Pod's probe: the Pod, where the probe ran, and what it saw (and the script's whole
+    output, for a script other than the probe)."""
 
     pod: Pod
     runner: Container
     snapshot: procfs.Snapshot
+    output: bytes = field(default=b"", repr=False)
 
     def groups(self, container: str | None = None) -> list[list[render.Row]]:
         """The rows per container (see group), only container's if one is named."""
@@ -81,7 +84,7 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
     return [groups[name] for name in order if groups[name]]
 
 
-def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO
+def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO, script: str
                 ) -> tuple[Pod, Outcome]:
     """With the container to run from named, the Pod is fetched while the probe runs (the
     probe takes no argument)."""
@@ -91,7 +94,7 @@ def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO
         fetched = pool.submit(transport.get_pod, name)
         ran: tuple[int, bytes] | PidshareError | None
         try:
-            ran = attempt(transport, name, runner, "probe", [], raw)
+            ran = attempt(transport, name, runner, script, [], raw)
         except PidshareError as exc:
             ran = exc
         pod = parse_pod(fetched.result())
@@ -108,12 +111,12 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     """Run the probe in Pod name (its document, if already fetched): what it saw, and where."""
     raw = io.BytesIO()
     if document is None and options.runner is not None and not options.debug.image:
-        pod, outcome = _overlapped(transport, name, options.runner, raw)
+        pod, outcome = _overlapped(transport, name, options.runner, raw, options.script)
     else:
         pod = parse_pod(document or transport.get_pod(name))
         pod, runners = candidates(transport, pod, options.runner, options.debug,
                                   lambda line: err.write(line + "\n"))
-        outcome = run_script(transport, pod, runners, "probe", [], raw)
+        outcome = run_script(transport, pod, runners, options.script, [], raw)
     runner = outcome.container
     if options.container is not None:
         pod.container(options.container)
@@ -123,7 +126,8 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')
     seen = procfs.parse(raw.getvalue())
-    return Listing(pod, runner, seen if options.show_secrets else redaction.snapshot(seen))
+    return Listing(pod, runner, seen if options.show_secrets else redaction.snapshot(seen),
+                   raw.getvalue() if options.script != "probe" else b"")
 
 
 def _safely(task: Callable[[], Listing]) -> Probed:

@@ -185,3 +185,11 @@ def snapshot(seen: Snapshot) -> Snapshot:
     processes = {pid: replace(process, args=arguments(process.args))
                  for pid, process in seen.processes.items()}
     return replace(seen, processes=processes)
+
+
+def exposed(args: Sequence[str]) -> list[str]:
+    """The arguments redaction changes, as shown (an option's value after the option): what
+    the secret-looking arguments are, never their values."""
+    shown = command_line(args)
+    return [f"{args[index - 1]} {text}" if text == MARK and index else text
+            for index, (arg, text) in enumerate(zip(args, shown)) if text != arg]

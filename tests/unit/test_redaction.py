@@ -178,3 +178,8 @@ def test_a_snapshot_is_copied_with_its_arguments_redacted() -> None:
     hidden = redaction.snapshot(seen)
     assert hidden.processes[7].args == [b"app", b"--token", R.encode()]
     assert seen.processes[7].args == [b"app", b"--token", b"t0k"]
+
+
+def test_exposed_names_the_arguments_never_the_values() -> None:
+    assert redaction.exposed(["app", "--token", "t0k", "--password=pw", "-v"]) == [
+        f"--token {R}", f"--password={R}"]
