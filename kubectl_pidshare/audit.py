@@ -82,7 +82,8 @@ def spec_facts(container: dict[str, Any], pod_spec: dict[str, Any]) -> Facts:
     user = security.get("runAsUser", (pod_spec.get("securityContext") or {}).get("runAsUser"))
     caps = security.get("capabilities") or {}
     added = frozenset(str(c).upper().removeprefix("CAP_") for c in caps.get("add") or [])
-    argv = [str(a) for a in [*(container.get("command") or []), *(container.get("args") or [])]]
+    program = container.get("command") or ["(the image's entrypoint)"]
+    argv = [str(a) for a in [*program, *(container.get("args") or [])]]
     variables, literals = [], []
     for entry in container.get("env") or []:
         name = str(entry.get("name"))

@@ -18,7 +18,6 @@ LEVELS = ("info", "warning", "critical")
 RUNTIME_DEFAULT = frozenset({"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW",
                              "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE",
                              "SYS_CHROOT", "KILL", "AUDIT_WRITE"})
-PROXY_UID = 1337
 PROXIES = ("istio-proxy", "linkerd-proxy", "envoy", "cloud-sql-proxy", "oauth2-proxy")
 REMEDIES = {
     "shared-namespace": "set spec.shareProcessNamespace: false unless the containers must see "
@@ -59,10 +58,9 @@ class Facts:
 
     @property
     def proxy(self) -> bool:
-        """Whether it is a proxy sidecar (by name, image or Istio's uid)."""
+        """Whether it is a proxy sidecar (by its name or image)."""
         text = f"{self.name} {self.image}".lower()
-        return PROXY_UID in self.uids or any(name in text for name in PROXIES) or (
-            "proxyv2" in text)
+        return any(name in text for name in (*PROXIES, "proxyv2"))
 
     def may(self, cap: str) -> bool:
         """Whether it has (or, unknown, may have) capability cap."""

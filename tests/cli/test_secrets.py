@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
 
+from kubectl_pidshare import runner
 from kubectl_pidshare.redaction import MARK
+from kubectl_pidshare.status import ExitStatus
 
 from .fakes import FakeTransport, Install, Main
 from .test_kill_cat import MASTER_STAT
@@ -130,3 +133,119 @@ def test_env_of_a_process_that_is_gone(install: Install, main: Main) -> None:
 def test_env_of_pid_word_is_a_usage_error(main: Main) -> None:
     status, _, err = main("env", "nginx", "eight")
     assert status == 2 and err.startswith('error: invalid process "eight"')
+
+
+MANIFEST = """\
+apiVersion: v1
+kind: Secret
+metadata: {name: db}
+stringData: {password: hunter2}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      shareProcessNamespace: true
+      containers:
+      - name: app
+        image: app:1
+        args: ["--token", "t0ps3cret"]
+        env:
+        - {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}
+        securityContext: {runAsUser: 1000}
+      - name: proxy
+        image: docker.io/istio/proxyv2:1.22
+        securityContext: {runAsUser: 1337}
+      - name: sidecar
+        image: busybox
+        securityContext: {runAsUser: 1000}
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: batch/v1
+  kind: CronJob
+  metadata: {name: nightly}
+  spec:
+    jobTemplate:
+      spec:
+        template:
+          spec:
+            containers: [{name: job, image: busybox, env: [{name: API_KEY, value: abc}]}]
+"""
+
+
+def findings_of(out: str) -> dict[str, list[tuple[str, str, str]]]:
+    return {item["object"]: [(f["id"], f["level"], f["container"]) for f in item["findings"]]
+            for item in json.loads(out)["items"]}
+
+
+def test_audit_manifests_without_a_cluster(main: Main, tmp_path: Path) -> None:
+    path = tmp_path / "web.yaml"
+    path.write_text(MANIFEST)
+    status, out, err = main("audit", "-f", str(path), "-o", "json")
+    assert (status, err) == (0, "")
+    assert "hunter2" not in out and "t0ps3cret" not in out
+    found = findings_of(out)
+    assert list(found) == ["Deployment/web", "CronJob/nightly"]
+    web = found["Deployment/web"]
+    assert ("secret-argument", "critical", "app") in web
+    assert ("can-read", "critical", "sidecar") in web
+    assert ("proxy-uid", "warning", "app") not in web
+    assert ("shared-namespace", "info", "") in web
+    assert found["CronJob/nightly"][:2] == [("runs-as-root", "warning", "job"),
+                                            ("secret-variable", "warning", "job")]
+    assert ("secret-in-spec", "warning", "job") in found["CronJob/nightly"]
+    assert ("not-shared", "info", "") in found["CronJob/nightly"]
+
+
+def test_audit_fail_on(main: Main, tmp_path: Path) -> None:
+    path = tmp_path / "web.yaml"
+    path.write_text(MANIFEST)
+    status, out, err = main("audit", "-f", str(path), "--fail-on", "critical")
+    assert status == ExitStatus.FINDINGS and "can-read" in out
+    assert err == "error: findings at level critical or above (--fail-on critical)\n"
+    quiet = tmp_path / "quiet.yaml"
+    quiet.write_text("kind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n  - name: a\n"
+                     "    securityContext: {runAsUser: 1000}\n")
+    assert main("audit", "-f", str(quiet), "--fail-on", "warning")[0] == 0
+    assert main("audit", "-f", str(quiet), "--fail-on", "info")[0] == ExitStatus.FINDINGS
+
+
+@pytest.mark.parametrize(("argv", "status", "error"), [
+    pytest.param(("audit",), 2, "error: you must specify at least one of POD, TYPE/NAME, "
+                 "-l/--selector, -A or -f FILE (kubectl pidshare audit -h shows examples)",
+                 id="nothing"),
+    pytest.param(("audit", "web", "-f", "x.yaml"), 2,
+                 "error: give Pods (POD, TYPE/NAME, -l, -A) or -f FILE, not both", id="both"),
+    pytest.param(("audit", "-f", "/nonexistent"), 1,
+                 'error: the path "/nonexistent" does not exist', id="missing"),
+])
+def test_audit_usage(main: Main, argv: tuple[str, ...], status: int, error: str) -> None:
+    assert main(*argv) == (status, "", error + "\n")
+
+
+def test_audit_a_file_that_makes_no_pod(main: Main, tmp_path: Path) -> None:
+    path = tmp_path / "cm.yaml"
+    path.write_text("kind: ConfigMap\nmetadata: {name: c}\n")
+    status, _, err = main("audit", "-f", str(path))
+    assert status == 1 and err.startswith("error: no objects passed to audit")
+    path.write_text("kind: [\n")
+    status, _, err = main("audit", "-f", str(path))
+    assert status == 1 and err.startswith(f"error: error parsing {path}: ")
+
+
+def test_audit_a_live_pod_in_one_exec(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    fake.probe = fake.probe.replace(b"14/cmdline:sh", SECRET_ARGS)
+    status, out, err = main("audit", "nginx", "-o", "json")
+    assert (status, err) == (0, "")
+    [(_, _, argv)] = fake.execs
+    assert argv[3] == "pidshare-audit" and argv[2].startswith(runner.PREAMBLE + "# pidshare audit")
+    [item] = json.loads(out)["items"]
+    assert item["pod"] == "nginx"
+    [secret] = [f for f in item["findings"] if f["id"] == "secret-argument"]
+    assert secret["container"] == "shell" and secret["level"] == "critical"
+    assert f"-p{MARK}" in secret["message"] and "hunter2" not in out
