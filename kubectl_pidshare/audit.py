@@ -20,7 +20,8 @@ from kubectl_pidshare.ps import Listing, PsOptions, gather, report
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.spec import containers, pod_specs
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.targets import Targets
+from kubectl_pidshare.targets import Targets, usage
+from kubectl_pidshare.targets import parse as parse_targets
 from kubectl_pidshare.text import escape
 
 RECORD = re.compile(rb"(\d+)/(status|environ):")
@@ -38,6 +39,21 @@ class AuditOptions:
     fail_on: str | None = None
     runner: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
+
+
+def audit_options(words: Sequence[str], selector: str | None, all_namespaces: bool,
+                  files: Sequence[str], output: str, fail_on: str | None, runner: str | None,
+                  debug: DebugOptions) -> AuditOptions:
+    """The options of the command line: Pods (as ps takes them) or manifests, not both."""
+    if files:
+        if words or selector is not None or all_namespaces:
+            raise usage("give Pods (POD, TYPE/NAME, -l, -A) or -f FILE, not both")
+        return AuditOptions(files=tuple(files), output=output, fail_on=fail_on)
+    if not words and selector is None and not all_namespaces:
+        raise usage("you must specify at least one of POD, TYPE/NAME, -l/--selector, -A or "
+                    "-f FILE (kubectl pidshare audit -h shows examples)")
+    return AuditOptions(parse_targets(words, selector, all_namespaces), (), output, fail_on,
+                        runner, debug)
 
 
 @dataclass

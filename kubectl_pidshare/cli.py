@@ -441,24 +441,14 @@ def audit_command(
 
       kubectl pidshare audit -f deploy.yaml --fail-on critical
     """
-    from kubectl_pidshare.audit import AuditOptions, audit
+    from kubectl_pidshare.audit import audit, audit_options
     from kubectl_pidshare.debugging import DebugOptions
-    from kubectl_pidshare.targets import parse, usage
 
-    debug = DebugOptions(debug_image, debug_profile.value)
-    level = fail_on.value if fail_on else None
-    if filename:
-        if targets or selector is not None or all_namespaces:
-            raise usage("give Pods (POD, TYPE/NAME, -l, -A) or -f FILE, not both")
-        files = AuditOptions(files=tuple(filename), output=output.value, fail_on=level)
-        return _invocation(ctx, lambda e, flags: audit(None, files, e.stdout, e.stderr))
-    if not targets and selector is None and not all_namespaces:
-        raise usage("you must specify at least one of POD, TYPE/NAME, -l/--selector, -A or "
-                    "-f FILE (kubectl pidshare audit -h shows examples)")
-    options = AuditOptions(parse(targets or [], selector, all_namespaces), (), output.value,
-                           level, exec_container, debug)
-    return _invocation(ctx, lambda e, flags: audit(e.connect(flags), options, e.stdout,
-                                                   e.stderr))
+    options = audit_options(targets or [], selector, all_namespaces, filename or [],
+                            output.value, fail_on.value if fail_on else None, exec_container,
+                            DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda e, flags: audit(
+        None if options.files else e.connect(flags), options, e.stdout, e.stderr))
 
 
 @app.command("help")

@@ -12,7 +12,7 @@ Pure functions. The rules err on the side of hiding: a false positive costs the 
   and long high-entropy strings.
 - By tool: mysql's `-pPASSWORD`, curl's `-u user:password`, redis-cli's `-a`, sshpass's `-p`,
   headers such as `Authorization: …`; a shell command line in one argument (`sh -c "…"`) is
-  read word by word.
+  read word by word; past MOST_WORDS words the rest is hidden unread.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 NAME = re.compile(r"-{0,2}([A-Za-z_][A-Za-z0-9_.\-]*)")
 HEADER = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*:\s*\S")
 
-SHAPES = [re.compile(pattern) for pattern in (
+# Each shape starts where no token character precedes it: a regex engine would otherwise try
+# every position of a long run of them (a command line is the process's to make).
+SHAPES = [re.compile(r"(?<![A-Za-z0-9_-])(?:" + pattern + ")") for pattern in (
     r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",     # JWT
     r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}",       # AWS access key ID
     r"gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}",       # GitHub
@@ -56,7 +58,7 @@ SHAPES = [re.compile(pattern) for pattern in (
 )]
 PARTS = [
     re.compile(r"(?i)(\b(?:bearer|basic|token|digest)\s+)([A-Za-z0-9._~+/=-]{6,})"),
-    re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)(?=@)"),
+    re.compile(r"((?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@]*:)([^/\s@]+)(?=@)"),
 ]
 QUERY = re.compile(r"([?&;]([A-Za-z0-9_.-]+)=)([^&#\s]+)")
 PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*-----")
@@ -65,6 +67,9 @@ MYSQL = frozenset({"mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlshow
                    "mariadb", "mariadb-dump", "mariadb-admin"})
 CURL_USER = frozenset({"-u", "--user", "-U", "--proxy-user"})
 Pending = Callable[[str], str]
+# Past this many words a command line (or one argument's shell words) is hidden whole rather than
+# read: the rules cost time per word, and a process could otherwise make pidshare slow.
+MOST_WORDS = 4096
 
 
 def words(name: str) -> list[str]:
@@ -151,6 +156,8 @@ def _one(program: str, arg: str, first: bool) -> tuple[str, Pending | None]:
         return arg[:header.end() - 1] + MARK, None
     if re.search(r"\s", arg.strip()):
         pieces = re.split(r"(\s+)", arg)
+        if len(pieces) > 2 * MOST_WORDS:
+            return MARK, None
         pieces[::2] = command_line(pieces[::2])
         return value("".join(pieces)), None
     shown, pending = _tool(program, arg)
@@ -165,6 +172,9 @@ def command_line(args: Sequence[str]) -> list[str]:
     shown: list[str] = []
     pending: Pending | None = None
     for index, arg in enumerate(args):
+        if index >= MOST_WORDS:
+            shown.append(MARK if arg else arg)
+            continue
         if pending is not None and not arg.startswith("--"):
             shown.append(pending(arg))
             pending = None
