@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from kubectl_pidshare import runner
+from kubectl_pidshare import runner, top
+from kubectl_pidshare.ps import PsOptions
 from kubectl_pidshare.redaction import MARK
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.targets import parse
 
 from .fakes import FakeTransport, Install, Main
 from .test_kill_cat import MASTER_STAT
+from .test_top import Interrupt
 
 SECRET_ARGS = (b"14/cmdline:mysql\x0014/cmdline:-phunter2\x0014/cmdline:--token\x00"
                b"14/cmdline:t0ps3cret")
@@ -21,9 +25,10 @@ ENVIRON = (b"pidshare-environ\x007/environ:PATH=/usr/bin\x007/environ:DB_PASSWOR
            b"7/environ:DATABASE_URL=postgres://app:s3cr3t@db/app\x007/environ:MODE=\xff\n\x00")
 
 
-def secret_probe(install: Install) -> None:
+def secret_probe(install: Install) -> FakeTransport:
     fake = install("nginx")
     fake.probe = fake.probe.replace(b"14/cmdline:sh", SECRET_ARGS)
+    return fake
 
 
 @pytest.mark.parametrize("output", ["tree", "wide", "json", "yaml"])
@@ -46,10 +51,15 @@ def test_ps_json_args_are_redacted_one_by_one(install: Install, main: Main) -> N
         assert mysql["args"] == ["mysql", f"-p{MARK}", "--token", MARK]
 
 
-def test_ps_watch_hides_secret_arguments_too(install: Install, main: Main) -> None:
-    secret_probe(install)
-    status, out, _ = main("top", "nginx", "--interval", "0.2", "--help")
-    assert status == 0 and "--show-secrets" in out
+@pytest.mark.parametrize("show", [False, True])
+def test_top_hides_secret_arguments_unless_asked(install: Install, show: bool) -> None:
+    fake = secret_probe(install)
+    out, err = io.StringIO(), io.StringIO()
+    options = PsOptions(parse(["nginx"], None, False), sort_by="cpu", show_secrets=show)
+    with pytest.raises(KeyboardInterrupt):
+        top.top(fake, options, out, err, 1.0, None, Interrupt(1))
+    assert ("mysql -phunter2 --token t0ps3cret" in out.getvalue()) is show
+    assert (f"mysql -p{MARK} --token {MARK}" in out.getvalue()) is not show
 
 
 def test_kill_says_what_it_hit_without_the_secret(install: Install, main: Main) -> None:
