@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kubectl_pidshare.procfs import Snapshot
@@ -99,8 +99,9 @@ def _random(run: str) -> bool:
     return classes >= 2 and entropy(run) >= 3.5
 
 
-def value(text: str) -> str:
-    """text with every credential-shaped part replaced by MARK (a PEM block: all of it)."""
+def value(text: str, entropy: bool = True) -> str:
+    """text with every credential-shaped part replaced by MARK (a PEM block: all of it; long
+    high-entropy strings unless entropy is False)."""
     if PEM.search(text):
         return MARK
     for shape in SHAPES:
@@ -109,6 +110,8 @@ def value(text: str) -> str:
         text = part.sub(lambda m: m.group(1) + MARK, text)
     text = QUERY.sub(lambda m: m.group(1) + MARK if secret_name(m.group(2)) else m.group(0),
                      text)
+    if not entropy:
+        return text
     return RUN.sub(lambda m: MARK if _random(m.group(0)) else m.group(0), text)
 
 
@@ -203,3 +206,22 @@ def exposed(args: Sequence[str]) -> list[str]:
     shown = command_line(args)
     return [f"{args[index - 1]} {text}" if text == MARK and index else text
             for index, (arg, text) in enumerate(zip(args, shown)) if text != arg]
+
+
+def document(node: Any, key: str = "") -> Any:
+    """A copy of a JSON document (an API object) as it may be shown: a variable's value in
+    `{name, value}` pairs, command lines (`command`, `args`) and a value under a
+    secret-looking key by the rules above; every other string by shape, save entropy (IDs
+    and digests stay readable)."""
+    if isinstance(node, dict):
+        name = node.get("name")
+        pair = isinstance(name, str) and isinstance(node.get("value"), str)
+        return {k: (variable(str(name), v) if pair and k == "value" else document(v, k))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        if key in ("command", "args") and all(isinstance(item, str) for item in node):
+            return command_line(node) if key == "command" else command_line(["", *node])[1:]
+        return [document(item) for item in node]
+    if isinstance(node, str):
+        return MARK if secret_name(key) and node else value(node, entropy=False)
+    return node

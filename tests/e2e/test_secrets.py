@@ -59,6 +59,15 @@ def test_ps_hides_the_token_unless_asked(secrets: Namespace, output: str) -> Non
     assert b"app --token " + TOKEN in shown.stdout
 
 
+def test_no_log_level_shows_them(secrets: Namespace) -> None:
+    for command in (("ps", "secrets"), ("env", "secrets", "container/app"),
+                    ("audit", "secrets")):
+        proc = secrets.pidshare(*command, "-v=8")
+        assert b'"Response Body"' in proc.stderr
+        assert TOKEN not in proc.stdout + proc.stderr
+        assert PASSWORD not in proc.stdout + proc.stderr
+
+
 def test_audit_names_the_exposures_and_who_can_read_them(secrets: Namespace) -> None:
     proc = secrets.pidshare("audit", "secrets", "-o", "json")
     assert PASSWORD not in proc.stdout and TOKEN not in proc.stdout

@@ -195,3 +195,18 @@ def test_a_hostile_command_line_costs_little_and_leaks_nothing() -> None:
         redaction.value(text * 20000)
     assert time.monotonic() - started < 5
     assert set(many[1:]) == {f"--password={R}", R} and words[2] == R
+
+
+def test_an_api_document_as_a_log_may_show_it() -> None:
+    pod = {"metadata": {"name": "web", "annotations": {"token": "abc"}},
+           "spec": {"containers": [{"name": "app", "args": ["--password", "pw"],
+                                    "env": [{"name": "DB_PASSWORD", "value": "pw"},
+                                            {"name": "MODE", "value": "fast"}]}]},
+           "status": {"containerStatuses": [{"containerID": "containerd://" + "ab12" * 16}]}}
+    shown = redaction.document(pod)
+    assert shown["metadata"] == {"name": "web", "annotations": {"token": R}}
+    container = shown["spec"]["containers"][0]
+    assert container["args"] == ["--password", R]
+    assert container["env"] == [{"name": "DB_PASSWORD", "value": R},
+                                {"name": "MODE", "value": "fast"}]
+    assert shown["status"] == pod["status"]
