@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ POINTERS = frozenset({"file", "files", "path", "dir", "directory", "sock", "sock
 NOT_SECRET = frozenset({"pwd", "oldpwd"})
 WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 NAME = re.compile(r"-{0,2}([A-Za-z_][A-Za-z0-9_.\-]*)")
+SPACE, SPACES = re.compile(r"\s"), re.compile(r"(\s+)")
 HEADER = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*:\s*\S")
 
 # Each shape starts where no token character precedes it: a regex engine would otherwise try
@@ -62,6 +64,10 @@ PARTS = [
 ]
 QUERY = re.compile(r"([?&;]([A-Za-z0-9_.-]+)=)([^&#\s]+)")
 PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*-----")
+# What every rule of value() needs to find first: text without any of it is left as it is.
+SUSPECT = re.compile(r"(?i)-----BEGIN|eyJ|A[KS]IA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|gh[pousr]_|"
+                     r"github_pat_|glpat-|xox|AIza|_live_|_test_|sk-|bearer|basic|token|"
+                     r"digest|://|[?&;][A-Za-z0-9_.-]+=|[A-Za-z0-9+/=]{20}")
 RUN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/=]{20,}(?![A-Za-z0-9+/=])")
 MYSQL = frozenset({"mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlshow", "mysqlcheck",
                    "mariadb", "mariadb-dump", "mariadb-admin"})
@@ -70,6 +76,8 @@ Pending = Callable[[str], str]
 # Past this many words a command line (or one argument's shell words) is hidden whole rather than
 # read: the rules cost time per word, and a process could otherwise make pidshare slow.
 MOST_WORDS = 4096
+# Command lines and values up to this many characters are remembered (processes repeat theirs).
+CACHED = 512
 
 
 def words(name: str) -> list[str]:
@@ -78,6 +86,7 @@ def words(name: str) -> list[str]:
     return [word.lower() for word in WORD.findall(name)]
 
 
+@lru_cache(maxsize=4096)
 def secret_name(name: str) -> bool:
     """Whether a variable or option called name is expected to hold a secret."""
     found = words(name)
@@ -102,6 +111,12 @@ def _random(run: str) -> bool:
 def value(text: str, entropy: bool = True) -> str:
     """text with every credential-shaped part replaced by MARK (a PEM block: all of it; long
     high-entropy strings unless entropy is False)."""
+    return _value_cached(text, entropy) if len(text) <= CACHED else _value(text, entropy)
+
+
+def _value(text: str, entropy: bool) -> str:
+    if not SUSPECT.search(text):
+        return text
     if PEM.search(text):
         return MARK
     for shape in SHAPES:
@@ -113,6 +128,9 @@ def value(text: str, entropy: bool = True) -> str:
     if not entropy:
         return text
     return RUN.sub(lambda m: MARK if _random(m.group(0)) else m.group(0), text)
+
+
+_value_cached = lru_cache(maxsize=4096)(_value)
 
 
 def variable(name: str, text: str) -> str:
@@ -157,8 +175,8 @@ def _one(program: str, arg: str, first: bool) -> tuple[str, Pending | None]:
     header = HEADER.match(arg)
     if header and secret_name(header.group(1)):
         return arg[:header.end() - 1] + MARK, None
-    if re.search(r"\s", arg.strip()):
-        pieces = re.split(r"(\s+)", arg)
+    if SPACE.search(arg.strip()):
+        pieces = SPACES.split(arg)
         if len(pieces) > 2 * MOST_WORDS:
             return MARK, None
         pieces[::2] = command_line(pieces[::2])
@@ -171,6 +189,11 @@ def _one(program: str, arg: str, first: bool) -> tuple[str, Pending | None]:
 
 def command_line(args: Sequence[str]) -> list[str]:
     """The arguments of a command line as they may be shown."""
+    small = sum(map(len, args)) <= CACHED
+    return list((_command_line_cached if small else _command_line)(tuple(args)))
+
+
+def _command_line(args: tuple[str, ...]) -> tuple[str, ...]:
     program = args[0].rsplit("/", 1)[-1] if args else ""
     shown: list[str] = []
     pending: Pending | None = None
@@ -184,7 +207,10 @@ def command_line(args: Sequence[str]) -> list[str]:
             continue
         text, pending = _one(program, arg, index == 0 and bool(arg))
         shown.append(text)
-    return shown
+    return tuple(shown)
+
+
+_command_line_cached = lru_cache(maxsize=1024)(_command_line)
 
 
 def arguments(args: Sequence[bytes]) -> list[bytes]:
@@ -223,5 +249,19 @@ def document(node: Any, key: str = "") -> Any:
             return command_line(node) if key == "command" else command_line(["", *node])[1:]
         return [document(item) for item in node]
     if isinstance(node, str):
-        return MARK if secret_name(key) and node else value(node, entropy=False)
+        return MARK if secret_name(key) and node else _string(node)
     return node
+
+
+def _string(text: str) -> str:
+    """A string of a document; one that holds a JSON object (kubectl's last-applied-
+    configuration annotation) is read as a document of its own."""
+    if text.startswith("{") and text.rstrip().endswith("}"):
+        import json
+
+        try:
+            return json.dumps(document(json.loads(text)), separators=(",", ":"),
+                              ensure_ascii=False)
+        except ValueError:
+            pass
+    return value(text, entropy=False)

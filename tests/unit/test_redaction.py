@@ -198,13 +198,15 @@ def test_a_hostile_command_line_costs_little_and_leaks_nothing() -> None:
 
 
 def test_an_api_document_as_a_log_may_show_it() -> None:
-    pod = {"metadata": {"name": "web", "annotations": {"token": "abc"}},
+    applied = '{"spec":{"containers":[{"env":[{"name":"API_KEY","value":"k3y"}]}]}}'
+    pod = {"metadata": {"name": "web", "annotations": {"token": "abc", "applied": applied}},
            "spec": {"containers": [{"name": "app", "args": ["--password", "pw"],
                                     "env": [{"name": "DB_PASSWORD", "value": "pw"},
                                             {"name": "MODE", "value": "fast"}]}]},
            "status": {"containerStatuses": [{"containerID": "containerd://" + "ab12" * 16}]}}
     shown = redaction.document(pod)
-    assert shown["metadata"] == {"name": "web", "annotations": {"token": R}}
+    assert shown["metadata"] == {"name": "web", "annotations": {
+        "token": R, "applied": applied.replace("k3y", R)}}
     container = shown["spec"]["containers"][0]
     assert container["args"] == ["--password", R]
     assert container["env"] == [{"name": "DB_PASSWORD", "value": R},
