@@ -139,11 +139,27 @@ def live_facts(listing: Listing, seen: Seen, container: Container) -> Facts:
                  for shown in redaction.exposed(
                      [a.decode(errors="surrogateescape") for a in p.args])]
     variables = _secret_variables(e for p in mine for e in seen.environ.get(p.pid, []))
+    read, denied = _reach(listing, seen, attribution) if container == listing.runner else (set(), set())
     return Facts(
         name=spec.name, uids=frozenset(p.uid for p in mine),
         caps=frozenset().union(*caps) if caps else spec.caps, added=spec.added,
         privileged=spec.privileged, image=spec.image, arguments=tuple(arguments),
-        variables=tuple(dict.fromkeys(variables)))
+        variables=tuple(dict.fromkeys(variables)), read=frozenset(read),
+        denied=frozenset(denied))
+
+
+def _reach(listing: Listing, seen: Seen, attribution: Attribution
+           ) -> tuple[set[str], set[str]]:
+    """The containers whose environments the script (run from listing.runner) read, and those
+    none of whose processes' it could read (not dumpable, or another user namespace)."""
+    read: set[str] = set()
+    tried: set[str] = set()
+    for process in listing.snapshot.processes.values():
+        owner = attribution.owner(process).name
+        tried.add(owner)
+        if process.pid in seen.environ:
+            read.add(owner)
+    return read, tried - read
 
 
 def audit_listing(listing: Listing) -> list[Finding]:

@@ -44,7 +44,8 @@ REMEDIES = {
 @dataclass(frozen=True)
 class Facts:
     """One container, as far as it is known: its uids (empty: unknown, the image's), its
-    effective capabilities (None: unknown), and what looks secret in what it runs with."""
+    effective capabilities (None: unknown), what looks secret in what it runs with, and the
+    containers whose environments a script run from it read, or was denied."""
 
     name: str
     uids: frozenset[int] = frozenset()
@@ -55,6 +56,8 @@ class Facts:
     arguments: tuple[str, ...] = ()
     variables: tuple[str, ...] = ()
     literals: tuple[str, ...] = ()
+    read: frozenset[str] = frozenset()
+    denied: frozenset[str] = frozenset()
 
     @property
     def proxy(self) -> bool:
@@ -119,13 +122,14 @@ def _pair(reader: Facts, target: Facts) -> Iterable[Finding]:
     same = reader.uids & target.uids
     why = f"same uid {', '.join(map(str, sorted(same)))}" if same else ""
     ptrace = reader.may("SYS_PTRACE")
-    if same or ptrace:
+    if (same or ptrace) and target.name not in reader.denied:
         exposed = f"; it exposes {', '.join(target.variables)}" if target.variables else ""
         level = "critical" if target.variables else "warning"
+        proof = ("; pidshare read it from there" if target.name in reader.read else
+                 ", if dumpable" if not ptrace else "")
         yield Finding("can-read", level, reader.name,
                       f'can read the environment and files of container "{target.name}" '
-                      f"({why or 'CAP_SYS_PTRACE'}{', if dumpable' if not ptrace else ''})"
-                      f"{exposed}")
+                      f"({why or 'CAP_SYS_PTRACE'}{proof}){exposed}")
     if same or reader.may("KILL"):
         yield Finding("can-signal", "warning" if same else "info", reader.name,
                       f'can signal the processes of container "{target.name}" '
