@@ -139,7 +139,8 @@ def live_facts(listing: Listing, seen: Seen, container: Container) -> Facts:
                  for shown in redaction.exposed(
                      [a.decode(errors="surrogateescape") for a in p.args])]
     variables = _secret_variables(e for p in mine for e in seen.environ.get(p.pid, []))
-    read, denied = _reach(listing, seen, attribution) if container == listing.runner else (set(), set())
+    read, denied = (_reach(listing, seen, attribution) if container == listing.runner
+                    else (set(), set()))
     return Facts(
         name=spec.name, uids=frozenset(p.uid for p in mine),
         caps=frozenset().union(*caps) if caps else spec.caps, added=spec.added,

@@ -52,3 +52,14 @@ def test_the_audit_records_before_the_probe() -> None:
     seen = parse(output)
     assert seen.caps == {12: frozenset({"KILL"}), 13: frozenset()}
     assert seen.environ == {12: [b"A=1", b"TOKEN=x"]}
+
+
+def test_what_the_script_read_or_could_not_read_is_evidence() -> None:
+    runner = Facts("shell", uids=frozenset({101}), caps=frozenset(), read=frozenset({"web"}),
+                   denied=frozenset({"worker"}))
+    web = Facts("web", uids=frozenset({101}), caps=frozenset())
+    worker = Facts("worker", uids=frozenset({101}), caps=frozenset())
+    messages = {f.message for f in findings(True, [runner, web, worker])
+                if f.id == "can-read" and f.container == "shell"}
+    assert messages == {'can read the environment and files of container "web" (same uid 101; '
+                        "pidshare read it from there)"}
