@@ -188,9 +188,6 @@ def ps_command(
 ) -> Invocation:
     """Every process of the Pods, grouped per container, as trees.
 
-    Values of command-line arguments that look secret are shown as <redacted>
-    (--show-secrets shows them).
-
     Examples:
 
       kubectl pidshare ps nginx
