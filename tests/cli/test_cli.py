@@ -250,7 +250,7 @@ def test_main_pod_pending(install: Install, main: Main) -> None:
     fake.pod["status"]["phase"] = "Pending"
     assert main("ps", "nginx") == (1, "", (
         'error: pod "nginx" is Pending, not Running: its processes can only be seen while it '
-        "runs (see: kubectl describe pod nginx)\n"))
+        "runs (see: kubectl describe pod nginx -n rec)\n"))
     assert fake.execs == []
 
 

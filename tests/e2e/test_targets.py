@@ -115,7 +115,7 @@ def test_broken_pods_are_reported_and_the_others_listed(web: Namespace) -> None:
     assert errors[0].startswith('error: no container of pod "bare" can run sh (tried "app", '
                                 '"worker"): pass --debug-image IMAGE')
     assert errors[1] == ('error: pod "stuck" is Pending, not Running: its processes can only be '
-                         "seen while it runs (see: kubectl describe pod stuck)")
+                         f"seen while it runs (see: kubectl describe pod stuck -n {web.name})")
 
 
 def test_container_flag_shows_only_that_container(web: Namespace) -> None:
