@@ -198,6 +198,12 @@ def ps_command(
     options = _ps_options(targets, selector, all_namespaces, container, exec_container,
                           output.value, no_headers, sort_by, debug_image, debug_profile)
     if watch:
+        if output is not Output.tree:
+            from kubectl_pidshare.targets import usage
+
+            raise usage(f"-w/--watch draws the live table, as kubectl pidshare top: it takes no "
+                        f"-o {output.value} (kubectl pidshare ps -o {output.value} prints one "
+                        "snapshot)")
         return _top(ctx, replace(options, sort_by=options.sort_by or SortKey.cpu.value),
                     TOP_INTERVAL)
     from kubectl_pidshare.ps import ps

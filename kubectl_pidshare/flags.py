@@ -5,7 +5,7 @@ commands that run a script share (the container to run from, the debug container
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from itertools import islice
 from typing import Annotated, Any, Optional
@@ -156,9 +156,35 @@ def options(command: Any) -> dict[str, Any]:
             for name in (*param.opts, *param.secondary_opts)}
 
 
+def _spelled(word: str, flags: dict[str, Any], command: dict[str, Any]) -> tuple[str, bool, str]:
+    """word as (name, has a value, value), as kubectl's flag library reads it: `--name=value`,
+    `-X=value` for every short flag, and `-Xvalue` for the global ones (`-nweb`)."""
+    if word.startswith("--") or not word.startswith("-") or len(word) <= 2:
+        return word.partition("=")
+    if word[:2] in flags:
+        return word[:2], True, word[2:].removeprefix("=")
+    if word[2] == "=" and word[:2] in command:
+        return word[:2], True, word[3:]
+    return word, False, ""
+
+
+def _with_value(param: Any, name: str, has_value: bool, value: str, words: Iterator[str]
+                ) -> list[str]:
+    """The flag name and its value, as click takes them (a boolean's Go value read here)."""
+    if param.is_flag:
+        return [name] if not has_value or go_bool(name, value) else []
+    if has_value:
+        return [name, value]
+    following = [*islice(words, 1)]
+    if not following:
+        raise UsageError(f"Option '{name}' requires an argument.")
+    return [name, *following]
+
+
 def hoist(root: Any, argv: Sequence[str]) -> list[str]:
     """argv with each of the root command's flags, and its value, moved before the command;
-    `-n=web` and `-nweb` read as `-n web`, as kubectl reads them."""
+    `-n=web` and `-nweb` read as `-n web`, and any short flag's `-X=value` as `-X value`, as
+    kubectl reads them."""
     flags, rest = options(root), []
     command: dict[str, Any] = {}
     hoisted: list[str] = []
@@ -167,23 +193,13 @@ def hoist(root: Any, argv: Sequence[str]) -> list[str]:
         if word == "--":
             rest += [word, *words]
             break
-        name, has_value, value = word.partition("=")
-        if not word.startswith("--") and len(word) > 2 and word[:2] in flags:
-            name, has_value, value = word[:2], "=", word[2:].removeprefix("=")
-        if name in flags and flags[name].is_flag and has_value:
-            hoisted += [name] if go_bool(name, value) else []
-            continue
+        name, has_value, value = _spelled(word, flags, command)
         if name in flags:
-            hoisted += [name, value] if has_value else [word]
-            if not flags[name].is_flag and not has_value:
-                following = [*islice(words, 1)]
-                if not following:
-                    raise UsageError(f"Option '{name}' requires an argument.")
-                hoisted += following
-            continue
-        rest.append(word)
-        if not command and word in getattr(root, "commands", {}):
-            command = options(root.commands[word])
-        elif name in command and not command[name].is_flag and not has_value:
-            rest += [*islice(words, 1)]
+            hoisted += _with_value(flags[name], name, has_value, value, words)
+        elif name in command:
+            rest += _with_value(command[name], name, has_value, value, words)
+        else:
+            rest.append(word)
+            if not command and word in getattr(root, "commands", {}):
+                command = options(root.commands[word])
     return hoisted + rest
