@@ -57,9 +57,10 @@ from kubectl_pidshare.flags import (
     User,
     Username,
     Verbosity,
-    hoist,
     parse_timeout,
+    split,
 )
+from kubectl_pidshare.habits import check
 from kubectl_pidshare.status import ExitStatus
 
 if TYPE_CHECKING:
@@ -424,7 +425,9 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):
             command = get_command(app)
-            invoked = command.main(args=hoist(command, args), standalone_mode=False, obj=env,
+            hoisted, rest = split(command, args)
+            check(command, hoisted, rest)
+            invoked = command.main(args=hoisted + rest, standalone_mode=False, obj=env,
                                    prog_name=_prog_name(args, env.environ))
         if not isinstance(invoked, Invocation):
             return int(invoked or 0)

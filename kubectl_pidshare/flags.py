@@ -18,7 +18,7 @@ except ImportError:  # typer before 0.26 uses click itself
     from click.exceptions import Abort, ClickException, UsageError  # type: ignore[no-redef]
 
 __all__ = ["Abort", "ClickException", "UsageError", "go_bool", "hoist", "options",
-           "parse_timeout"]
+           "parse_timeout", "split"]
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -185,6 +185,12 @@ def hoist(root: Any, argv: Sequence[str]) -> list[str]:
     """argv with each of the root command's flags, and its value, moved before the command;
     `-n=web` and `-nweb` read as `-n web`, and any short flag's `-X=value` as `-X value`, as
     kubectl reads them."""
+    hoisted, rest = split(root, argv)
+    return hoisted + rest
+
+
+def split(root: Any, argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The root command's flags with their values, and the rest (as hoist reads them)."""
     flags, rest = options(root), []
     command: dict[str, Any] = {}
     hoisted: list[str] = []
@@ -202,4 +208,4 @@ def hoist(root: Any, argv: Sequence[str]) -> list[str]:
             rest.append(word)
             if not command and word in getattr(root, "commands", {}):
                 command = options(root.commands[word])
-    return hoisted + rest
+    return hoisted, rest

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from kubectl_pidshare.configflags import ConfigFlags
+
 from .fakes import Install, Main
 
 
@@ -25,3 +29,33 @@ def test_watch_with_an_output_format_is_refused(install: Install, main: Main) ->
             f"error: -w/--watch draws the live table, as kubectl pidshare top: it takes no "
             f"-o {output} (kubectl pidshare ps -o {output} prints one snapshot)\n")
     assert (fake.gets, fake.execs) == ([], [])
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["kill", "nginx", "7", "-s", "HUP"], '-s is --server, the API server\'s address, and "HUP" '
+     "is a signal: the signal goes after the PID (kubectl pidshare kill nginx 7 HUP)"),
+    (["kill", "nginx", "7", "--server=sigterm", "--force"], "-s is --server, the API server's "
+     'address, and "sigterm" is a signal: the signal goes after the PID (kubectl pidshare kill '
+     "nginx 7 sigterm --force)"),
+    (["-s=hup", "ps", "nginx"], '-s is --server, the API server\'s address, and "hup" is a '
+     "signal: the signal goes after the PID (kubectl pidshare kill POD PID hup)"),
+    (["kill", "-HUP", "nginx", "7"], "-HUP is a signal, not a flag: the signal goes after the "
+     "PID (kubectl pidshare kill nginx 7 HUP)"),
+    (["kill", "nginx", "7", "-9", "--expect", "a b", "-n", "web"], "-9 is a signal, not a flag: "
+     "the signal goes after the PID (kubectl pidshare kill nginx 7 9 --expect 'a b')"),
+    (["kill", "-SIGKILL", "nginx", "container/app"], "-SIGKILL is a signal, not a flag: the "
+     "signal goes after the PID (kubectl pidshare kill nginx container/app SIGKILL)"),
+])
+def test_kill_habits_are_refused_with_the_line_that_works(
+        install: Install, main: Main, flags_seen: list[ConfigFlags], argv: list[str],
+        said: str) -> None:
+    fake = install("nginx")
+    assert main(*argv) == (2, "", f"error: {said}\n")
+    assert (fake.gets, fake.execs, flags_seen) == ([], [], [])
+
+
+def test_a_server_that_is_no_signal_is_dialled(install: Install, main: Main,
+                                                flags_seen: list[ConfigFlags]) -> None:
+    install("nginx")
+    assert main("kill", "nginx", "7", "HUP", "-s", "https://hup:6443").exit_code == 0
+    assert [flags.server for flags in flags_seen] == ["https://hup:6443"]
