@@ -160,7 +160,8 @@ def _spelled(word: str, flags: dict[str, Any], command: dict[str, Any]) -> tuple
     """word as (name, has a value, value), as kubectl's flag library reads it: `--name=value`,
     `-X=value` for every short flag, and `-Xvalue` for the global ones (`-nweb`)."""
     if word.startswith("--") or not word.startswith("-") or len(word) <= 2:
-        return word.partition("=")
+        name, equals, value = word.partition("=")
+        return name, bool(equals), value
     if word[:2] in flags:
         return word[:2], True, word[2:].removeprefix("=")
     if word[2] == "=" and word[:2] in command:
