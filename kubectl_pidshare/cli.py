@@ -6,7 +6,7 @@ at run time: they are objects (no `from __future__ import annotations`), Python 
 """
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -67,13 +67,11 @@ if TYPE_CHECKING:
     from kubectl_pidshare.ps import PsOptions
 
 PROG = "kubectl pidshare"
-STANDALONE = "kubectl-pidshare"
 ROOT_FLAGS = "pidshare.flags"
 
 app = typer.Typer(
     name=PROG,
-    add_completion=True,
-    no_args_is_help=True,
+    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -407,20 +405,11 @@ def completion_command(
     return _invocation(ctx, lambda env, flags: completion(env.environ, env.stdout, install))
 
 
-def _prog_name(argv: Sequence[str], environ: Mapping[str, str]) -> str:
-    """`kubectl pidshare`, except for typer's own shell completion, which must name the
-    standalone command (naming `kubectl pidshare` would take over kubectl's completion)."""
-    completing = "_KUBECTL_PIDSHARE_COMPLETE" in environ
-    if completing or {"--show-completion", "--install-completion"} & set(argv):
-        return STANDALONE
-    return PROG
-
-
 def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None) -> int:
     """Run the command line; the one error boundary. Returns the exit status: an ExitStatus,
     or a remote command's own status passed through."""
     env = env or Environment.of_process()
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     debug = False
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):
@@ -428,7 +417,7 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None
             hoisted, rest = split(command, args)
             check(command, hoisted, rest)
             invoked = command.main(args=hoisted + rest, standalone_mode=False, obj=env,
-                                   prog_name=_prog_name(args, env.environ))
+                                   prog_name=PROG)
         if not isinstance(invoked, Invocation):
             return int(invoked or 0)
         debug = invoked.debug

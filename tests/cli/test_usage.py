@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from kubectl_pidshare.complete import candidates
 from kubectl_pidshare.configflags import ConfigFlags
 
 from .fakes import Install, Main
@@ -59,3 +60,24 @@ def test_a_server_that_is_no_signal_is_dialled(install: Install, main: Main,
     install("nginx")
     assert main("kill", "nginx", "7", "HUP", "-s", "https://hup:6443").exit_code == 0
     assert [flags.server for flags in flags_seen] == ["https://hup:6443"]
+
+
+def test_typers_own_completion_flags_are_gone(main: Main) -> None:
+    """`completion` is the one way to complete; typer's flags wrote a `kubectl-pidshare`
+    completion into ~/.bashrc."""
+    for argv in (["--help"], ["ps", "--help"]):
+        code, out, _ = main(*argv)
+        assert code == 0
+        assert "--install-completion" not in out and "--show-completion" not in out
+    for flag in ("--install-completion", "--show-completion"):
+        assert main(flag).exit_code == 2
+    for words in (["--"], ["ps", "--"], ["ps", "nginx", "--"], ["kill", "--"]):
+        offered = candidates(words)
+        assert "--install-completion" not in offered and "--show-completion" not in offered
+        assert "--namespace" in offered
+
+
+def test_bare_pidshare_prints_help_on_stdout(main: Main) -> None:
+    code, out, err = main()
+    assert (code, err) == (0, "")
+    assert out == main("--help").stdout
