@@ -78,7 +78,7 @@ app = typer.Typer(
 )
 
 
-Pod = Annotated[str, typer.Argument(help="The Pod's name.")]
+Pod = Annotated[str, typer.Argument(help="The Pod: POD or pod/NAME.", metavar="POD")]
 TOP_INTERVAL = 2.0
 
 
@@ -145,7 +145,8 @@ def root(
 
 Targets = Annotated[Optional[list[str]], typer.Argument(
     help="Pods: POD, pod/NAME, or TYPE/NAME of what owns them (deploy, rs, sts, ds, job, "
-         "cronjob, rc), one or more; none with -l.", metavar="[POD | TYPE/NAME]...",
+         "cronjob, rc) or of a Service (svc: its selector's Pods), one or more; none with -l.",
+    metavar="[POD | TYPE/NAME]...",
     show_default=False)]
 Aim = Annotated[str, typer.Argument(
     help="A PID, as `kubectl pidshare ps` shows it, or container/NAME: that container's main "
@@ -304,10 +305,10 @@ def kill_command(
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.main_process import parse_aim
     from kubectl_pidshare.signals import KillOptions, kill, parse_signal
-    from kubectl_pidshare.targets import pod_name
+    from kubectl_pidshare.targets import one_pod
 
     parse_signal(signal)
-    options = KillOptions(pod_name(pod), parse_aim(aim), signal, exec_container, expect, force,
+    options = KillOptions(one_pod(pod), parse_aim(aim), signal, exec_container, expect, force,
                           DebugOptions(debug_image, debug_profile.value))
     return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout,
                                                     env.stderr))
@@ -333,9 +334,9 @@ def cat_command(
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.files import CatOptions, cat, check_path
     from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.targets import pod_name
+    from kubectl_pidshare.targets import one_pod
 
-    options = CatOptions(pod_name(pod), parse_aim(aim), path, exec_container,
+    options = CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
                          DebugOptions(debug_image, debug_profile.value))
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,

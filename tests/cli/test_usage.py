@@ -11,6 +11,7 @@ from kubectl_pidshare.complete import candidates
 from kubectl_pidshare.configflags import ConfigFlags
 
 from .fakes import Install, Main
+from .test_targets import prefixed
 
 
 def test_every_short_flag_takes_an_equals_sign(install: Install, main: Main) -> None:
@@ -81,3 +82,42 @@ def test_bare_pidshare_prints_help_on_stdout(main: Main) -> None:
     code, out, err = main()
     assert (code, err) == (0, "")
     assert out == main("--help").stdout
+
+
+@pytest.mark.parametrize("target", ["pod/nginx", "pods/nginx", "po/nginx", "Pod/nginx"])
+def test_kill_and_cat_take_pod_slash_name(install: Install, main: Main, target: str) -> None:
+    fake = install("nginx")
+    assert main("kill", target, "7", "HUP").exit_code == 0
+    assert main("cat", target, "7", "/etc/hostname").exit_code == 0
+    assert {pod for pod, _, _ in fake.execs} == {"nginx"}
+
+
+def test_kill_and_cat_refuse_what_is_not_one_pod(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    assert main("kill", "deploy/web", "7") == (
+        2, "", 'error: "deploy/web" is not a Pod: kill and cat act on one Pod, named POD or '
+               "pod/NAME (kubectl pidshare ps deploy/web lists its Pods)\n")
+    assert main("cat", "svc/web", "7", "/a").exit_code == 2
+    assert fake.gets == []
+
+
+def test_a_service_lists_the_pods_of_its_selector(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    fake.add_pod("web-a", labels={"app": "web", "tier": "front"})
+    fake.objects["/api/v1/namespaces/rec/services/web"] = {
+        "metadata": {"name": "web"}, "spec": {"selector": {"app": "web", "tier": "front"}}}
+    for target in ("svc/web", "service/web", "services/web"):
+        result = main("ps", target)
+        assert result == (0, prefixed("web-a"), ""), target
+    assert fake.lists[-1] == ("/api/v1/namespaces/rec/pods", "app=web,tier=front")
+
+
+def test_a_service_without_selector_is_kubectls_error(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    fake.objects["/api/v1/namespaces/rec/services/db"] = {"metadata": {"name": "db"},
+                                                          "spec": {"ports": []}}
+    assert main("ps", "svc/db") == (
+        1, "", "error: invalid service 'db': Service is defined without a selector\n")
+    assert main("ps", "svc/nope") == (
+        1, "", 'Error from server (NotFound): services "nope" not found\n')
+    assert fake.lists == []
