@@ -127,10 +127,9 @@ def root(
 
     Examples:
 
+    \b
       kubectl pidshare ps nginx
-
       kubectl pidshare kill nginx 8 HUP
-
       kubectl pidshare cat nginx 8 /etc/nginx/nginx.conf
     """
     ctx.meta[ROOT_FLAGS] = (ConfigFlags(
@@ -187,12 +186,10 @@ def ps_command(
 
     Examples:
 
+    \b
       kubectl pidshare ps nginx
-
       kubectl pidshare ps deploy/web -c nginx
-
       kubectl pidshare ps -l app=web -A -o wide --sort-by mem
-
       kubectl pidshare ps nginx -o json | jq '.processes[] | select(.container=="nginx")'
     """
     options = _ps_options(targets, selector, all_namespaces, container, exec_container,
@@ -238,8 +235,8 @@ def top_command(
 
     Examples:
 
+    \b
       kubectl pidshare top nginx
-
       kubectl pidshare top deploy/web --sort-by mem
     """
     return _top(ctx, _ps_options(targets, selector, all_namespaces, container, exec_container,
@@ -285,7 +282,7 @@ def kill_command(
              "still contains this text, literally (guards PID reuse).")
     ] = None,
     force: Annotated[bool, typer.Option(
-        help="Signal PID 1 / the sandbox even so.")] = False,
+        "--force", help="Signal PID 1 / the sandbox even so.")] = False,
     signals: Annotated[bool, typer.Option(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
@@ -296,10 +293,9 @@ def kill_command(
 
     Examples:
 
+    \b
       kubectl pidshare kill nginx container/nginx HUP
-
       kubectl pidshare kill nginx 8 SIGHUP --expect "nginx: master"
-
       kubectl pidshare kill -l
     """
     from kubectl_pidshare.debugging import DebugOptions
@@ -327,8 +323,8 @@ def cat_command(
 
     Examples:
 
+    \b
       kubectl pidshare cat nginx container/nginx /etc/nginx/nginx.conf
-
       kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
     """
     from kubectl_pidshare.debugging import DebugOptions
@@ -352,6 +348,7 @@ def help_command(
 
     Examples:
 
+    \b
       kubectl pidshare help ps
     """
     group = ctx.parent.command if ctx.parent else ctx.command
@@ -374,8 +371,8 @@ def version_command(
 
     Examples:
 
+    \b
       kubectl pidshare version
-
       kubectl pidshare version --client
     """
     from kubectl_pidshare.versions import versions
@@ -397,8 +394,8 @@ def completion_command(
 
     Examples:
 
+    \b
       kubectl pidshare completion
-
       kubectl pidshare completion --install
     """
     from kubectl_pidshare.completion import completion

@@ -126,7 +126,10 @@ class Profile(str, Enum):
 DebugProfile = Annotated[Profile, typer.Option(
     "--debug-profile", help="The ephemeral container's securityContext, as kubectl debug's: "
     "restricted (non-root, no capabilities: passes the restricted Pod Security level; other "
-    "users' names and files stay unreadable), general (adds SYS_PTRACE), sysadmin (privileged).")]
+    "users' names and files stay unreadable), general (adds SYS_PTRACE), netadmin (adds "
+    "NET_ADMIN and NET_RAW, as for network tools; no SYS_PTRACE), sysadmin (privileged).")]
+
+
 class Output(str, Enum):
     """The output formats of `ps`."""
 

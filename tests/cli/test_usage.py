@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from typer.main import get_command
 
+from kubectl_pidshare.cli import app
 from kubectl_pidshare.complete import candidates
 from kubectl_pidshare.configflags import ConfigFlags
 
@@ -121,3 +123,27 @@ def test_a_service_without_selector_is_kubectls_error(install: Install, main: Ma
     assert main("ps", "svc/nope") == (
         1, "", 'Error from server (NotFound): services "nope" not found\n')
     assert fake.lists == []
+
+
+@pytest.mark.parametrize("command", ["", "ps", "top", "kill", "cat", "help", "version",
+                                     "completion"])
+def test_help_keeps_each_example_on_one_line(main: Main, monkeypatch: pytest.MonkeyPatch,
+                                             command: str) -> None:
+    """Pasted from a narrow terminal, an example must still be one command."""
+    monkeypatch.setenv("COLUMNS", "40")
+    root = get_command(app)
+    declared = root.commands[command] if command else root  # type: ignore[attr-defined]
+    examples = [line.strip() for line in (declared.help or "").splitlines()
+                if line.strip().startswith("kubectl pidshare")]
+    assert examples, command
+    shown = main(*[command] if command else [], "--help").stdout
+    for example in examples:
+        assert f"    {example}\n" in shown, example
+
+
+def test_help_shows_booleans_as_kubectl_and_explains_every_profile(main: Main) -> None:
+    shown = main("kill", "--help").stdout
+    assert "--force " in shown and "--no-force" not in shown
+    assert main("kill", "nginx", "1", "--no-force").exit_code == 2
+    for profile in ("restricted (", "general (", "netadmin (", "sysadmin ("):
+        assert profile in " ".join(shown.split()), profile
