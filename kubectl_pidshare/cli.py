@@ -387,7 +387,7 @@ def version_command(
 def completion_command(
     ctx: typer.Context,
     install: Annotated[bool, typer.Option(
-        "--install", help="Link kubectl_complete-pidshare beside a krew-installed plugin.")
+        "--install", help="Write kubectl_complete-pidshare beside a krew-installed plugin.")
     ] = False,
 ) -> Invocation:
     """Set up shell completion of `kubectl pidshare` (through kubectl's own).
