@@ -7,7 +7,7 @@ at run time: they are objects (no `from __future__ import annotations`), Python 
 
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import nullcontext, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -248,9 +248,12 @@ def _top(ctx: typer.Context, options: "PsOptions", interval: float) -> Invocatio
     from kubectl_pidshare.top import Terminal, top
 
     def action(env: Environment, flags: ConfigFlags) -> None:
-        terminal = Terminal(env.terminal_width, env.terminal_height)
-        top(env.connect(flags), options, env.stdout, env.stderr, interval,
-            terminal if env.stdout_isatty else None)
+        transport = env.connect(flags)
+        if not env.stdout_isatty:
+            return top(transport, options, env.stdout, env.stderr, interval)
+        with env.console() if env.console else nullcontext() as keys:
+            top(transport, options, env.stdout, env.stderr, interval,
+                Terminal(env.terminal_width, env.terminal_height, keys))
 
     return _invocation(ctx, action)
 
