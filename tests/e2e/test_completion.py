@@ -18,7 +18,9 @@ def test_completes_commands_pods_containers_and_signals(namespace: Namespace) ->
     namespace.apply(MANIFESTS / "no-ps.yaml", wait_for=("nops",))
     assert complete(namespace, "") == ["ps", "top", "kill", "cat", "help", "version",
                                        "completion"]
-    assert complete(namespace, "ps", "-n", namespace.name, "") == ["nginx", "nops"]
+    assert complete(namespace, "ps", "-n", namespace.name, "") == [
+        "nginx", "nops", "pod/", "deploy/", "rs/", "sts/", "ds/", "job/", "cronjob/", "rc/",
+        "svc/"]
     assert complete(namespace, "cat", "-n", namespace.name, "ng") == ["nginx"]
     assert complete(namespace, "ps", "nops", "-n", namespace.name, "-c", "") == ["app", "tools"]
     assert complete(namespace, "ps", "nops", "nginx", "-n", namespace.name, "--exec-container",
