@@ -211,9 +211,10 @@ spec:
 
     ours = web.pidshare("ps", "svc/outside", check=False)
     theirs = web.kubectl("logs", "svc/outside", check=False)
-    assert (ours.returncode, ours.stdout) == (1, b"")
-    assert ours.stderr == theirs.stderr == (
-        b"error: invalid service 'outside': Service is defined without a selector\n")
+    said = b"invalid service 'outside': Service is defined without a selector\n"
+    assert (ours.returncode, ours.stdout, ours.stderr) == (1, b"", b"error: " + said)
+    assert theirs.stderr == b"error: cannot get the logs from *v1.Service: " + said, (
+        "kubectl's reason, without its Go type name")
     ours = web.pidshare("ps", "svc/nope", check=False)
     theirs = web.kubectl("logs", "svc/nope", check=False)
     assert ours.stderr == theirs.stderr == (
