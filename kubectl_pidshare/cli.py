@@ -62,6 +62,7 @@ from kubectl_pidshare.flags import (
 )
 from kubectl_pidshare.habits import check
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.usage import usage_error
 
 if TYPE_CHECKING:
     from kubectl_pidshare.ps import PsOptions
@@ -425,7 +426,8 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None
         invoked.run(env)
         env.stdout.flush()
     except ClickException as exc:
-        exc.show(file=env.stderr)
+        env.stderr.write(usage_error(exc, args, [
+            command.name for command in app.registered_commands if command.name]))
         return exc.exit_code
     except (Abort, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED

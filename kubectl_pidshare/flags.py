@@ -13,12 +13,28 @@ from typing import Annotated, Any, Optional
 import typer
 
 try:
-    from typer._click.exceptions import Abort, ClickException, UsageError
+    from typer._click.exceptions import (
+        Abort,
+        BadOptionUsage,
+        BadParameter,
+        ClickException,
+        MissingParameter,
+        NoSuchOption,
+        UsageError,
+    )
 except ImportError:  # typer before 0.26 uses click itself
-    from click.exceptions import Abort, ClickException, UsageError  # type: ignore[no-redef]
+    from click.exceptions import (  # type: ignore[no-redef]
+        Abort,
+        BadOptionUsage,
+        BadParameter,
+        ClickException,
+        MissingParameter,
+        NoSuchOption,
+        UsageError,
+    )
 
-__all__ = ["Abort", "ClickException", "UsageError", "go_bool", "hoist", "options",
-           "parse_timeout", "split"]
+__all__ = ["Abort", "BadOptionUsage", "BadParameter", "ClickException", "MissingParameter",
+           "NoSuchOption", "UsageError", "go_bool", "hoist", "options", "parse_timeout", "split"]
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -176,12 +192,12 @@ def _with_value(param: Any, name: str, has_value: bool, value: str, words: Itera
                 ) -> list[str]:
     """The flag name and its value, as click takes them (a boolean's Go value read here)."""
     if param.is_flag:
-        return [name] if not has_value or go_bool(name, value) else []
+        return [name] if not has_value or go_bool(", ".join(param.opts), value) else []
     if has_value:
         return [name, value]
     following = [*islice(words, 1)]
     if not following:
-        raise UsageError(f"Option '{name}' requires an argument.")
+        raise BadOptionUsage(name, f"Option '{name}' requires an argument.")
     return [name, *following]
 
 

@@ -111,8 +111,9 @@ def test_kill_expect_is_sent_as_given_and_may_not_be_empty(install: Install, mai
     assert fake.execs[0][2][3:] == ["pidshare-kill", "7", "15", "master process\nnginx"]
     status, out, err = main("kill", "nginx", "7", "--expect", "")
     assert (status, out) == (2, "")
-    assert err.endswith("Error: Invalid value for '--expect': must not be empty: it would match "
-                        "any process (leave it out to signal the PID without a check)\n")
+    assert err == ('error: invalid argument "" for "--expect" flag: must not be empty: it would '
+                   "match any process (leave it out to signal the PID without a check)\n"
+                   "See 'kubectl pidshare kill --help' for usage.\n")
     assert len(fake.execs) == 1
 
 

@@ -147,3 +147,26 @@ def test_help_shows_booleans_as_kubectl_and_explains_every_profile(main: Main) -
     assert main("kill", "nginx", "1", "--no-force").exit_code == 2
     for profile in ("restricted (", "general (", "netadmin (", "sysadmin ("):
         assert profile in " ".join(shown.split()), profile
+
+
+@pytest.mark.parametrize(("argv", "said", "command"), [
+    (["ps", "nginx", "--bogus"], "unknown flag: --bogus", "ps"),
+    (["ps", "nginx", "-x"], "unknown shorthand flag: 'x' in -x", "ps"),
+    (["kill", "nginx", "7", "-Zap"], "unknown shorthand flag: 'Z' in -Zap", "kill"),
+    (["ps", "nginx", "-o"], "flag needs an argument: 'o' in -o", "ps"),
+    (["ps", "nginx", "--namespace"], "flag needs an argument: --namespace", "ps"),
+    (["ps", "nginx", "--sort-by", "size"],
+     'invalid argument "size" for "--sort-by" flag: must be one of pid, cpu, mem, start', "ps"),
+    (["top", "nginx", "--interval=0.1"],
+     'invalid argument "0.1" for "--interval" flag: 0.1 is not in the range x>=0.2', "top"),
+    (["ps", "-w=maybe", "nginx"], 'invalid argument "maybe" for "-w, --watch" flag: '
+     'strconv.ParseBool: parsing "maybe": invalid syntax', "ps"),
+    (["exec", "nginx"], 'unknown command "exec" for "kubectl pidshare"', ""),
+    (["kill"], "POD is a required argument for the kill command", "kill"),
+    (["cat", "nginx", "7"], "PATH is a required argument for the cat command", "cat"),
+])
+def test_usage_errors_in_kubectls_words_and_shape(main: Main, argv: list[str], said: str,
+                                                  command: str) -> None:
+    """kubectl's two lines (its status is 1; pidshare keeps its documented USAGE, 2)."""
+    where = f"kubectl pidshare {command}".strip()
+    assert main(*argv) == (2, "", f"error: {said}\nSee '{where} --help' for usage.\n")
