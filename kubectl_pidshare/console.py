@@ -1,6 +1,7 @@
 """The terminal `top` draws on: its size, its keys read one by one without echo (cbreak mode,
 so Ctrl-C still interrupts) and its resizes (SIGWINCH), both waited for until the next refresh
-is due. Given back as it was (modes, the SIGWINCH handler) on every way out."""
+is due. Given back as it was (modes, signal handlers) on every way out: q, Ctrl-C, an error,
+and SIGTERM, which unwinds like Ctrl-C and then ends the process by SIGTERM as it would have."""
 
 from __future__ import annotations
 
@@ -24,12 +25,14 @@ class Console:
         self._reading = keys
         self._saved: list[Any] | None = None
         self._wake = (-1, -1)
-        self._previous: Any = None
+        self._previous: dict[int, Any] = {}
+        self._terminated = False
 
     def __enter__(self) -> Console:
         self._wake = os.pipe()
         os.set_blocking(self._wake[1], False)
-        self._previous = signal.signal(signal.SIGWINCH, self._resized)
+        self._previous = {signal.SIGWINCH: signal.signal(signal.SIGWINCH, self._resized),
+                          signal.SIGTERM: signal.signal(signal.SIGTERM, self._terminate)}
         if self.keys is not None:
             import termios
 
@@ -46,9 +49,17 @@ class Console:
             import termios
 
             termios.tcsetattr(self.keys, termios.TCSADRAIN, self._saved)
-        signal.signal(signal.SIGWINCH, self._previous or signal.SIG_DFL)
+        for number, handler in self._previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
         for descriptor in self._wake:
             os.close(descriptor)
+        if self._terminated:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def _terminate(self, number: int, frame: FrameType | None) -> None:
+        self._terminated = True
+        raise KeyboardInterrupt
 
     def _resized(self, number: int, frame: FrameType | None) -> None:
         with contextlib.suppress(OSError):  # the pipe is full: a wake-up is pending anyway

@@ -7,10 +7,13 @@ import io
 import os
 import pty
 import signal
+import subprocess
+import sys
 import termios
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -173,6 +176,28 @@ def test_the_console_reads_keys_without_echo_and_gives_the_terminal_back() -> No
             raise RuntimeError("any way out")
         assert termios.tcgetattr(terminal) == before
         assert signal.getsignal(signal.SIGWINCH) == handler
+    finally:
+        os.close(main_side)
+        os.close(terminal)
+
+
+def test_sigterm_gives_the_terminal_back_then_ends_by_sigterm() -> None:
+    main_side, terminal = pty.openpty()
+    before = termios.tcgetattr(terminal)
+    script = ("import os, sys, time\n"
+              "from kubectl_pidshare.console import Console\n"
+              "with Console(0, 0) as keys:\n"
+              "    print('ready', flush=True, file=sys.stderr)\n"
+              "    keys.wait(30)\n")
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", script], stdin=terminal,
+                                stderr=subprocess.PIPE, text=True,
+                                cwd=Path(__file__).resolve().parents[2])
+        assert proc.stderr is not None and proc.stderr.readline() == "ready\n"
+        assert termios.tcgetattr(terminal)[3] & termios.ECHO == 0
+        proc.terminate()
+        assert proc.wait(timeout=10) == -signal.SIGTERM
+        assert termios.tcgetattr(terminal) == before
     finally:
         os.close(main_side)
         os.close(terminal)
