@@ -48,6 +48,7 @@ from kubectl_pidshare.flags import (
     Profile,
     Selector,
     Server,
+    ShowPidshare,
     SortBy,
     SortKey,
     Timeout,
@@ -156,14 +157,14 @@ Aim = Annotated[str, typer.Argument(
 def _ps_options(words: Optional[list[str]], selector: Optional[str], all_namespaces: bool,
                 container: Optional[str], exec_container: Optional[str], output: str,
                 no_headers: bool, sort_by: Optional[SortKey], debug_image: Optional[str],
-                debug_profile: Profile) -> "PsOptions":
+                debug_profile: Profile, show_pidshare: bool = False) -> "PsOptions":
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.ps import PsOptions
     from kubectl_pidshare.targets import parse
 
     return PsOptions(parse(words or [], selector, all_namespaces), container, exec_container,
                      output, not no_headers, sort_by.value if sort_by else None,
-                     DebugOptions(debug_image, debug_profile.value))
+                     DebugOptions(debug_image, debug_profile.value), show_pidshare)
 
 
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)
@@ -180,7 +181,7 @@ def ps_command(
     watch: Annotated[bool, typer.Option(
         "-w", "--watch", help="The live view, as kubectl pidshare top (by CPU unless "
                                "--sort-by says otherwise).")] = False,
-    exec_container: ExecContainer = None,
+    exec_container: ExecContainer = None, show_pidshare: ShowPidshare = False,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
     """Every process of the Pods, grouped per container, as trees.
@@ -194,7 +195,8 @@ def ps_command(
       kubectl pidshare ps nginx -o json | jq '.processes[] | select(.container=="nginx")'
     """
     options = _ps_options(targets, selector, all_namespaces, container, exec_container,
-                          output.value, no_headers, sort_by, debug_image, debug_profile)
+                          output.value, no_headers, sort_by, debug_image, debug_profile,
+                          show_pidshare)
     if watch:
         if output is not Output.tree:
             from kubectl_pidshare.targets import usage
@@ -226,7 +228,7 @@ def top_command(
     ] = SortKey.cpu,
     no_headers: NoHeaders = False,
     interval: Interval = TOP_INTERVAL,
-    exec_container: ExecContainer = None,
+    exec_container: ExecContainer = None, show_pidshare: ShowPidshare = False,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
     """A live view of the Pods' processes: CPU% between refreshes, memory; Ctrl-C ends it.
@@ -241,7 +243,8 @@ def top_command(
       kubectl pidshare top deploy/web --sort-by mem
     """
     return _top(ctx, _ps_options(targets, selector, all_namespaces, container, exec_container,
-                                 "tree", no_headers, sort_by, debug_image, debug_profile),
+                                 "tree", no_headers, sort_by, debug_image, debug_profile,
+                                 show_pidshare),
                 interval)
 
 

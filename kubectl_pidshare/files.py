@@ -6,12 +6,13 @@ import os
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from kubectl_pidshare.debugging import DebugOptions, candidates, ours
+from kubectl_pidshare.debugging import DebugOptions, ours
 from kubectl_pidshare.errors import PidshareError, RemoteExit
-from kubectl_pidshare.main_process import Aim, main_process
+from kubectl_pidshare.main_process import Aim, look, main_process
 from kubectl_pidshare.pods import Container, parse_pod
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Refusals, run_script
+from kubectl_pidshare.runner import Outcome, Refusals
+from kubectl_pidshare.runners import Runners, choose
 from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import escape
@@ -85,11 +86,12 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
     def notice(line: str) -> None:
         err.write(line.encode() + b"\n")
 
-    pod, runners = candidates(transport, pod, options.runner, options.debug, notice)
+    runners = choose(transport, pod, options.runner, options.debug, notice,
+                     options.aim.container, "acting only on", "read")
     pid = options.aim.pid
     if pid is None:
-        pid = main_process(transport, pod, runners, str(options.aim.container), notice)
-    outcome = run_script(transport, pod, runners, "cat", [str(pid), encode_path(path)], out)
+        pid = main_process(runners, str(options.aim.container), notice)
+    outcome = _read(runners, pid, path, out)
     out.flush()
     refusal = outcome.refusal
     if refusal is not None:
@@ -100,6 +102,25 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
         err.write(outcome.stderr)
         err.flush()
         raise RemoteExit(outcome.status, _killed(outcome.status) if not outcome.stderr else None)
+
+
+def _read(runners: Runners, pid: int, path: str, out: BinaryIO) -> Outcome:
+    """Run the cat script; if the runner may not read the process's root, again from a
+    container that may (the process's own, or one of its uid), found with a probe."""
+    args = [str(pid), encode_path(path)]
+    outcome = runners.run("cat", args, out)
+    refusal = outcome.refusal
+    if refusal is None or refusal.code != "no-access" or len(runners.containers) < 2:
+        return outcome
+    try:
+        _, snapshot, attribution = look(runners)
+    except PidshareError:
+        return outcome
+    process = snapshot.processes.get(pid)
+    if process is None:
+        return outcome
+    return runners.retry(refusal.code, attribution.owner(process).name, process.uid, "cat",
+                         args, out) or outcome
 
 
 def _killed(status: int) -> str | None:

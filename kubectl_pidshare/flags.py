@@ -126,8 +126,14 @@ Interval = Annotated[float, typer.Option(
 DebugImage = Annotated[Optional[str], typer.Option(
     "--debug-image", envvar="PIDSHARE_DEBUG_IMAGE", show_envvar=False,
     help="Run from an ephemeral container of this image (it needs sh and grep), added to the "
-         "Pod once and reused; for Pods where no container has a shell. Default: "
+         "Pod once and reused, only where no container of the Pod can run the script (or has "
+         "what --debug-profile gives); otherwise one line says why nothing was added. Default: "
          "$PIDSHARE_DEBUG_IMAGE.")]
+
+
+ShowPidshare = Annotated[bool, typer.Option(
+    "--show-pidshare", help="Also list pidshare's own processes (its scripts from other runs, "
+    "its debug containers), as the command and its target.")]
 
 
 class Profile(str, Enum):

@@ -56,14 +56,14 @@ def kubeconfig_files(flags: ConfigFlags, environ: Mapping[str, str]) -> list[Pat
     """The kubeconfig files to merge, in priority order (kubectl's loading rules)."""
     if flags.kubeconfig:
         path = Path(flags.kubeconfig).expanduser()
-        if not path.is_file():
+        if not path.exists():
             raise PidshareError(f"stat {flags.kubeconfig}: no such file or directory")
         return [path]
     if environ.get("KUBECONFIG"):
         found: list[Path] = []
         for item in environ["KUBECONFIG"].split(os.pathsep):
             path = Path(item).expanduser()
-            if item and path not in found and path.is_file():
+            if item and path not in found and path.exists():
                 found.append(path)
         return found
     default = Path(environ.get("HOME") or Path.home()) / ".kube" / "config"
@@ -197,8 +197,15 @@ def read(path: Path) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_bytes(), Loader=loader)
-    except (OSError, yaml.YAMLError) as exc:
+        text = path.read_bytes()
+    except OSError as exc:
+        operation = "read" if isinstance(exc, IsADirectoryError) else "open"
+        reason = exc.strerror.lower() if exc.strerror else str(exc)
+        raise PidshareError(f'error loading config file "{path}": {operation} {path}: '
+                            f"{reason}") from None
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())
         raise PidshareError(f"error loading config file {path}: {detail}") from None
 

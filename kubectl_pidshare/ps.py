@@ -9,12 +9,14 @@ from datetime import datetime
 from typing import Any, TextIO, Union
 
 from kubectl_pidshare import procfs, render
-from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
-from kubectl_pidshare.debugging import DebugOptions, candidates, ours
+from kubectl_pidshare.attribution import NODE, SANDBOX, UNKNOWN, Attribution
+from kubectl_pidshare.debugging import DebugOptions, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
+from kubectl_pidshare.own import compact, started_by_pidshare
 from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome, attempt, run_script
+from kubectl_pidshare.runner import Outcome, attempt
+from kubectl_pidshare.runners import choose, not_shared
 from kubectl_pidshare.targets import Targets, nothing_found, resolve
 
 CONCURRENT = 10
@@ -23,7 +25,8 @@ CONCURRENT = 10
 @dataclass(frozen=True)
 class PsOptions:
     """What `ps` was asked for: the targets, whose processes to show (-c, None: every
-    container's), the container to run from (None: choose), the format and order."""
+    container's), the container to run from (None: choose), the format and order, and whether
+    to show pidshare's own processes and debug containers."""
 
     targets: Targets
     container: str | None = None
@@ -32,6 +35,7 @@ class PsOptions:
     headers: bool = True
     sort_by: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
+    show_pidshare: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,32 +46,36 @@ class Listing:
     runner: Container
     snapshot: procfs.Snapshot
 
-    def groups(self, container: str | None = None) -> list[list[render.Row]]:
+    def groups(self, container: str | None = None, show_pidshare: bool = False
+               ) -> list[list[render.Row]]:
         """The rows per container (see group), only container's if one is named."""
-        return group(self.snapshot, self.pod, self.runner, container)
+        return group(self.snapshot, self.pod, self.runner, container, show_pidshare)
 
 
 Probed = Union[Listing, PidshareError]
 
 
 def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
-          container: str | None = None) -> list[list[render.Row]]:
-    """Attribute every process and group the rows: sandbox, containers in spec order, unknown
-    (only the named container's, if one is). pidshare's own debug containers (their
-    keep-alive loop) are not listed."""
+          container: str | None = None, show_pidshare: bool = False) -> list[list[render.Row]]:
+    """Attribute every process and group the rows: sandbox, containers in spec order, the
+    node's (hostPID), unknown (only the named container's, if one is). pidshare's own
+    processes (other runs' scripts, its debug containers) are listed only with show_pidshare,
+    compactly."""
     attribution = Attribution(pod, runner, snapshot.own_cgroup)
     users: dict[str, dict[int, str]] = {}
     for cgroup, names in snapshot.passwd:
         owner = attribution.container(cgroup)
         if owner is not None:
             users.setdefault(owner.name, names)
-    order = [SANDBOX, *(c.name for c in pod.containers), UNKNOWN]
+    order = [SANDBOX, *(c.name for c in pod.containers), NODE, UNKNOWN]
     if container is not None:
         order = [container]
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
+    pidshare = started_by_pidshare(snapshot.processes.values())
     for process in snapshot.processes.values():
         who = attribution.owner(process)
-        if ours(who.name, who.kind) or who.name not in groups:
+        hidden = process.pid in pidshare or ours(who.name, who.kind)
+        if (hidden and not show_pidshare) or who.name not in groups:
             continue
         groups[who.name].append(render.Row(
             pid=process.pid, ppid=process.ppid, owner=who,
@@ -75,7 +83,7 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
             state=process.state, threads=process.threads, rss_kib=process.rss_kib,
             cpu_seconds=process.cpu_seconds,
             start=render.start_time(snapshot.boot_time, process.start_ticks, procfs.CLOCK_TICKS),
-            name=process.name, args=tuple(process.args),
+            name=process.name, args=compact(process),
         ))
     return [groups[name] for name in order if groups[name]]
 
@@ -109,18 +117,20 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     if document is None and options.runner is not None and not options.debug.image:
         pod, outcome = _overlapped(transport, name, options.runner, raw)
     else:
-        pod = parse_pod(document or transport.get_pod(name))
-        pod, runners = candidates(transport, pod, options.runner, options.debug,
-                                  lambda line: err.write(line + "\n"))
-        outcome = run_script(transport, pod, runners, "probe", [], raw)
+        runners = choose(transport, parse_pod(document or transport.get_pod(name)),
+                         options.runner, options.debug, lambda line: err.write(line + "\n"))
+        outcome = runners.run("probe", [], raw)
+        pod = runners.pod
     runner = outcome.container
     if options.container is not None:
         pod.container(options.container)
     if outcome.status != 0:
         raise outcome.probe_failed(pod.name)
-    if not pod.shares_processes:
-        err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
-                  f'showing only what container "{runner.name}" can see\n')
+    if pod.host_pid:
+        err.write(f'note: pod "{pod.name}" shares the node\'s process namespace (hostPID): '
+                  f"the listing includes the node's processes, as {NODE}\n")
+    elif not pod.shares_processes:
+        err.write(not_shared(pod, runner, "showing only") + "\n")
     return Listing(pod, runner, procfs.parse(raw.getvalue()))
 
 
@@ -177,8 +187,8 @@ def sections(listings: Sequence[Listing], options: PsOptions) -> list[render.Sec
     """Each Pod's groups with its prefix cells."""
     names = prefix(options)
     cells = {"NAMESPACE": lambda pod: pod.namespace, "POD": lambda pod: pod.name}
-    return [(tuple(cells[name](listing.pod) for name in names), listing.groups(options.container))
-            for listing in listings]
+    return [(tuple(cells[name](listing.pod) for name in names),
+             listing.groups(options.container, options.show_pidshare)) for listing in listings]
 
 
 def report(failures: Sequence[PidshareError], err: TextIO) -> None:
@@ -193,10 +203,10 @@ def _document(listing: Listing, options: PsOptions) -> dict[str, Any]:
     pod, runner = listing.pod, listing.runner
     return render.document({
         "pod": pod.name, "namespace": pod.namespace, "shareProcessNamespace":
-        pod.shares_processes, "probeContainer": runner.name,
+        pod.shares_processes, "hostPID": pod.host_pid, "probeContainer": runner.name,
         "containers": [{"name": c.name, "kind": c.kind, "containerID": c.container_id,
                         "running": c.running} for c in pod.containers],
-    }, listing.groups(options.container))
+    }, listing.groups(options.container, options.show_pidshare))
 
 
 def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,

@@ -68,7 +68,8 @@ def test_ps_json(install: Install, main: Main) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     doc = json.loads(result.stdout)
     assert list(doc) == ["apiVersion", "kind", "pod", "namespace", "shareProcessNamespace",
-                         "probeContainer", "containers", "processes"]
+                         "hostPID", "probeContainer", "containers", "processes"]
+    assert doc["hostPID"] is False
     assert (doc["pod"], doc["namespace"], doc["shareProcessNamespace"], doc["probeContainer"]) == (
         "nginx", "rec", True, "shell")
     assert doc["containers"] == [

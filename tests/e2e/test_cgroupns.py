@@ -8,7 +8,12 @@ import json
 import os
 import re
 
+import pytest
+
 from .harness import MANIFESTS, Cluster, Namespace
+
+# Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
+pytestmark = pytest.mark.cgroupns
 
 MODE = os.environ.get("PIDSHARE_CGROUPNS") or "host"
 

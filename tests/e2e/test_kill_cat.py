@@ -7,10 +7,15 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from kubectl_pidshare.status import ExitStatus
 
 from .harness import MANIFESTS, Namespace
 from .test_cluster import NGINX_CONF_HEAD
+
+# Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
+pytestmark = pytest.mark.cgroupns
 
 SEED = MANIFESTS / "share-process-namespace.yaml"
 BIG = 200 * 1024 * 1024

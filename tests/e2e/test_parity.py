@@ -187,6 +187,7 @@ def _variants() -> dict[str, Callable[[World], Variant]]:
             raw="", kubeconfig_env="{config}"),
         "empty-file-first-in-the-list": lambda w: Variant(
             kubeconfig_env=f"{w.files}/empty:{{config}}"),
+        "a-directory-in-the-list": lambda w: Variant(kubeconfig_env=f"{w.files}:{{config}}"),
         # exec credential plugins
         "exec-plugin": lambda w: Variant(user=plugin("cert")),
         "exec-plugin-v1beta1-without-interactive-mode": lambda w: Variant(

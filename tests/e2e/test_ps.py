@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import yaml
 
 from .harness import MANIFESTS, Namespace
+
+# Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
+pytestmark = pytest.mark.cgroupns
 
 
 def ps_json(ns: Namespace, pod: str, *flags: str) -> dict[str, Any]:

@@ -17,6 +17,9 @@ from kubectl_pidshare.status import ExitStatus
 from .harness import MANIFESTS, Cluster, Namespace, fresh_namespace
 from .test_ps import facts
 
+# Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
+pytestmark = pytest.mark.cgroupns
+
 SEED_FACTS = [
     ("(sandbox)", "65535", "/pause"),
     ("nginx", "root", "nginx: master process nginx -g daemon off;"),

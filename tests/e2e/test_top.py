@@ -17,6 +17,9 @@ import pytest
 
 from .harness import MANIFESTS, Namespace
 
+# Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
+pytestmark = pytest.mark.cgroupns
+
 TITLE = re.compile(r"^(\d\d:\d\d:\d\d) kubectl pidshare top: 1 pod\(s\)", re.MULTILINE)
 BURNER = re.compile(r"^burner\s+\d+\s+root\s+R\s+(\d+\.\d)\s", re.MULTILINE)
 

@@ -36,6 +36,7 @@ from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.targets import SUBDOMAIN_RULE
 
 from .harness import MANIFESTS, ROOT, Cluster, Namespace, fresh_namespace
+from .test_runners import HOST_PID
 
 PENDING = """\
 apiVersion: v1
@@ -108,7 +109,8 @@ def trap(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory,
         ns.apply(MANIFESTS / "not-shared.yaml")
         ns.apply(MANIFESTS / "distroless.yaml")
         ns.apply(PENDING)
-        ns.apply(MANIFESTS / "trap.yaml", wait_for=("trap", "nginx", "apart", "bare"))
+        ns.apply(HOST_PID)
+        ns.apply(MANIFESTS / "trap.yaml", wait_for=("trap", "nginx", "apart", "bare", "hostpid"))
         admin = cluster.env["KUBECONFIG"]
         nobody = tmp / "nobody.kubeconfig"
         nobody.write_bytes(cluster.run(str(ROOT / "tests" / "cluster" / "kubeconfig-for"),
@@ -207,6 +209,13 @@ ROWS = {
                           'only what container "web" can see', stdout=has("web")),
     "pod-pending": Row(("ps", "pending"), 1, r're:error: pod "pending" is Pending.*'),
     "pod-without-shell": Row(("ps", "bare"), 1, r're:error: no container of pod "bare" .*'),
+    "pod-host-pid": Row(("ps", "hostpid"), 0, 'note: pod "hostpid" shares the node\'s process '
+                        "namespace (hostPID): the listing includes the node's processes, as "
+                        "(node)", stdout=has("(node)", "main")),
+    "debug-image-not-needed": Row(("ps", "nginx", "--debug-image", "busybox:1.28"), 0,
+                                  "not adding a debug container (--debug-image busybox:1.28): "
+                                  'container "shell" of pod "nginx" can run the script',
+                                  stdout=has("nginx: master process")),
     # Arguments
     "ps-no-pod": Row(("ps",), 2, "error: you must specify at least one of POD, TYPE/NAME, "
                      "-l/--selector or -A (kubectl pidshare ps -h shows examples)"),
@@ -265,6 +274,10 @@ ROWS = {
                         r"namespace PID 1 is the Pod's sandbox.*"),
     "kill-sandbox-forced": Row(("kill", "trap", "1", "0", "--force"), 0,
                                stdout=whole(b"sent signal 0 to PID 1 (/pause) in the sandbox\n")),
+    "kill-node-process": Row(("kill", "hostpid", "1", "0"), 66,
+                             r're:error: refusing to signal PID 1 \(.*\) of pod "hostpid": it '
+                             r"belongs to no container of the Pod; the Pod shares the node's "
+                             r"process namespace \(hostPID\).*"),
     "kill-no-such-pid": Row(("kill", "trap", "99999", "0"), 64,
                             'error: no process 99999 in pod "trap"'),
     "expect-joined-arguments": Row(
@@ -345,7 +358,20 @@ def _run(trap: Trap, row: Row) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(argv, env=env, capture_output=True, timeout=row.within, check=False)
 
 
-@pytest.mark.parametrize("name", ROWS)
+# The rows whose outcome names a process's container: tests/run runs them in both cgroup
+# namespace modes, the others in the host mode only.
+ATTRIBUTED = frozenset({
+    "pod-not-shared", "seed-ps", "ps-fifo-and-zero-passwd", "ps-json-keeps-everything", "ps-yaml",
+    "ps-piped-keeps-the-long-argument", "ps-wide", "kill-sandbox-forced",
+    "expect-joined-arguments", "expect-literal-not-regex", "expect-spacing-matters",
+    "expect-newline-is-not-an-alternative", "expect-newline-matches-itself", "pod-host-pid",
+    "kill-node-process",
+})
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.cgroupns) if name in ATTRIBUTED else name
+    for name in ROWS])
 def test_row(trap: Trap, name: str) -> None:
     row = ROWS[name]
     proc = _run(trap, row)
@@ -365,6 +391,7 @@ def test_row(trap: Trap, name: str) -> None:
 
 def test_there_are_sixty_rows() -> None:
     assert len(ROWS) >= 60
+    assert set(ATTRIBUTED) <= set(ROWS), set(ATTRIBUTED) - set(ROWS)
 
 
 def leftovers(trap: Trap) -> list[str]:

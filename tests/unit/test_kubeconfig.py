@@ -61,6 +61,17 @@ def test_files_explicit_missing_is_an_error(tmp_path: Path) -> None:
     assert caught.value.message == f"stat {missing}: no such file or directory"
 
 
+@pytest.mark.parametrize("where", ["flag", "variable"])
+def test_a_directory_is_kubectls_read_error(tmp_path: Path, where: str) -> None:
+    """A directory named as a kubeconfig exists (no `stat` error) and cannot be read."""
+    flags, environ = ((ConfigFlags(kubeconfig=str(tmp_path)), {}) if where == "flag" else
+                      (ConfigFlags(), {"KUBECONFIG": f"{tmp_path / 'nope'}:{tmp_path}"}))
+    with pytest.raises(PidshareError) as caught:
+        load(flags, environ)
+    assert caught.value.message == (f'error loading config file "{tmp_path}": read {tmp_path}: '
+                                    "is a directory")
+
+
 def test_files_explicit_wins_over_kubeconfig_variable(tmp_path: Path) -> None:
     one, two = tmp_path / "one", tmp_path / "two"
     one.write_text("{}")
@@ -72,7 +83,7 @@ def test_files_kubeconfig_variable_skips_missing_and_duplicates(tmp_path: Path) 
     a, b = tmp_path / "a", tmp_path / "b"
     a.write_text("{}")
     b.write_text("{}")
-    value = ":".join([str(a), str(tmp_path / "missing"), "", str(b), str(a), str(tmp_path)])
+    value = ":".join([str(a), str(tmp_path / "missing"), "", str(b), str(a)])
     assert kubeconfig_files(ConfigFlags(), {"KUBECONFIG": value, "HOME": str(tmp_path)}) == [a, b]
 
 

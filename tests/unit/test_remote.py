@@ -77,6 +77,7 @@ def run(monkeypatch: pytest.MonkeyPatch, kube: KubeTransport, frames: list[bytes
         return sock
 
     monkeypatch.setattr(remote, "open_websocket", create)
+    monkeypatch.setattr(KubeTransport, "_open", lambda self: None)
     out, err = out or io.BytesIO(), io.BytesIO()
     try:
         status = kube.exec("p", "c", ["sh", "-c", "echo a b"], out, err, deadline)
