@@ -194,9 +194,9 @@ def _fetch(transport: Transport, copier: Copier, found: Walked, dest: Destinatio
 
 def _read(transport: Transport, found: Walked, path: bytes, sink: Sink) -> str | None:
     """cat's script on path below PATH, into sink: None, or why it failed."""
-    parser, _, pod, runners, pid = found
+    parser, _, runners, pid = found
     whole = os.fsdecode(parser.resolved + (b"/" + path if path else b""))
-    outcome, _ = read_file(transport, pod, runners, pid, whole, sink)
+    outcome, _ = read_file(runners, pid, whole, sink)
     if outcome.status == 0:
         return None
     return outcome.refusal.code if outcome.refusal else outcome.message()

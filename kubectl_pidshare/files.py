@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from kubectl_pidshare.attribution import Attribution
-from kubectl_pidshare.debugging import DebugOptions, candidates
+from kubectl_pidshare.debugging import DebugOptions
 from kubectl_pidshare.errors import PidshareError, RemoteExit
-from kubectl_pidshare.main_process import Aim, main_process
+from kubectl_pidshare.main_process import Aim, look, main_process
 from kubectl_pidshare.permissions import CAP_SYS_PTRACE, advice
-from kubectl_pidshare.pods import Container, Pod, parse_pod
+from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Sink, Transport
-from kubectl_pidshare.runner import Outcome, Refusals, run_script
+from kubectl_pidshare.runner import Outcome, Refusals
+from kubectl_pidshare.runners import Runners, choose
 from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import escape
@@ -69,20 +70,30 @@ def check_path(options: CatOptions) -> None:
                             f"(for example /{shown})")
 
 
-def target(transport: Transport, options: CatOptions, err: BinaryIO
-           ) -> tuple[Pod, list[Container], int]:
-    """The Pod, the containers to run from, and the PID aimed at (container/NAME's main
-    process, said on err)."""
+def target(transport: Transport, options: CatOptions, err: BinaryIO) -> tuple[Runners, int]:
+    """The containers to run from (chosen to read the target), and the PID aimed at
+    (container/NAME's main process, said on err)."""
     pod = parse_pod(transport.get_pod(options.pod))
 
     def notice(line: str) -> None:
         err.write(line.encode() + b"\n")
 
-    pod, runners = candidates(transport, pod, options.runner, options.debug, notice)
+    runners = choose(transport, pod, options.runner, options.debug, notice,
+                     options.aim.container, "acting only on", "read")
     pid = options.aim.pid
     if pid is None:
-        pid = main_process(transport, pod, runners, str(options.aim.container), notice)
-    return pod, runners, pid
+        pid = main_process(runners, str(options.aim.container), notice)
+    return runners, pid
+
+
+def read_file(runners: Runners, pid: int, path: str, out: Sink) -> tuple[Outcome, bytes]:
+    """Run cat.sh, streaming path to out byte-exact: how it ended, and what it said on stderr
+    (grep's size line taken out)."""
+    held = HoldLast(out)
+    outcome = _read(runners, pid, path, held)
+    said, size = _read_size(outcome.stderr)
+    held.finish(drop=size is not None and held.count == size + 1)
+    return outcome, said
 
 
 def refused(outcome: Outcome, pod: Pod, pid: int, aim: Aim,
@@ -100,28 +111,16 @@ def refused(outcome: Outcome, pod: Pod, pid: int, aim: Aim,
 
 def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO) -> None:
     """Stream PATH, resolved inside PID's root, to out; refusals become errors."""
-    path = options.path
     check_path(options)
-    pod, runners, pid = target(transport, options, err)
-    outcome, said = read_file(transport, pod, runners, pid, path, out)
+    runners, pid = target(transport, options, err)
+    outcome, said = read_file(runners, pid, options.path, out)
     out.flush()
     if outcome.refusal is not None:
-        raise refused(outcome, pod, pid, options.aim)
+        raise refused(outcome, runners.pod, pid, options.aim)
     if outcome.status != 0:
         err.write(said)
         err.flush()
         raise RemoteExit(outcome.status, _killed(outcome.status) if not said else None)
-
-
-def read_file(transport: Transport, pod: Pod, runners: list[Container], pid: int, path: str,
-              out: Sink) -> tuple[Outcome, bytes]:
-    """Run cat.sh, streaming path to out byte-exact: how it ended, and what it said on stderr
-    (grep's size line taken out)."""
-    held = HoldLast(out)
-    outcome = run_script(transport, pod, runners, "cat", [str(pid), encode_path(path)], held)
-    said, size = _read_size(outcome.stderr)
-    held.finish(drop=size is not None and held.count == size + 1)
-    return outcome, said
 
 
 def _owner(pod: Pod, outcome: Outcome, pid: int) -> str | None:
@@ -172,6 +171,29 @@ def _read_size(stderr: bytes) -> tuple[bytes, int | None]:
     if not mark or not size.rstrip(b"\n").isdigit() or (head and not head.endswith(b"\n")):
         return stderr, None
     return head, int(size)
+
+
+def _read(runners: Runners, pid: int, path: str, out: Sink) -> Outcome:
+    """Run the cat script (see read_root)."""
+    return read_root(runners, pid, "cat", [str(pid), encode_path(path)], out)
+
+
+def read_root(runners: Runners, pid: int, name: str, args: list[str], out: Sink) -> Outcome:
+    """Run script name (cat, tree) on PID's root; if the runner may not read it, again from a
+    container that may (the process's own, or one of its uid), found with a probe."""
+    outcome = runners.run(name, args, out)
+    refusal = outcome.refusal
+    if refusal is None or refusal.code != "no-access" or len(runners.containers) < 2:
+        return outcome
+    try:
+        _, snapshot, attribution = look(runners)
+    except PidshareError:
+        return outcome
+    process = snapshot.processes.get(pid)
+    if process is None:
+        return outcome
+    return runners.retry(refusal.code, attribution.owner(process).name, process.uid, name,
+                         args, out) or outcome
 
 
 def _killed(status: int) -> str | None:

@@ -83,9 +83,11 @@ def _remedies(pod: Pod, runner: Container, me: Creds, it: Creds, cap: int,
     return "; or ".join(ways)
 
 
-def advice(pod: Pod, runner: Container, detail: str, cap: int, owner: str | None = None) -> str:
+def advice(pod: Pod, runner: Container, detail: str, cap: int, owner: str | None = None,
+           doing: str | None = None) -> str:
     """Why `cap` was needed and missing, and what would work. detail: `creds` of the runner's
-    shell, then of the process; owner: the container of the process, if known."""
+    shell, then of the process; owner: the container of the process, if known; doing: what
+    needed it (DOING's, if not said)."""
     mine, _, its = detail.partition(" ")
     me, it = parse_creds(mine), parse_creds(its)
     if _unexplained(me, it, cap):
@@ -96,5 +98,6 @@ def advice(pod: Pod, runner: Container, detail: str, cap: int, owner: str | None
     target = f"uid {it.uid}" if it.uid is not None else "another uid"
     needs = ("the same uid and group and a dumpable process" if cap == CAP_SYS_PTRACE else
              "the same uid")
-    return (f"{state}; {DOING[cap]} a process of {target} needs {needs} or CAP_{NAMES[cap]}: "
+    return (f"{state}; {doing or DOING[cap]} a process of {target} needs {needs} or "
+            f"CAP_{NAMES[cap]}: "
             f"{_remedies(pod, runner, me, it, cap, owner)}")

@@ -12,6 +12,7 @@ KINDS = (("initContainers", "init"), ("containers", "container"),
          ("ephemeralContainers", "ephemeral"))
 STATUSES = {"init": "initContainerStatuses", "container": "containerStatuses",
             "ephemeral": "ephemeralContainerStatuses"}
+RUNNER_RANK = {"container": 0, "init": 1, "ephemeral": 2}
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Pod:
     shares_processes: bool
     containers: tuple[Container, ...]
     default_container: str | None = None
+    host_pid: bool = False
     ids: dict[str, Container] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -135,12 +137,16 @@ def parse_pod(document: dict[str, Any]) -> Pod:
         shares_processes=bool(spec.get("shareProcessNamespace")),
         containers=tuple(containers),
         default_container=(meta.get("annotations") or {}).get(DEFAULT_CONTAINER),
+        host_pid=bool(spec.get("hostPID")),
     )
 
 
 def require_running(pod: Pod) -> None:
-    """Refuse a Pod that is not Running: its processes exist only while it runs."""
-    if pod.phase != "Running":
+    """Refuse a Pod that is not Running, unless it is Pending on a running init container:
+    its processes exist only while it runs."""
+    stuck_on_init = pod.phase == "Pending" and any(c.running for c in pod.containers
+                                                   if c.kind == "init")
+    if pod.phase != "Running" and not stuck_on_init:
         raise PidshareError(
             f'pod "{pod.name}" is {pod.phase}, not Running: its processes can only be seen '
             f"while it runs (see: {pod.kubectl('describe pod')})"
@@ -163,7 +169,8 @@ def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
 
     `--exec-container` first and alone; else the default-container annotation; else every running
     container, those that may read other containers' processes (CAP_SYS_PTRACE) first,
-    regular ones before ephemeral ones.
+    regular ones before init ones (one the Pod is stuck on, or a sidecar) before ephemeral
+    ones.
     """
     require_running(pod)
     if requested:
@@ -171,9 +178,9 @@ def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
         if not chosen.running:
             raise PidshareError(f'container "{requested}" of pod "{pod.name}" is not running')
         return [chosen]
-    running = [c for c in pod.containers if c.running and c.kind != "init"]
+    running = [c for c in pod.containers if c.running]
     running.sort(key=lambda c: (c.name != pod.default_container, not c.may_ptrace,
-                                c.kind == "ephemeral"))
+                                RUNNER_RANK[c.kind]))
     if not running:
         raise PidshareError(f'pod "{pod.name}" has no running container')
     return running

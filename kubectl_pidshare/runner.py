@@ -51,20 +51,19 @@ PREAMBLE = (
 
 # How long a script may run: the probe and kill read a bounded amount, so a minute means
 # something blocks them; cat streams for as long as the file lasts. --request-timeout bounds all.
-DEADLINES = {"probe": 60.0, "kill": 60.0}
-
-# The shared parts each script needs, put between the preamble and the script.
-INCLUDES = {"cat": ("resolve",), "tree": ("resolve",)}
+DEADLINES = {"probe": 60.0, "kill": 60.0, "environ": 60.0, "audit": 60.0}
+# Scripts run as the concatenation of others: audit reads more, then runs the ps probe; cat
+# and tree resolve their path with resolve.sh.
+COMPOSED = {"audit": ("audit", "probe"), "cat": ("resolve", "cat"), "tree": ("resolve", "tree")}
 
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 
 
 def script(name: str) -> str:
-    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`, `tree`),
-    preamble and included parts first."""
-    parts = (*INCLUDES.get(name, ()), name)
+    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`...), preamble
+    first."""
     return PREAMBLE + "".join(files("kubectl_pidshare").joinpath(f"sh/{part}.sh").read_text()
-                              for part in parts)
+                              for part in COMPOSED.get(name, (name,)))
 
 
 class Counted:

@@ -6,15 +6,16 @@ import io
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from kubectl_pidshare import procfs
-from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
-from kubectl_pidshare.debugging import DebugOptions, candidates
+from kubectl_pidshare import procfs, redaction
+from kubectl_pidshare.attribution import NODE, SANDBOX, Attribution, is_sandbox
+from kubectl_pidshare.debugging import DebugOptions
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.main_process import COMMAND_SHOWN, Aim, main_process
+from kubectl_pidshare.main_process import COMMAND_SHOWN, Aim, look, main_process
 from kubectl_pidshare.permissions import CAP_KILL, advice
 from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Refusals, run_script
+from kubectl_pidshare.runner import Outcome, Refusals
+from kubectl_pidshare.runners import Runners, choose
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import command, shorten
 
@@ -83,7 +84,7 @@ def signal_list() -> str:
 def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> str:
     if process is None or owner is None:
         return f"PID {pid}"
-    where = "the sandbox" if owner == SANDBOX else f'container "{owner}"'
+    where = {SANDBOX: "the sandbox", NODE: "the node"}.get(owner, f'container "{owner}"')
     return f"PID {pid} ({shorten(command(process.name, process.args), COMMAND_SHOWN)}) in {where}"
 
 
@@ -95,28 +96,68 @@ def _refuse_sandbox(pid: int, pod: Pod, force: bool, signal: tuple[int, str]) ->
                             ExitStatus.SANDBOX)
 
 
+def _refuse_node(runners: Runners, pid: int) -> None:
+    """In a Pod that shares the node's processes (hostPID), refuse a process that belongs to no
+    container of the Pod, as the probe attributes it."""
+    _, snapshot, attribution = look(runners)
+    process = snapshot.processes.get(pid)
+    if process is not None and attribution.owner(process).name == NODE:
+        raise PidshareError(
+            f"refusing to signal PID {pid} "
+            f"({shorten(command(process.name, process.args), COMMAND_SHOWN)}) of pod "
+            f'"{runners.pod.name}": it belongs to no container of the Pod; the Pod shares the '
+            "node's process namespace (hostPID), so it is a process of the node (PID 1 is the "
+            "node's init). Pass --force to signal it anyway", ExitStatus.SANDBOX)
+
+
+def _described(runners: Runners, outcome: Outcome, described: io.BytesIO, pid: int
+               ) -> tuple[procfs.Process | None, str | None]:
+    snapshot = redaction.snapshot(procfs.parse(described.getvalue()))
+    process = snapshot.processes.get(pid)
+    if process is None:
+        return None, None
+    return process, Attribution(runners.pod, outcome.container,
+                                snapshot.own_cgroup).owner(process).name
+
+
+def _signal(runners: Runners, pid: int, number: int, expect: str | None
+            ) -> tuple[Outcome, procfs.Process | None, str | None]:
+    """Run the kill script (again from a container that may reach the process, if the kernel
+    refused the first): how it ended, the process it described and its owner."""
+    args = [str(pid), str(number), expect or ""]
+    described = io.BytesIO()
+    outcome = runners.run("kill", args, described)
+    process, owner = _described(runners, outcome, described, pid)
+    refusal = outcome.refusal
+    if refusal is not None and refusal.code == "denied":
+        again = io.BytesIO()
+        retried = runners.retry(refusal.code, owner, process.uid if process else None, "kill",
+                                args, again)
+        if retried is not None:
+            return (retried, *_described(runners, retried, again, pid))
+    return outcome, process, owner
+
+
 def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -> None:
     """Signal the PID after checking it is what the user means; report what was hit."""
     number, name = parse_signal(options.signal)
     pod = parse_pod(transport.get_pod(options.pod))
     if options.aim.pid is not None:
         _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
+
     def notice(line: str) -> None:
         err.write(line + "\n")
 
-    pod, runners = candidates(transport, pod, options.runner, options.debug, notice)
+    runners = choose(transport, pod, options.runner, options.debug, notice,
+                     options.aim.container, "acting only on")
     pid = options.aim.pid
     if pid is None:
-        pid = main_process(transport, pod, runners, str(options.aim.container), notice)
-        _refuse_sandbox(pid, pod, options.force, (number, name))
-    described = io.BytesIO()
-    outcome = run_script(transport, pod, runners, "kill",
-                         [str(pid), str(number), options.expect or ""], described)
-    snapshot = procfs.parse(described.getvalue())
-    process = snapshot.processes.get(pid)
-    owner = None
-    if process is not None:
-        owner = Attribution(pod, outcome.container, snapshot.own_cgroup).owner(process).name
+        pid = main_process(runners, str(options.aim.container), notice)
+        _refuse_sandbox(pid, runners.pod, options.force, (number, name))
+    elif pod.host_pid and not options.force:
+        _refuse_node(runners, pid)
+    outcome, process, owner = _signal(runners, pid, number, options.expect)
+    pod = runners.pod
     what = _describe(pid, process, owner)
     refusal = outcome.refusal
     if refusal is not None:

@@ -13,11 +13,18 @@ from dataclasses import dataclass, replace
 from typing import BinaryIO, Protocol
 
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.files import CatOptions, check_path, encode_path, refused, target
-from kubectl_pidshare.pods import Container, Pod
+from kubectl_pidshare.files import (
+    CatOptions,
+    check_path,
+    encode_path,
+    read_root,
+    refused,
+    target,
+)
 from kubectl_pidshare.procfs import parse_passwd
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome, run_script
+from kubectl_pidshare.runner import Outcome
+from kubectl_pidshare.runners import Runners
 from kubectl_pidshare.text import escape
 
 FIELD_MAX = 4 * 1024 * 1024  # the passwd lines are the longest field: 2000 bounded lines
@@ -240,7 +247,7 @@ class Parser:
             raise PidshareError("unexpected output from the remote script")
 
 
-Walked = tuple[Parser, Outcome, Pod, list[Container], int]
+Walked = tuple[Parser, Outcome, Runners, int]
 
 
 def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool, bool],
@@ -250,14 +257,14 @@ def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool,
     handler (and users: the target's users and groups, for ls); a refusal becomes the error
     cat would give."""
     check_path(source)
-    pod, runners, pid = target(transport, source, err)
+    runners, pid = target(transport, source, err)
     parser = Parser(handler, users)
     args = [str(pid), encode_path(source.path), mode, *("1" if flag else "0" for flag in flags)]
-    outcome = run_script(transport, pod, runners, "tree", args, parser)
+    outcome = read_root(runners, pid, "tree", args, parser)
     if outcome.refusal is not None:
-        raise refused(outcome, pod, pid, source.aim)
+        raise refused(outcome, runners.pod, pid, source.aim)
     if not parser.ended:
         raise PidshareError(f'the walk of {escape(source.path)} ended early in container '
                             f'"{outcome.container.name}" (exit {outcome.status}): '
                             f"{outcome.message()}")
-    return parser, outcome, pod, runners, pid
+    return parser, outcome, runners, pid

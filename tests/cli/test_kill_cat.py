@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from kubectl_pidshare.files import encode_path
@@ -109,25 +105,6 @@ def test_cat_refusal_becomes_its_own_message_and_status(install: Install, main: 
     assert main("cat", "nginx", "7", "/etc") == (71, "", "error: /etc: is a directory\n")
 
 
-def test_typer_completion_names_the_standalone_command() -> None:
-    """`kubectl pidshare` would register completion for kubectl itself; it must not."""
-    env = dict(os.environ, _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")  # not the parent's
-    shown = subprocess.run([sys.executable, "-m", "kubectl_pidshare", "--show-completion",
-                            "bash"], env=env, capture_output=True, text=True, check=True).stdout
-    assert shown.rstrip().endswith(
-        "complete -o default -F _kubectl_pidshare_completion kubectl-pidshare")
-
-
-def test_typer_completion_answers_for_the_standalone_command() -> None:
-    """The completion registered for kubectl-pidshare offers the commands."""
-    env = dict(os.environ, _KUBECTL_PIDSHARE_COMPLETE="complete_bash",
-               COMP_WORDS="kubectl-pidshare ", COMP_CWORD="1")
-    offered = subprocess.run([sys.executable, "-m", "kubectl_pidshare"], env=env,
-                             capture_output=True, text=True, check=True).stdout
-    assert offered.split() == ["ps", "top", "kill", "cat", "ls", "cp", "help", "version",
-                               "completion"]
-
-
 def test_kill_expect_is_sent_as_given_and_may_not_be_empty(install: Install, main: Main) -> None:
     fake = install("nginx")
     fake.exec_status["shell"] = (0, MASTER_STAT, b"")
@@ -135,8 +112,9 @@ def test_kill_expect_is_sent_as_given_and_may_not_be_empty(install: Install, mai
     assert fake.execs[0][2][3:] == ["pidshare-kill", "7", "15", "master process\nnginx"]
     status, out, err = main("kill", "nginx", "7", "--expect", "")
     assert (status, out) == (2, "")
-    assert err.endswith("Error: Invalid value for '--expect': must not be empty: it would match "
-                        "any process (leave it out to signal the PID without a check)\n")
+    assert err == ('error: invalid argument "" for "--expect" flag: must not be empty: it would '
+                   "match any process (leave it out to signal the PID without a check)\n"
+                   "See 'kubectl pidshare kill --help' for usage.\n")
     assert len(fake.execs) == 1
 
 

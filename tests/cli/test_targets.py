@@ -185,7 +185,8 @@ def test_the_help_command(main: Main) -> None:
     assert main("help").stdout == main("--help").stdout
     code, _, err = main("help", "nope")
     assert code == ExitStatus.USAGE
-    assert err.endswith('Error: unknown command "nope" for "kubectl pidshare"\n')
+    assert err == ('error: unknown command "nope" for "kubectl pidshare"\n'
+                   "See 'kubectl pidshare help --help' for usage.\n")
 
 
 def test_the_server_error_of_a_workload(install: Install, main: Main) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kubectl_pidshare import files as cat_command
-from kubectl_pidshare import signals
+from kubectl_pidshare import procenv, signals
 from kubectl_pidshare.runner import Refusals, script
 from kubectl_pidshare.status import ExitStatus
 
@@ -25,6 +25,7 @@ def test_the_readme_table_is_the_enum() -> None:
 @pytest.mark.parametrize(("name", "table"), [
     pytest.param("kill", signals.REFUSALS, id="kill"),
     pytest.param("cat", cat_command.REFUSALS, id="cat"),
+    pytest.param("environ", procenv.REFUSALS, id="env"),
 ])
 def test_every_refusal_of_a_script_is_declared(name: str, table: Refusals) -> None:
     assert set(re.findall(r"\brefuse ([a-z-]+)", script(name))) == set(table)
