@@ -60,6 +60,14 @@ from kubectl_pidshare.flags import (
     hoist,
     parse_timeout,
 )
+from kubectl_pidshare.netflags import (
+    Deleted,
+    FdsWords,
+    Listen,
+    PortsSortBy,
+    TableFormat,
+    TableOutput,
+)
 from kubectl_pidshare.status import ExitStatus
 
 if TYPE_CHECKING:
@@ -335,6 +343,77 @@ def cat_command(
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
                                                    env.stdout.buffer, env.stderr.buffer))
+
+
+@app.command("ports", epilog=GLOBAL_FLAGS_HINT)
+def ports_command(
+    ctx: typer.Context,
+    targets: Targets = None,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    listen: Listen = False,
+    output: TableFormat = TableOutput.table,
+    no_headers: NoHeaders = False,
+    sort_by: PortsSortBy = None,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """Every socket of the Pods' network namespace (TCP, UDP, unix) and who holds it.
+
+    Listening sockets first, each with the process and container holding it.
+
+    Examples:
+
+      kubectl pidshare ports nginx
+
+      kubectl pidshare ports deploy/web --listen
+
+      kubectl pidshare ports nginx -o json | jq '.sockets[] | select(.localPort==8080)'
+    """
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.ports import PortsOptions, ports
+    from kubectl_pidshare.targets import parse
+
+    options = PortsOptions(parse(targets or [], selector, all_namespaces), exec_container,
+                           listen, output.value, not no_headers,
+                           sort_by.value if sort_by else None,
+                           DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda env, flags: ports(env.connect(flags), options, env.stdout,
+                                                     env.stderr))
+
+
+@app.command("fds", epilog=GLOBAL_FLAGS_HINT)
+def fds_command(
+    ctx: typer.Context,
+    words: FdsWords = None,
+    deleted: Deleted = False,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    output: TableFormat = TableOutput.table,
+    no_headers: NoHeaders = False,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """The open file descriptors of a process; with --deleted, the deleted files held open.
+
+    Each descriptor's type, target, open flags, position and size.
+
+    Examples:
+
+      kubectl pidshare fds nginx container/nginx
+
+      kubectl pidshare fds nginx 8 -o wide
+
+      kubectl pidshare fds deploy/web --deleted
+    """
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.fds import fds, fds_options
+
+    options = fds_options(words or [], deleted, selector, all_namespaces, exec_container,
+                          output.value, not no_headers,
+                          DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda env, flags: fds(env.connect(flags), options, env.stdout,
+                                                   env.stderr))
 
 
 @app.command("help")

@@ -47,6 +47,7 @@ class Pod:
     shares_processes: bool
     containers: tuple[Container, ...]
     default_container: str | None = None
+    host_network: bool = False
     ids: dict[str, Container] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +114,7 @@ def parse_pod(document: dict[str, Any]) -> Pod:
         shares_processes=bool(spec.get("shareProcessNamespace")),
         containers=tuple(containers),
         default_container=(meta.get("annotations") or {}).get(DEFAULT_CONTAINER),
+        host_network=bool(spec.get("hostNetwork")),
     )
 
 

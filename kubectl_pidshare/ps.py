@@ -14,7 +14,7 @@ from kubectl_pidshare.debugging import DebugOptions, candidates, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
 from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome, attempt, run_script
+from kubectl_pidshare.runner import SECTION_END, Outcome, attempt, run_script
 from kubectl_pidshare.targets import Targets, nothing_found, resolve
 
 CONCURRENT = 10
@@ -32,15 +32,19 @@ class PsOptions:
     headers: bool = True
     sort_by: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
+    script: str = "probe"
+    args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Listing:
-    """One Pod's probe: the Pod, where the probe ran, and what it saw."""
+    """One Pod's probe: the Pod, where the probe ran, and what it saw; before: the output of
+    the script run ahead of the probe, if options.script names one (`fds+probe`)."""
 
     pod: Pod
     runner: Container
     snapshot: procfs.Snapshot
+    before: bytes = b""
 
     def groups(self, container: str | None = None) -> list[list[render.Row]]:
         """The rows per container (see group), only container's if one is named."""
@@ -80,8 +84,8 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
     return [groups[name] for name in order if groups[name]]
 
 
-def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO
-                ) -> tuple[Pod, Outcome]:
+def _overlapped(transport: Transport, options: PsOptions, name: str, runner: str,
+                raw: io.BytesIO) -> tuple[Pod, Outcome]:
     """With the container to run from named, the Pod is fetched while the probe runs (the
     probe takes no argument)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -90,7 +94,7 @@ def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO
         fetched = pool.submit(transport.get_pod, name)
         ran: tuple[int, bytes] | PidshareError | None
         try:
-            ran = attempt(transport, name, runner, "probe", [], raw)
+            ran = attempt(transport, name, runner, options.script, [*options.args], raw)
         except PidshareError as exc:
             ran = exc
         pod = parse_pod(fetched.result())
@@ -107,12 +111,12 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     """Run the probe in Pod name (its document, if already fetched): what it saw, and where."""
     raw = io.BytesIO()
     if document is None and options.runner is not None and not options.debug.image:
-        pod, outcome = _overlapped(transport, name, options.runner, raw)
+        pod, outcome = _overlapped(transport, options, name, options.runner, raw)
     else:
         pod = parse_pod(document or transport.get_pod(name))
         pod, runners = candidates(transport, pod, options.runner, options.debug,
                                   lambda line: err.write(line + "\n"))
-        outcome = run_script(transport, pod, runners, "probe", [], raw)
+        outcome = run_script(transport, pod, runners, options.script, [*options.args], raw)
     runner = outcome.container
     if options.container is not None:
         pod.container(options.container)
@@ -121,7 +125,9 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     if not pod.shares_processes:
         err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
                   f'showing only what container "{runner.name}" can see\n')
-    return Listing(pod, runner, procfs.parse(raw.getvalue()))
+    before, _, output = (raw.getvalue().partition(SECTION_END) if "+" in options.script
+                         else (b"", b"", raw.getvalue()))
+    return Listing(pod, runner, procfs.parse(output), before)
 
 
 def _safely(task: Callable[[], Listing]) -> Probed:
