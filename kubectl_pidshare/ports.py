@@ -56,14 +56,14 @@ class Entry:
     unknown: bool
 
 
-def entries(listing: Listing, err: TextIO) -> list[Entry]:
-    """The Pod's sockets with their holders; warnings (hostNetwork, unreadable processes,
-    cuts) on err."""
+def entries(listing: Listing, err: TextIO, listen: bool = False) -> list[Entry]:
+    """The Pod's sockets (only the listening ones if listen) with their holders; warnings
+    (hostNetwork, unreadable processes, cuts) on err."""
     held = netfs.parse(listing.before)
     holders = Holders(listing)
     owners = held.socket_owners()
     found = [Entry(socket, tuple(holders.of(owners.get(socket.inode, []))), False)
-             for socket in held.sockets]
+             for socket in held.sockets if socket.listening or not listen]
     found = [Entry(e.socket, e.holders, not e.holders and e.socket.inode != 0) for e in found]
     if listing.pod.host_network:
         err.write(f'warning: pod "{listing.pod.name}" uses the node\'s network (hostNetwork): '
@@ -133,9 +133,8 @@ ORDERS: dict[str, Callable[[Entry], Any]] = {
 
 
 def ordered(found: list[Entry], options: PortsOptions) -> list[Entry]:
-    """The entries shown, in order: listening first unless --sort-by says otherwise."""
-    chosen = [e for e in found if e.socket.listening or not options.listen]
-    return sorted(chosen, key=ORDERS[options.sort_by] if options.sort_by else _default)
+    """The entries in order: listening first unless --sort-by says otherwise."""
+    return sorted(found, key=ORDERS[options.sort_by] if options.sort_by else _default)
 
 
 def as_dict(entry: Entry) -> dict[str, Any]:
@@ -166,7 +165,7 @@ def ports(transport: Transport, options: PortsOptions, out: TextIO, err: TextIO)
     """List the Pods' sockets on out; warnings and each Pod's failure on err."""
     probe = options.probe()
     listings, failures = gather(transport, probe, err)
-    shown = [(listing, ordered(entries(listing, err), options)) for listing in listings]
+    shown = [(listing, ordered(entries(listing, err, options.listen), options)) for listing in listings]
     if options.output in ("json", "yaml"):
         documents = [_document(listing, found) for listing, found in shown]
         doc = (documents[0] if options.targets.one_pod else
