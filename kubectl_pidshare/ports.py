@@ -165,7 +165,8 @@ def ports(transport: Transport, options: PortsOptions, out: TextIO, err: TextIO)
     """List the Pods' sockets on out; warnings and each Pod's failure on err."""
     probe = options.probe()
     listings, failures = gather(transport, probe, err)
-    shown = [(listing, ordered(entries(listing, err, options.listen), options)) for listing in listings]
+    shown = [(listing, ordered(entries(listing, err, options.listen), options))
+             for listing in listings]
     if options.output in ("json", "yaml"):
         documents = [_document(listing, found) for listing, found in shown]
         doc = (documents[0] if options.targets.one_pod else
