@@ -102,9 +102,12 @@ class Held:
 
 
 def _address(hexa: bytes) -> str:
+    """An address as the kernel prints it: each 32-bit word in the node's (little-endian)
+    order; IPv4-mapped IPv6 as ::ffff:a.b.c.d on every Python."""
     raw = bytes.fromhex(hexa.decode())
-    words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
-    return str(ipaddress.ip_address(words))
+    address = ipaddress.ip_address(b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4)))
+    mapped = getattr(address, "ipv4_mapped", None)
+    return f"::ffff:{mapped}" if mapped else str(address)
 
 
 def inet_socket(protocol: str, line: bytes) -> Socket | None:

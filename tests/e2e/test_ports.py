@@ -19,6 +19,8 @@ pytestmark = pytest.mark.cgroupns
 
 LISTEN = "/listen tcp:8080 udp:5353 tcp6:8443 unix:/tmp/app.sock unix:@pidshare-abstract"
 BIG = 50 * 1024 * 1024
+# A deleted file's name that would fake a record of fds.sh's if it were trusted, as shown.
+EVIL = "/tmp/x\\n1/fd/1:f:9:9:/fake (deleted)\\x01"
 
 
 @pytest.fixture(scope="module")
@@ -117,17 +119,19 @@ def test_fds_deleted_shows_the_file_and_its_size_under_its_container(ns: Namespa
     proc = ns.pidshare("fds", "sockets", "--deleted", "-o", "json")
     document = json.loads(proc.stdout)
     assert proc.stderr == b""
-    assert document["files"] == [{"pid": holder, "fd": 3, "container": "holder",
-                                  "containerKind": "container", "command": "sleep 3600",
-                                  "path": "/tmp/big", "sizeBytes": BIG,
-                                  "inode": document["files"][0]["inode"]}]
-    assert document["totals"] == [{"container": "holder", "files": 1, "sizeBytes": BIG}]
+    held = {"pid": holder, "container": "holder", "containerKind": "container",
+            "command": "sleep 3600"}
+    assert [{key: file[key] for key in held} for file in document["files"]] == [held, held]
+    assert [(f["fd"], f["path"], f["sizeBytes"]) for f in document["files"]] == [
+        (3, "/tmp/big", BIG), (4, EVIL, 6)]
+    assert document["totals"] == [{"container": "holder", "files": 2, "sizeBytes": BIG + 6}]
     table = ns.pidshare("fds", "sockets", "--deleted").stdout.decode().split("\n\n")
     assert [line.split() for line in table[0].splitlines()] == [
         ["CONTAINER", "PID", "FD", "SIZE", "FILE", "COMMAND"],
-        ["holder", str(holder), "3", "50.0MiB", "/tmp/big", "sleep", "3600"]]
+        ["holder", str(holder), "3", "50.0MiB", "/tmp/big", "sleep", "3600"],
+        ["holder", str(holder), "4", "6B", *EVIL.split(), "sleep", "3600"]]
     assert [line.split() for line in table[1].splitlines()] == [
-        ["CONTAINER", "FILES", "SIZE"], ["holder", "1", "50.0MiB"]]
+        ["CONTAINER", "FILES", "SIZE"], ["holder", "2", "50.0MiB"]]
 
 
 def test_fds_of_a_process(ns: Namespace) -> None:
