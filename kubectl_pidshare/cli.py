@@ -385,7 +385,7 @@ def ports_command(
 @app.command("fds", epilog=GLOBAL_FLAGS_HINT)
 def fds_command(
     ctx: typer.Context,
-    words: FdsWords = None,
+    pod_and_process: FdsWords = None,
     deleted: Deleted = False,
     selector: Selector = None,
     all_namespaces: AllNamespaces = False,
@@ -409,7 +409,7 @@ def fds_command(
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.fds import fds, fds_options
 
-    options = fds_options(words or [], deleted, selector, all_namespaces, exec_container,
+    options = fds_options(pod_and_process or [], deleted, selector, all_namespaces, exec_container,
                           output.value, not no_headers,
                           DebugOptions(debug_image, debug_profile.value))
     return _invocation(ctx, lambda env, flags: fds(env.connect(flags), options, env.stdout,

@@ -132,9 +132,15 @@ def _aims(seen: Words) -> list[str]:
     return [f"container/{name}" for name in _containers(seen)]
 
 
+def _pod_then_aim(seen: Words) -> list[str]:
+    """fds: POD, then a PID's stand-in (container/NAME)."""
+    return _aims(seen) if len(seen.positional) == 1 else _pods(seen)
+
+
 LOOKUPS: dict[str, Callable[[Words], list[str]]] = {
     "pod": _pods, "targets": _pods, "namespace": _namespaces, "container": _containers,
     "exec_container": _containers, "aim": _aims, "signal": _signals,
+    "pod_and_process": _pod_then_aim,
 }
 
 

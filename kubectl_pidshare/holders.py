@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kubectl_pidshare.attribution import Attribution
+from kubectl_pidshare.attribution import Attribution, is_sandbox
 from kubectl_pidshare.debugging import ours
 from kubectl_pidshare.netfs import ROWS, Descriptor, Held
 from kubectl_pidshare.ps import Listing
@@ -52,10 +52,11 @@ class Holders:
         return sorted((h for h in found if h is not None), key=lambda h: (h.pid, h.fd))
 
     def denied(self, held: Held) -> list[int]:
-        """The listed processes whose descriptors could not be read (zombies hold none)."""
-        processes = self.listing.snapshot.processes
-        return sorted(pid for pid in held.denied
-                      if pid in processes and processes[pid].state != "Z")
+        """The listed processes whose descriptors could not be read; zombies hold none, and
+        the sandbox's pause (another uid) holds nothing but its standard streams."""
+        processes, pod = self.listing.snapshot.processes, self.listing.pod
+        return sorted(pid for pid in held.denied if pid in processes
+                      and processes[pid].state != "Z" and not is_sandbox(pid, pod))
 
 
 def _pids(pids: list[int], processes: dict[int, object]) -> str:

@@ -232,6 +232,14 @@ ROWS = {
     "version-client": Row(("version", "--client"), 0, stdout=has("kubectl-pidshare")),
     "kill-list": Row(("kill", "-l"), 0, stdout=has(" 1) HUP", "15) TERM")),
     "seed-ps": Row(("ps", "nginx"), 0, stdout=has("nginx: worker process")),
+    "seed-ports": Row(("ports", "nginx", "--listen"), 0, stdout=has("0.0.0.0:80", "nginx: master")),
+    "fds-without-a-process": Row(("fds", "trap"), 2,
+                                 "error: fds takes POD and a PID or container/NAME (with "
+                                 "--deleted, Pods as ps takes them: kubectl pidshare fds -h "
+                                 "shows examples)"),
+    "fds-no-such-pid": Row(("fds", "trap", "99999"), 64, 'error: no process 99999 in pod "trap"'),
+    "fds-deleted-none": Row(("fds", "trap", "--deleted"), 0,
+                            stdout=whole("No deleted files held open.\n")),
     # ps over hostile containers: a FIFO and /dev/zero as /etc/passwd cost nothing
     "ps-fifo-and-zero-passwd": Row(("ps", "trap"), 0, stdout=has("fifo", "zero", "racer"),
                                    within=20),
@@ -331,7 +339,7 @@ ATTRIBUTED = frozenset({
     "pod-not-shared", "seed-ps", "ps-fifo-and-zero-passwd", "ps-json-keeps-everything", "ps-yaml",
     "ps-piped-keeps-the-long-argument", "ps-wide", "kill-sandbox-forced",
     "expect-joined-arguments", "expect-literal-not-regex", "expect-spacing-matters",
-    "expect-newline-is-not-an-alternative", "expect-newline-matches-itself",
+    "expect-newline-is-not-an-alternative", "expect-newline-matches-itself", "seed-ports",
 })
 
 

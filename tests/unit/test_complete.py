@@ -23,7 +23,8 @@ def test_read_a_flag_waiting_for_its_value() -> None:
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    pytest.param([""], ["ps", "top", "kill", "cat", "help", "version", "completion"],
+    pytest.param([""], ["ps", "top", "kill", "cat", "ports", "fds", "help", "version",
+                        "completion"],
                      id="commands"),
     pytest.param(["ps", "nginx", "--con"], ["--context", "--container"], id="flag-prefix"),
     pytest.param(["ps", "nginx", "-o", ""], ["tree", "wide", "json", "yaml"], id="output"),
@@ -33,6 +34,18 @@ def test_read_a_flag_waiting_for_its_value() -> None:
 ])
 def test_candidates(words: list[str], expected: list[str]) -> None:
     assert [c for c in candidates(words) if c.startswith(words[-1])] == expected
+
+
+def test_fds_completes_a_pod_then_a_container_main_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubectl_pidshare import complete
+
+    monkeypatch.setattr(complete, "_pods", lambda seen: ["nginx"])
+    monkeypatch.setattr(complete, "_containers", lambda seen: ["nginx", "shell"])
+    assert candidates(["fds", ""]) == ["nginx"]
+    assert candidates(["fds", "nginx", ""]) == ["container/nginx", "container/shell"]
+    assert candidates(["ports", "--sort-by", ""]) == ["port", "pid", "container", "proto",
+                                                      "queue"]
 
 
 def test_signal_names_after_the_pid() -> None:
