@@ -175,8 +175,7 @@ def ports(transport: Transport, options: PortsOptions, out: TextIO, err: TextIO)
     elif listings:
         columns = WIDE if options.output == "wide" else COLUMNS
         names = prefix(probe)
-        rows = [[*pod_cells(listing, names),
-                 *(cells(entry)[column] for column in columns)]
+        rows = [[*pod_cells(listing, names), *map(cells(entry).__getitem__, columns)]
                 for listing, found in shown for entry in found]
         if rows:
             tables.write(out, [*names, *columns], rows, RIGHT, options.headers)
