@@ -5,7 +5,7 @@ be read."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kubectl_pidshare.attribution import Attribution, is_sandbox
 from kubectl_pidshare.debugging import ours
@@ -35,16 +35,18 @@ class Holders:
         snapshot = listing.snapshot
         self.listing = listing
         self.attribution = Attribution(listing.pod, listing.runner, snapshot.own_cgroup)
+        self._known: dict[int, Holder | None] = {}
 
     def holder(self, pid: int, fd: int = -1) -> Holder | None:
         """Process pid holding fd, attributed; None if the probe did not list it (it exited,
         or it is the probe's own)."""
-        process = self.listing.snapshot.processes.get(pid)
-        if process is None:
-            return None
-        owner = self.attribution.owner(process)
-        return Holder(pid, fd, owner.name, owner.kind, process.uid,
-                      command(process.name, process.args))
+        if pid not in self._known:
+            process = self.listing.snapshot.processes.get(pid)
+            owner = self.attribution.owner(process) if process else None
+            self._known[pid] = None if process is None or owner is None else Holder(
+                pid, fd, owner.name, owner.kind, process.uid, command(process.name, process.args))
+        known = self._known[pid]
+        return None if known is None else replace(known, fd=fd)
 
     def of(self, descriptors: Iterable[Descriptor]) -> list[Holder]:
         """The holders of descriptors, by PID."""

@@ -13,6 +13,7 @@ import ipaddress
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 LINES_MARK = b"\0pidshare-fds-lines\0"
 ROWS = 50000
@@ -101,6 +102,7 @@ class Held:
         return owners
 
 
+@lru_cache(maxsize=4096)
 def _address(hexa: bytes) -> str:
     """An address as the kernel prints it: each 32-bit word in the node's (little-endian)
     order; IPv4-mapped IPv6 as ::ffff:a.b.c.d on every Python."""
