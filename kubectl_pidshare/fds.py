@@ -179,7 +179,9 @@ def one(transport: Transport, options: FdsOptions, out: TextIO, err: TextIO) -> 
     tables.write(out, columns, [_row(item, columns) for item in items], RIGHT, options.headers)
 
 
-def _deleted_of(listing: Listing, err: TextIO) -> list[tuple[Holder, Descriptor]]:
+def deleted_files(listing: Listing, err: TextIO) -> list[tuple[Holder, Descriptor]]:
+    """The deleted files the Pod's processes hold, with their holders; what could not be
+    read, said on err."""
     held = netfs.parse(listing.before)
     if held.no_readlink:
         raise _no_readlink(listing)
@@ -208,7 +210,8 @@ def totals(found: list[tuple[Holder, Descriptor]]) -> list[dict[str, Any]]:
             for container, files in per.items()]
 
 
-def _file(descriptor: Descriptor) -> str:
+def file_name(descriptor: Descriptor) -> str:
+    """A deleted file's name, escaped, without the kernel's ` (deleted)`."""
     return escape((descriptor.target or b"")[:-len(DELETED)])
 
 
@@ -219,7 +222,7 @@ def deleted(transport: Transport, options: FdsOptions, out: TextIO, err: TextIO)
     shown = []
     for listing in listings:
         try:
-            shown.append((listing, _deleted_of(listing, err)))
+            shown.append((listing, deleted_files(listing, err)))
         except PidshareError as exc:
             failures.append(exc)
     if options.output in ("json", "yaml"):
@@ -227,7 +230,7 @@ def deleted(transport: Transport, options: FdsOptions, out: TextIO, err: TextIO)
             "apiVersion": "pidshare/v1", "kind": "DeletedFileList", "pod": listing.pod.name,
             "namespace": listing.pod.namespace, "probeContainer": listing.runner.name,
             "files": [{"pid": h.pid, "fd": h.fd, "container": h.container,
-                       "containerKind": h.kind, "command": h.command, "path": _file(d),
+                       "containerKind": h.kind, "command": h.command, "path": file_name(d),
                        "sizeBytes": d.size, "inode": d.inode} for h, d in found],
             "totals": totals(found)} for listing, found in shown]
         doc = (documents[0] if options.targets.one_pod else
@@ -241,7 +244,7 @@ def deleted(transport: Transport, options: FdsOptions, out: TextIO, err: TextIO)
 def _deleted_tables(out: TextIO, shown: list[tuple[Listing, list[tuple[Holder, Descriptor]]]],
                     names: tuple[str, ...], headers: bool) -> None:
     rows = [[*pod_cells(listing, names), escape(h.container), str(h.pid), str(h.fd),
-             tables.size(d.size), _file(d), h.command]
+             tables.size(d.size), file_name(d), h.command]
             for listing, found in shown for h, d in found]
     if not rows:
         out.write("No deleted files held open.\n")
