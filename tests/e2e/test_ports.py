@@ -169,3 +169,29 @@ def test_another_uid_without_ptrace_is_unknown_with_the_hint(ns: Namespace) -> N
     assert refused.returncode == ExitStatus.NO_PTRACE_ACCESS
     assert refused.stderr.decode().splitlines()[-1].startswith(
         "error: the descriptors of PID ")
+
+
+HOST_NETWORK = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: hostnet}
+spec:
+  shareProcessNamespace: true
+  hostNetwork: true
+  terminationGracePeriodSeconds: 1
+  containers: [{name: shell, image: "busybox:1.28", command: ["sleep", "3600"]}]
+"""
+
+
+def test_host_network_sockets_are_the_nodes(ns: Namespace) -> None:
+    ns.apply(HOST_NETWORK, wait_for=("hostnet",))
+    proc = ns.pidshare("ports", "hostnet", "--listen", "-o", "json")
+    assert proc.stderr.decode() == (
+        'warning: pod "hostnet" uses the node\'s network (hostNetwork): these are the node\'s '
+        "sockets; owners are found among the Pod's processes only\n")
+    document = json.loads(proc.stdout)
+    assert document["hostNetwork"] is True
+    # The API server listens on the node's loopback; no process of the Pod holds it.
+    apiserver = one(document["sockets"], protocol="tcp", localPort=6443)
+    assert (apiserver["localAddress"], apiserver["owners"], apiserver["ownerUnknown"]) == (
+        "127.0.0.1", [], True)
