@@ -243,7 +243,7 @@ def deleted(transport: Transport, options: FdsOptions, out: TextIO, err: TextIO)
 
 def _deleted_tables(out: TextIO, shown: list[tuple[Listing, list[tuple[Holder, Descriptor]]]],
                     names: tuple[str, ...], headers: bool) -> None:
-    rows = [[*pod_cells(listing, names), escape(h.container), str(h.pid), str(h.fd),
+    rows = [[*pod_cells(listing, names), h.shown, str(h.pid), str(h.fd),
              tables.size(d.size), file_name(d), h.command]
             for listing, found in shown for h, d in found]
     if not rows:

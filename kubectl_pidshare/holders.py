@@ -5,7 +5,8 @@ be read."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 
 from kubectl_pidshare.attribution import Attribution, is_sandbox
 from kubectl_pidshare.debugging import ours
@@ -16,9 +17,15 @@ from kubectl_pidshare.text import command, escape
 SHOWN = 3
 
 
+@lru_cache(maxsize=256)
+def shown(name: str) -> str:
+    """A container's name escaped (once: a table repeats it on every row)."""
+    return escape(name)
+
+
 @dataclass(frozen=True)
 class Holder:
-    """A process holding a descriptor, and its container."""
+    """A process holding a descriptor, and its container (shown: the name escaped)."""
 
     pid: int
     fd: int
@@ -26,6 +33,11 @@ class Holder:
     kind: str
     uid: int
     command: str
+
+    @property
+    def shown(self) -> str:
+        """The container's name, escaped for a terminal."""
+        return shown(self.container)
 
 
 class Holders:
@@ -46,7 +58,9 @@ class Holders:
             self._known[pid] = None if process is None or owner is None else Holder(
                 pid, fd, owner.name, owner.kind, process.uid, command(process.name, process.args))
         known = self._known[pid]
-        return None if known is None else replace(known, fd=fd)
+        if known is None:
+            return None
+        return Holder(pid, fd, known.container, known.kind, known.uid, known.command)
 
     def of(self, descriptors: Iterable[Descriptor]) -> list[Holder]:
         """The holders of descriptors, by PID."""

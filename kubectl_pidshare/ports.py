@@ -101,7 +101,7 @@ def _owner(entry: Entry) -> dict[str, str]:
         who = UNKNOWN if entry.unknown else NONE
         return {"CONTAINER": who, "PID": "?" if entry.unknown else NONE, "FD": NONE,
                 "COMMAND": ""}
-    return {"CONTAINER": ",".join(dict.fromkeys(escape(h.container) for h in entry.holders)),
+    return {"CONTAINER": ",".join(dict.fromkeys(h.shown for h in entry.holders)),
             "PID": ",".join(dict.fromkeys(str(h.pid) for h in entry.holders)),
             "FD": ",".join(str(h.fd) for h in entry.holders),
             "COMMAND": entry.holders[0].command}
