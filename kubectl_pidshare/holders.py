@@ -92,6 +92,11 @@ def denial(listing: Listing, pids: list[int]) -> str:
     elif ours(runner.name, runner.kind):
         remedy = (f'container "{runner.name}" lacks it: pass --debug-profile general (it adds '
                   "SYS_PTRACE)")
+    elif runner.run_as_user not in (0, None):
+        remedy = (f'container "{runner.name}" runs as uid {runner.run_as_user}, and a process '
+                  "that is not root has no effective capability: use --exec-container with a "
+                  "root container that has SYS_PTRACE, or pass --debug-image IMAGE "
+                  "--debug-profile general (it adds SYS_PTRACE)")
     else:
         remedy = (f'container "{runner.name}" lacks it: add SYS_PTRACE to its '
                   "securityContext.capabilities.add, or pass --debug-image IMAGE "
