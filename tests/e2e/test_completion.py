@@ -16,8 +16,8 @@ def complete(ns: Namespace, *words: str) -> list[str]:
 def test_completes_commands_pods_containers_and_signals(namespace: Namespace) -> None:
     namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
     namespace.apply(MANIFESTS / "no-ps.yaml", wait_for=("nops",))
-    assert complete(namespace, "") == ["ps", "top", "kill", "cat", "help", "version",
-                                       "completion"]
+    assert complete(namespace, "") == ["ps", "top", "kill", "cat", "ports", "fds", "help",
+                                       "version", "completion"]
     assert complete(namespace, "ps", "-n", namespace.name, "") == ["nginx", "nops"]
     assert complete(namespace, "cat", "-n", namespace.name, "ng") == ["nginx"]
     assert complete(namespace, "ps", "nops", "-n", namespace.name, "-c", "") == ["app", "tools"]
@@ -26,3 +26,6 @@ def test_completes_commands_pods_containers_and_signals(namespace: Namespace) ->
     assert complete(namespace, "kill", "-n", namespace.name, "nginx", "container/") == [
         "container/nginx", "container/shell"]
     assert complete(namespace, "kill", "-n", namespace.name, "nginx", "7", "HU") == ["HUP"]
+    assert complete(namespace, "fds", "-n", namespace.name, "ng") == ["nginx"]
+    assert complete(namespace, "fds", "-n", namespace.name, "nginx", "") == [
+        "container/nginx", "container/shell"]
