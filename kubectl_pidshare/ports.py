@@ -74,6 +74,9 @@ def entries(listing: Listing, err: TextIO, listen: bool = False) -> list[Entry]:
     if denied and unknown:
         err.write(f"warning: {unknown} socket(s) listed with owner unknown in pod "
                   f'"{listing.pod.name}": {denial(listing, denied)}\n')
+    if held.descriptors and not any("ino" in d.info for d in held.descriptors.values()):
+        err.write(f'warning: pod "{listing.pod.name}": the node\'s kernel shows no inode in '
+                  "/proc/PID/fdinfo (Linux before 5.14): the owners of sockets are unknown\n")
     for line in cuts(listing, held):
         err.write(line + "\n")
     return found

@@ -15,13 +15,16 @@
 #    the prefix), at most $rows lines each; per process, `fds PID` then its fdinfo lines as
 #    `N:FIELD:\tVALUE`, `denied PID`, `cut PID`; then the record `pidshare-end`, NUL-framed.
 # Bounds: $limit descriptors a process (names of five digits at most, in chunks of 10,000 so
-# that no command line outgrows ARG_MAX), $forks readlink/ls runs in all.
+# that no command line outgrows ARG_MAX), fdinfo of $budget descriptors in all (give or take
+# a chunk), $forks readlink/ls runs in all.
 cd /proc || exit 1
 command -v grep >/dev/null 2>&1 || exit 127
 mode=$1
 only=${2:-}
 rows=50001
 limit=100000
+budget=300000
+total=0
 forks=4000
 links=yes
 command -v readlink >/dev/null 2>&1 || links=
@@ -89,6 +92,8 @@ fdinfo() {
         # shellcheck disable=SC2086
         set -- $chunk
         [ -e "$1" ] || continue
+        if [ "$total" -ge "$budget" ]; then echo "cut $pid"; break; fi
+        total=$((total + $#))
         # shellcheck disable=SC2086
         grep -H -F $fields "$@" 2>/dev/null
     done

@@ -68,3 +68,15 @@ def test_flag_names() -> None:
     assert fds.flag_names(0o2100002) == ["O_RDWR", "O_LARGEFILE", "O_CLOEXEC"]
     assert fds.flag_names(0o4010001) == ["O_WRONLY", "O_SYNC"]
     assert fds.flag_names(0o12000) == ["O_RDONLY", "O_APPEND", "O_DSYNC"]
+
+
+def test_a_kernel_without_inodes_in_fdinfo_is_said() -> None:
+    recorded = listing("ports")
+    old = Listing(recorded.pod, recorded.runner, recorded.snapshot,
+                  recorded.before.replace(b":ino:\t", b":xno:\t"))
+    err = io.StringIO()
+    found = ports.entries(old, err)
+    assert all(not e.holders for e in found)
+    assert err.getvalue() == (
+        'warning: pod "sockets": the node\'s kernel shows no inode in /proc/PID/fdinfo (Linux '
+        "before 5.14): the owners of sockets are unknown\n")
