@@ -71,3 +71,17 @@ def test_fds_without_readlink(install: Install, main: Main) -> None:
     assert err == ('error: container "shell" of pod "sockets" has no readlink: fds reads where '
                    "each descriptor points with it; use --exec-container with a container that "
                    "has one, or --debug-image busybox\n")
+
+
+def test_ports_of_several_pods_say_which(install: Install, main: Main) -> None:
+    fake = sockets(install, "ports")
+    for name in ("web-a", "web-b"):
+        pod = fake.add_pod(name, labels={"app": "web"})
+        pod["spec"], pod["status"] = fake.pod["spec"], fake.pod["status"]
+        fake.probes[name] = fake.probe
+    status, out, err = main("ports", "-l", "app=web", "--listen")
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["POD", "PROTO", "STATE"]
+    assert {line.split()[0] for line in lines[1:]} == {"web-a", "web-b"}
+    assert len(lines) == 1 + 2 * 6
