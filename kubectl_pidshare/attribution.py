@@ -3,7 +3,8 @@
 The cgroup line of a process names its container's ID (cgroup v1 or v2, cgroupfs or systemd
 paths, CRI-O's and Docker's scopes). Where containers have private cgroup namespaces (cgroup
 v2 clusters), the runner's own processes read `/` and the others a path relative to it: a
-process in the probe's own cgroup belongs to the container the probe ran in.
+process in the probe's own cgroup belongs to the container the probe ran in. In a Pod that
+shares the node's process namespace (hostPID) every other process is the node's.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from kubectl_pidshare.procfs import Process
 
 SANDBOX = "(sandbox)"
 UNKNOWN = "unknown"
+NODE = "(node)"
 CONTAINER_ID = re.compile(r"(?:^|[/-])([0-9a-f]{64})(?:\.scope)?$")
 
 
 @dataclass(frozen=True)
 class Owner:
-    """The owner of a process: a container of the Pod, the sandbox, or unknown."""
+    """The owner of a process: a container of the Pod, the sandbox, the node, or unknown."""
 
     name: str
     kind: str
@@ -65,10 +67,13 @@ class Attribution:
         return self._cache[cgroup]
 
     def owner(self, process: Process) -> Owner:
-        """A container of the Pod, else the sandbox, else unknown: never guessed."""
+        """A container of the Pod, else the sandbox, else the node's (hostPID), else unknown:
+        never guessed."""
         container = self.container(process.cgroup)
         if container is not None:
             return Owner(container.name, container.kind)
         if is_sandbox(process.pid, self.pod):
             return Owner(SANDBOX, "sandbox")
+        if self.pod.host_pid:
+            return Owner(NODE, "node")
         return Owner(UNKNOWN, "unknown")

@@ -6,9 +6,10 @@ at run time: they are objects (no `from __future__ import annotations`), Python 
 """
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -48,6 +49,8 @@ from kubectl_pidshare.flags import (
     Profile,
     Selector,
     Server,
+    ShowPidshare,
+    ShowSecrets,
     SortBy,
     SortKey,
     Timeout,
@@ -57,9 +60,10 @@ from kubectl_pidshare.flags import (
     User,
     Username,
     Verbosity,
-    hoist,
     parse_timeout,
+    split,
 )
+from kubectl_pidshare.habits import check
 from kubectl_pidshare.netflags import (
     Deleted,
     FdsWords,
@@ -69,25 +73,24 @@ from kubectl_pidshare.netflags import (
     TableOutput,
 )
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.usage import usage_error
 
 if TYPE_CHECKING:
     from kubectl_pidshare.ps import PsOptions
 
 PROG = "kubectl pidshare"
-STANDALONE = "kubectl-pidshare"
 ROOT_FLAGS = "pidshare.flags"
 
 app = typer.Typer(
     name=PROG,
-    add_completion=True,
-    no_args_is_help=True,
+    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-Pod = Annotated[str, typer.Argument(help="The Pod's name.")]
+Pod = Annotated[str, typer.Argument(help="The Pod: POD or pod/NAME.", metavar="POD")]
 TOP_INTERVAL = 2.0
 
 
@@ -136,10 +139,9 @@ def root(
 
     Examples:
 
+    \b
       kubectl pidshare ps nginx
-
       kubectl pidshare kill nginx 8 HUP
-
       kubectl pidshare cat nginx 8 /etc/nginx/nginx.conf
     """
     ctx.meta[ROOT_FLAGS] = (ConfigFlags(
@@ -154,7 +156,8 @@ def root(
 
 Targets = Annotated[Optional[list[str]], typer.Argument(
     help="Pods: POD, pod/NAME, or TYPE/NAME of what owns them (deploy, rs, sts, ds, job, "
-         "cronjob, rc), one or more; none with -l.", metavar="[POD | TYPE/NAME]...",
+         "cronjob, rc) or of a Service (svc: its selector's Pods), one or more; none with -l.",
+    metavar="[POD | TYPE/NAME]...",
     show_default=False)]
 Aim = Annotated[str, typer.Argument(
     help="A PID, as `kubectl pidshare ps` shows it, or container/NAME: that container's main "
@@ -164,14 +167,16 @@ Aim = Annotated[str, typer.Argument(
 def _ps_options(words: Optional[list[str]], selector: Optional[str], all_namespaces: bool,
                 container: Optional[str], exec_container: Optional[str], output: str,
                 no_headers: bool, sort_by: Optional[SortKey], debug_image: Optional[str],
-                debug_profile: Profile) -> "PsOptions":
+                debug_profile: Profile, show_pidshare: bool = False,
+                show_secrets: bool = False) -> "PsOptions":
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.ps import PsOptions
     from kubectl_pidshare.targets import parse
 
     return PsOptions(parse(words or [], selector, all_namespaces), container, exec_container,
                      output, not no_headers, sort_by.value if sort_by else None,
-                     DebugOptions(debug_image, debug_profile.value))
+                     DebugOptions(debug_image, debug_profile.value), show_pidshare,
+                     show_secrets)
 
 
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)
@@ -188,24 +193,30 @@ def ps_command(
     watch: Annotated[bool, typer.Option(
         "-w", "--watch", help="The live view, as kubectl pidshare top (by CPU unless "
                                "--sort-by says otherwise).")] = False,
-    exec_container: ExecContainer = None,
+    exec_container: ExecContainer = None, show_pidshare: ShowPidshare = False,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+    show_secrets: ShowSecrets = False,
 ) -> Invocation:
     """Every process of the Pods, grouped per container, as trees.
 
     Examples:
 
+    \b
       kubectl pidshare ps nginx
-
       kubectl pidshare ps deploy/web -c nginx
-
       kubectl pidshare ps -l app=web -A -o wide --sort-by mem
-
       kubectl pidshare ps nginx -o json | jq '.processes[] | select(.container=="nginx")'
     """
     options = _ps_options(targets, selector, all_namespaces, container, exec_container,
-                          output.value, no_headers, sort_by, debug_image, debug_profile)
+                          output.value, no_headers, sort_by, debug_image, debug_profile,
+                          show_pidshare, show_secrets)
     if watch:
+        if output is not Output.tree:
+            from kubectl_pidshare.targets import usage
+
+            raise usage(f"-w/--watch draws the live table, as kubectl pidshare top: it takes no "
+                        f"-o {output.value} (kubectl pidshare ps -o {output.value} prints one "
+                        "snapshot)")
         return _top(ctx, replace(options, sort_by=options.sort_by or SortKey.cpu.value),
                     TOP_INTERVAL)
     from kubectl_pidshare.ps import ps
@@ -230,8 +241,9 @@ def top_command(
     ] = SortKey.cpu,
     no_headers: NoHeaders = False,
     interval: Interval = TOP_INTERVAL,
-    exec_container: ExecContainer = None,
+    exec_container: ExecContainer = None, show_pidshare: ShowPidshare = False,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+    show_secrets: ShowSecrets = False,
 ) -> Invocation:
     """A live view of the Pods' processes: CPU% between refreshes, memory; Ctrl-C ends it.
 
@@ -240,22 +252,25 @@ def top_command(
 
     Examples:
 
+    \b
       kubectl pidshare top nginx
-
       kubectl pidshare top deploy/web --sort-by mem
     """
     return _top(ctx, _ps_options(targets, selector, all_namespaces, container, exec_container,
-                                 "tree", no_headers, sort_by, debug_image, debug_profile),
-                interval)
+                                 "tree", no_headers, sort_by, debug_image, debug_profile,
+                                 show_pidshare, show_secrets), interval)
 
 
 def _top(ctx: typer.Context, options: "PsOptions", interval: float) -> Invocation:
     from kubectl_pidshare.top import Terminal, top
 
     def action(env: Environment, flags: ConfigFlags) -> None:
-        terminal = Terminal(env.terminal_width, env.terminal_height)
-        top(env.connect(flags), options, env.stdout, env.stderr, interval,
-            terminal if env.stdout_isatty else None)
+        transport = env.connect(flags)
+        if not env.stdout_isatty:
+            return top(transport, options, env.stdout, env.stderr, interval)
+        with env.console() if env.console else nullcontext() as keys:
+            top(transport, options, env.stdout, env.stderr, interval,
+                Terminal(env.terminal_width, env.terminal_height, keys))
 
     return _invocation(ctx, action)
 
@@ -287,7 +302,7 @@ def kill_command(
              "still contains this text, literally (guards PID reuse).")
     ] = None,
     force: Annotated[bool, typer.Option(
-        help="Signal PID 1 / the sandbox even so.")] = False,
+        "--force", help="Signal PID 1 / the sandbox even so.")] = False,
     signals: Annotated[bool, typer.Option(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
@@ -298,19 +313,18 @@ def kill_command(
 
     Examples:
 
+    \b
       kubectl pidshare kill nginx container/nginx HUP
-
       kubectl pidshare kill nginx 8 SIGHUP --expect "nginx: master"
-
       kubectl pidshare kill -l
     """
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.main_process import parse_aim
     from kubectl_pidshare.signals import KillOptions, kill, parse_signal
-    from kubectl_pidshare.targets import pod_name
+    from kubectl_pidshare.targets import one_pod
 
     parse_signal(signal)
-    options = KillOptions(pod_name(pod), parse_aim(aim), signal, exec_container, expect, force,
+    options = KillOptions(one_pod(pod), parse_aim(aim), signal, exec_container, expect, force,
                           DebugOptions(debug_image, debug_profile.value))
     return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout,
                                                     env.stderr))
@@ -329,20 +343,124 @@ def cat_command(
 
     Examples:
 
+    \b
       kubectl pidshare cat nginx container/nginx /etc/nginx/nginx.conf
-
       kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
     """
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.files import CatOptions, cat, check_path
     from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.targets import pod_name
+    from kubectl_pidshare.targets import one_pod
 
-    options = CatOptions(pod_name(pod), parse_aim(aim), path, exec_container,
+    options = CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
                          DebugOptions(debug_image, debug_profile.value))
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
                                                    env.stdout.buffer, env.stderr.buffer))
+
+
+class EnvOutput(str, Enum):
+    """The output formats of `env`."""
+
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+@app.command("env", epilog=GLOBAL_FLAGS_HINT)
+def env_command(
+    ctx: typer.Context,
+    pod: Pod,
+    aim: Aim,
+    output: Annotated[EnvOutput, typer.Option(
+        "-o", "--output", help="text (NAME=value lines, the default), json or yaml.")
+    ] = EnvOutput.text,
+    show_secrets: ShowSecrets = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Only the names that differ from the container's spec env: + in the "
+                       "process only, - in the spec only.")] = False,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """The environment of a process, as the kernel holds it (/proc/PID/environ).
+
+    That is the environment the process was started with, at exec: what it set or unset
+    since is not seen. Values that look secret are shown as <redacted> (--show-secrets
+    shows them). Reading it needs ptrace access: the same uid and a dumpable process, or
+    SYS_PTRACE in the container pidshare runs from.
+
+    Examples:
+
+    \b
+      kubectl pidshare env web container/app
+      kubectl pidshare env web 8 -o json
+      kubectl pidshare env web container/app --diff
+    """
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.main_process import parse_aim
+    from kubectl_pidshare.procenv import EnvOptions, env
+    from kubectl_pidshare.targets import pod_name
+
+    options = EnvOptions(pod_name(pod), parse_aim(aim), exec_container, output.value,
+                         show_secrets, diff, DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda e, flags: env(e.connect(flags), options, e.stdout, e.stderr))
+
+
+class AuditOutput(str, Enum):
+    """The output formats of `audit`."""
+
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+class Level(str, Enum):
+    """The levels of `audit`'s findings, the least severe first."""
+
+    info = "info"
+    warning = "warning"
+    critical = "critical"
+
+
+@app.command("audit", epilog=GLOBAL_FLAGS_HINT)
+def audit_command(
+    ctx: typer.Context,
+    targets: Targets = None,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    filename: Annotated[Optional[list[str]], typer.Option(
+        "-f", "--filename", help="Audit the Pod specs of manifests instead (files, "
+        "directories, - for stdin; Pods and what makes them, multi-document YAML, Lists), "
+        "with no cluster.")] = None,
+    output: Annotated[AuditOutput, typer.Option(
+        "-o", "--output", help="table (default), json or yaml.")] = AuditOutput.table,
+    fail_on: Annotated[Optional[Level], typer.Option(
+        "--fail-on", help="Exit with status 76 if a finding is at this level or above "
+                          "(info, warning, critical): a CI gate.")] = None,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """What a shared process namespace exposes: who can signal or read whom, secrets in
+    command lines and environments (names only, never values), root and capabilities.
+
+    From the Pod spec and the live processes (one exec per Pod), or with -f from manifests
+    alone. Each finding has a stable id, a level and a one-line remedy.
+
+    Examples:
+
+    \b
+      kubectl pidshare audit web
+      kubectl pidshare audit -l app=web -o json
+      kubectl pidshare audit -f deploy.yaml --fail-on critical
+    """
+    from kubectl_pidshare.audit import audit, audit_options
+    from kubectl_pidshare.debugging import DebugOptions
+
+    options = audit_options(targets or [], selector, all_namespaces, filename or [],
+                            output.value, fail_on.value if fail_on else None, exec_container,
+                            DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda e, flags: audit(
+        None if options.files else e.connect(flags), options, e.stdout, e.stderr))
 
 
 @app.command("ports", epilog=GLOBAL_FLAGS_HINT)
@@ -364,10 +482,9 @@ def ports_command(
 
     Examples:
 
+    \b
       kubectl pidshare ports nginx
-
       kubectl pidshare ports deploy/web --listen
-
       kubectl pidshare ports nginx -o json | jq '.sockets[] | select(.localPort==8080)'
     """
     from kubectl_pidshare.debugging import DebugOptions
@@ -400,10 +517,9 @@ def fds_command(
 
     Examples:
 
+    \b
       kubectl pidshare fds nginx container/nginx
-
       kubectl pidshare fds nginx 8 -o wide
-
       kubectl pidshare fds deploy/web --deleted
     """
     from kubectl_pidshare.debugging import DebugOptions
@@ -425,6 +541,7 @@ def help_command(
 
     Examples:
 
+    \b
       kubectl pidshare help ps
     """
     group = ctx.parent.command if ctx.parent else ctx.command
@@ -447,8 +564,8 @@ def version_command(
 
     Examples:
 
+    \b
       kubectl pidshare version
-
       kubectl pidshare version --client
     """
     from kubectl_pidshare.versions import versions
@@ -463,15 +580,15 @@ def version_command(
 def completion_command(
     ctx: typer.Context,
     install: Annotated[bool, typer.Option(
-        "--install", help="Link kubectl_complete-pidshare beside a krew-installed plugin.")
+        "--install", help="Write kubectl_complete-pidshare beside a krew-installed plugin.")
     ] = False,
 ) -> Invocation:
     """Set up shell completion of `kubectl pidshare` (through kubectl's own).
 
     Examples:
 
+    \b
       kubectl pidshare completion
-
       kubectl pidshare completion --install
     """
     from kubectl_pidshare.completion import completion
@@ -479,33 +596,27 @@ def completion_command(
     return _invocation(ctx, lambda env, flags: completion(env.environ, env.stdout, install))
 
 
-def _prog_name(argv: Sequence[str], environ: Mapping[str, str]) -> str:
-    """`kubectl pidshare`, except for typer's own shell completion, which must name the
-    standalone command (naming `kubectl pidshare` would take over kubectl's completion)."""
-    completing = "_KUBECTL_PIDSHARE_COMPLETE" in environ
-    if completing or {"--show-completion", "--install-completion"} & set(argv):
-        return STANDALONE
-    return PROG
-
-
 def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None) -> int:
     """Run the command line; the one error boundary. Returns the exit status: an ExitStatus,
     or a remote command's own status passed through."""
     env = env or Environment.of_process()
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     debug = False
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):
             command = get_command(app)
-            invoked = command.main(args=hoist(command, args), standalone_mode=False, obj=env,
-                                   prog_name=_prog_name(args, env.environ))
+            hoisted, rest = split(command, args)
+            check(command, hoisted, rest)
+            invoked = command.main(args=hoisted + rest, standalone_mode=False, obj=env,
+                                   prog_name=PROG)
         if not isinstance(invoked, Invocation):
             return int(invoked or 0)
         debug = invoked.debug
         invoked.run(env)
         env.stdout.flush()
     except ClickException as exc:
-        exc.show(file=env.stderr)
+        env.stderr.write(usage_error(exc, args, [
+            command.name for command in app.registered_commands if command.name]))
         return exc.exit_code
     except (Abort, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED

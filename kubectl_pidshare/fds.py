@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from kubectl_pidshare import netfs, render, tables
-from kubectl_pidshare.debugging import DebugOptions, candidates
+from kubectl_pidshare.debugging import DebugOptions
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.holders import Holder, Holders, address, cuts, denial, pod_cells
 from kubectl_pidshare.main_process import Aim, main_process, parse_aim
@@ -17,6 +17,7 @@ from kubectl_pidshare.netfs import DELETED, Descriptor, Held
 from kubectl_pidshare.pods import parse_pod
 from kubectl_pidshare.ps import Listing, PsOptions, gather, prefix, probe, report
 from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.runners import choose
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.targets import Targets, parse, pod_name
 from kubectl_pidshare.text import escape
@@ -50,7 +51,7 @@ class FdsOptions:
 
     def probe(self, *args: str) -> PsOptions:
         """The options of the probe that reads descriptors and processes in one exec."""
-        return PsOptions(self.targets, None, self.runner, debug=self.debug, script="fds+probe",
+        return PsOptions(self.targets, None, self.runner, debug=self.debug, script="fds",
                          args=args)
 
 
@@ -153,13 +154,14 @@ def one(transport: Transport, options: FdsOptions, out: TextIO, err: TextIO) -> 
     name, aim = options.targets.refs[0].name, options.aim or Aim()
     pid = aim.pid
     if pid is None:
-        pod = parse_pod(transport.get_pod(name))
-        pod, runners = candidates(transport, pod, options.runner, options.debug,
-                                  lambda line: err.write(line + "\n"))
-        pid = main_process(transport, pod, runners, str(aim.container),
-                           lambda line: err.write(line + "\n"))
+        def notice(line: str) -> None:
+            err.write(line + "\n")
+
+        runners = choose(transport, parse_pod(transport.get_pod(name)), options.runner,
+                         options.debug, notice, aim.container, "acting only on", "read")
+        pid = main_process(runners, str(aim.container), notice)
     listing = probe(transport, options.probe("fds", str(pid)), name, err)
-    held = netfs.parse(listing.before)
+    held = netfs.parse(listing.output)
     _checked(listing, held, pid)
     for line in cuts(listing, held):
         err.write(line + "\n")
@@ -182,7 +184,7 @@ def one(transport: Transport, options: FdsOptions, out: TextIO, err: TextIO) -> 
 def deleted_files(listing: Listing, err: TextIO) -> list[tuple[Holder, Descriptor]]:
     """The deleted files the Pod's processes hold, with their holders; what could not be
     read, said on err."""
-    held = netfs.parse(listing.before)
+    held = netfs.parse(listing.output)
     if held.no_readlink:
         raise _no_readlink(listing)
     denied = Holders(listing).denied(held)

@@ -7,16 +7,17 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kubectl_pidshare import procfs
+from kubectl_pidshare import procfs, redaction
 from kubectl_pidshare.attribution import Attribution
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import Container, Pod
-from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import run_script
+from kubectl_pidshare.pods import not_running
+from kubectl_pidshare.runner import Outcome
+from kubectl_pidshare.runners import Runners
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command, escape
+from kubectl_pidshare.text import command, escape, shorten
 
 PREFIX = "container/"
+COMMAND_SHOWN = 80  # characters of a command line said on one line
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,23 @@ def parse_aim(text: str) -> Aim:
                         "container/NAME for that container's main process", ExitStatus.USAGE)
 
 
-def main_process(transport: Transport, pod: Pod, runners: list[Container], container: str,
-                 notice: Callable[[str], object]) -> int:
-    """The PID of the container's oldest process, found with one probe, and said."""
-    pod.container(container)
+def look(runners: Runners) -> tuple[Outcome, procfs.Snapshot, Attribution]:
+    """One probe: where it ran, what it saw, and whose each process is."""
     raw = io.BytesIO()
-    outcome = run_script(transport, pod, runners, "probe", [], raw)
+    outcome = runners.run("probe", [], raw)
     if outcome.status != 0:
-        raise outcome.probe_failed(pod.name)
-    snapshot = procfs.parse(raw.getvalue())
-    attribution = Attribution(pod, outcome.container, snapshot.own_cgroup)
+        raise outcome.probe_failed(runners.pod.name)
+    snapshot = redaction.snapshot(procfs.parse(raw.getvalue()))
+    return outcome, snapshot, Attribution(runners.pod, outcome.container, snapshot.own_cgroup)
+
+
+def main_process(runners: Runners, container: str, notice: Callable[[str], object]) -> int:
+    """The PID of the container's oldest process, found with one probe, and said."""
+    pod = runners.pod
+    if not pod.container(container).running:
+        raise PidshareError(not_running(pod, pod.container(container)),
+                            ExitStatus.NO_SUCH_PROCESS)
+    _, snapshot, attribution = look(runners)
     mine = [process for process in snapshot.processes.values()
             if attribution.owner(process).name == container]
     if not mine:
@@ -57,5 +65,5 @@ def main_process(transport: Transport, pod: Pod, runners: list[Container], conta
                             ExitStatus.NO_SUCH_PROCESS)
     oldest = min(mine, key=lambda process: (process.start_ticks, process.pid))
     notice(f'the main process of container "{container}" is PID {oldest.pid} '
-           f"({command(oldest.name, oldest.args)})")
+           f"({shorten(command(oldest.name, oldest.args), COMMAND_SHOWN)})")
     return oldest.pid

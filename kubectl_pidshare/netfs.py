@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 LINES_MARK = b"\0pidshare-fds-lines\0"
+# What fds.sh ends its output with, before the probe's.
+SECTION_END = b"\0pidshare-end\0"
 ROWS = 50000
 RECORD = re.compile(rb"(\d+)/fd/(\d+):([-fdpScb]):(\d*):(\d*):(.*)", re.DOTALL)
 MARK = re.compile(rb"(denied|cut)[: ](\d+)")
@@ -203,9 +205,10 @@ def _lines(held: Held, part: bytes) -> None:
             _mark(held, line)
 
 
-def parse(before: bytes) -> Held:
-    """Parse fds.sh's output (the part before the probe's)."""
+def parse(output: bytes) -> Held:
+    """Parse fds.sh's output (what comes before SECTION_END: the probe's follows)."""
     held = Held()
+    before = output.partition(SECTION_END)[0]
     records, _, lines = (b"\0" + before).partition(LINES_MARK)
     for record in records.split(b"\0"):
         _record(held, record)

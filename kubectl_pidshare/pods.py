@@ -12,6 +12,7 @@ KINDS = (("initContainers", "init"), ("containers", "container"),
          ("ephemeralContainers", "ephemeral"))
 STATUSES = {"init": "initContainerStatuses", "container": "containerStatuses",
             "ephemeral": "ephemeralContainerStatuses"}
+RUNNER_RANK = {"container": 0, "init": 1, "ephemeral": 2}
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Container:
     image: str = ""
     exited: bool = False
     reason: str = ""
+    exit_code: int | None = None
 
     @property
     def may_ptrace(self) -> bool:
@@ -47,11 +49,22 @@ class Pod:
     shares_processes: bool
     containers: tuple[Container, ...]
     default_container: str | None = None
+    host_pid: bool = False
     host_network: bool = False
     ids: dict[str, Container] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.ids.update({c.container_id: c for c in self.containers if c.container_id})
+
+    def kubectl(self, verb: str, container: str | None = None, *flags: str) -> str:
+        """A kubectl command line about this Pod to paste: `kubectl VERB NAME`, with `-n NS`
+        unless its namespace is default, `-c CONTAINER` if one is meant, then flags."""
+        words = ["kubectl", verb, self.name]
+        if self.namespace and self.namespace != "default":
+            words += ["-n", self.namespace]
+        if container is not None:
+            words += ["-c", container]
+        return " ".join([*words, *flags])
 
     def container(self, name: str) -> Container:
         """The container called name, or an error naming the ones there are."""
@@ -80,6 +93,16 @@ def _reason(state: dict[str, Any]) -> str:
     return ""
 
 
+def _exit_code(status: dict[str, Any]) -> int | None:
+    """The exit code of the container's last run: its current one if it has ended, else the
+    previous one (a container in CrashLoopBackOff waits to start again)."""
+    for key in ("state", "lastState"):
+        ended = (status.get(key) or {}).get("terminated") or {}
+        if "exitCode" in ended:
+            return int(ended["exitCode"])
+    return None
+
+
 def parse_pod(document: dict[str, Any]) -> Pod:
     """Build a Pod from the API server's JSON."""
     meta, spec, status = document["metadata"], document.get("spec") or {}, (
@@ -105,6 +128,7 @@ def parse_pod(document: dict[str, Any]) -> Pod:
                 image=str(item.get("image") or ""),
                 exited="terminated" in now,
                 reason=_reason(now),
+                exit_code=_exit_code(state),
             ))
     return Pod(
         name=meta["name"],
@@ -114,17 +138,32 @@ def parse_pod(document: dict[str, Any]) -> Pod:
         shares_processes=bool(spec.get("shareProcessNamespace")),
         containers=tuple(containers),
         default_container=(meta.get("annotations") or {}).get(DEFAULT_CONTAINER),
+        host_pid=bool(spec.get("hostPID")),
         host_network=bool(spec.get("hostNetwork")),
     )
 
 
 def require_running(pod: Pod) -> None:
-    """Refuse a Pod that is not Running: its processes exist only while it runs."""
-    if pod.phase != "Running":
+    """Refuse a Pod that is not Running, unless it is Pending on a running init container:
+    its processes exist only while it runs."""
+    stuck_on_init = pod.phase == "Pending" and any(c.running for c in pod.containers
+                                                   if c.kind == "init")
+    if pod.phase != "Running" and not stuck_on_init:
         raise PidshareError(
             f'pod "{pod.name}" is {pod.phase}, not Running: its processes can only be seen '
-            f"while it runs (see: kubectl describe pod {pod.name})"
+            f"while it runs (see: {pod.kubectl('describe pod')})"
         )
+
+
+def not_running(pod: Pod, container: Container) -> str:
+    """Why container has no process: its state, the exit code of its last run, and where to
+    look (its output if it ran, else the Pod's events)."""
+    state = container.reason or ("exited" if container.exited else "waiting")
+    see = pod.kubectl("describe pod")
+    if container.exit_code is not None:
+        state += f", last exit code {container.exit_code}"
+        see = pod.kubectl("logs", container.name, *([] if container.exited else ["--previous"]))
+    return f'container "{container.name}" of pod "{pod.name}" is not running ({state}): see {see}'
 
 
 def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
@@ -132,7 +171,8 @@ def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
 
     `--exec-container` first and alone; else the default-container annotation; else every running
     container, those that may read other containers' processes (CAP_SYS_PTRACE) first,
-    regular ones before ephemeral ones.
+    regular ones before init ones (one the Pod is stuck on, or a sidecar) before ephemeral
+    ones.
     """
     require_running(pod)
     if requested:
@@ -140,9 +180,9 @@ def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:
         if not chosen.running:
             raise PidshareError(f'container "{requested}" of pod "{pod.name}" is not running')
         return [chosen]
-    running = [c for c in pod.containers if c.running and c.kind != "init"]
+    running = [c for c in pod.containers if c.running]
     running.sort(key=lambda c: (c.name != pod.default_container, not c.may_ptrace,
-                                c.kind == "ephemeral"))
+                                RUNNER_RANK[c.kind]))
     if not running:
         raise PidshareError(f'pod "{pod.name}" has no running container')
     return running

@@ -43,7 +43,7 @@ class PortsOptions:
 
     def probe(self) -> PsOptions:
         """The options of the probe that reads sockets and processes in one exec."""
-        return PsOptions(self.targets, None, self.runner, debug=self.debug, script="fds+probe",
+        return PsOptions(self.targets, None, self.runner, debug=self.debug, script="fds",
                          args=("ports",))
 
 
@@ -59,7 +59,7 @@ class Entry:
 def entries(listing: Listing, err: TextIO, listen: bool = False) -> list[Entry]:
     """The Pod's sockets (only the listening ones if listen) with their holders; warnings
     (hostNetwork, unreadable processes, cuts) on err."""
-    held = netfs.parse(listing.before)
+    held = netfs.parse(listing.output)
     holders = Holders(listing)
     owners = held.socket_owners()
     found = [Entry(socket, tuple(holders.of(owners.get(socket.inode, []))), False)

@@ -8,22 +8,33 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO, Union
 
-from kubectl_pidshare import procfs, render
-from kubectl_pidshare.attribution import SANDBOX, UNKNOWN, Attribution
-from kubectl_pidshare.debugging import DebugOptions, candidates, ours
+from kubectl_pidshare import procfs, redaction, render
+from kubectl_pidshare.attribution import NODE, SANDBOX, UNKNOWN, Attribution
+from kubectl_pidshare.debugging import DebugOptions, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
-from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
+from kubectl_pidshare.own import compact, started_by_pidshare
+from kubectl_pidshare.pods import (
+    Container,
+    Pod,
+    no_shell_error,
+    not_running,
+    parse_pod,
+    runner_candidates,
+)
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import SECTION_END, Outcome, attempt, run_script
+from kubectl_pidshare.runner import Outcome, attempt
+from kubectl_pidshare.runners import choose, not_shared
 from kubectl_pidshare.targets import Targets, nothing_found, resolve
 
 CONCURRENT = 10
+DOCUMENTS = ("json", "yaml")  # kubectl prints an empty List, and no "No resources found"
 
 
 @dataclass(frozen=True)
 class PsOptions:
     """What `ps` was asked for: the targets, whose processes to show (-c, None: every
-    container's), the container to run from (None: choose), the format and order."""
+    container's), the container to run from (None: choose), the format and order, and whether
+    to show pidshare's own processes and debug containers."""
 
     targets: Targets
     container: str | None = None
@@ -32,46 +43,52 @@ class PsOptions:
     headers: bool = True
     sort_by: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
+    show_pidshare: bool = False
+    show_secrets: bool = False
     script: str = "probe"
     args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Listing:
-    """One Pod's probe: the Pod, where the probe ran, and what it saw; before: the output of
-    the script run ahead of the probe, if options.script names one (`fds+probe`)."""
+    """One Pod's probe: the Pod, where the probe ran, and what it saw (and the script's whole
+    output, for a script other than the probe)."""
 
     pod: Pod
     runner: Container
     snapshot: procfs.Snapshot
-    before: bytes = b""
+    output: bytes = field(default=b"", repr=False)
 
-    def groups(self, container: str | None = None) -> list[list[render.Row]]:
+    def groups(self, container: str | None = None, show_pidshare: bool = False
+               ) -> list[list[render.Row]]:
         """The rows per container (see group), only container's if one is named."""
-        return group(self.snapshot, self.pod, self.runner, container)
+        return group(self.snapshot, self.pod, self.runner, container, show_pidshare)
 
 
 Probed = Union[Listing, PidshareError]
 
 
 def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
-          container: str | None = None) -> list[list[render.Row]]:
-    """Attribute every process and group the rows: sandbox, containers in spec order, unknown
-    (only the named container's, if one is). pidshare's own debug containers (their
-    keep-alive loop) are not listed."""
+          container: str | None = None, show_pidshare: bool = False) -> list[list[render.Row]]:
+    """Attribute every process and group the rows: sandbox, containers in spec order, the
+    node's (hostPID), unknown (only the named container's, if one is). pidshare's own
+    processes (other runs' scripts, its debug containers) are listed only with show_pidshare,
+    compactly."""
     attribution = Attribution(pod, runner, snapshot.own_cgroup)
     users: dict[str, dict[int, str]] = {}
     for cgroup, names in snapshot.passwd:
         owner = attribution.container(cgroup)
         if owner is not None:
             users.setdefault(owner.name, names)
-    order = [SANDBOX, *(c.name for c in pod.containers), UNKNOWN]
+    order = [SANDBOX, *(c.name for c in pod.containers), NODE, UNKNOWN]
     if container is not None:
         order = [container]
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
+    pidshare = started_by_pidshare(snapshot.processes.values())
     for process in snapshot.processes.values():
         who = attribution.owner(process)
-        if ours(who.name, who.kind) or who.name not in groups:
+        hidden = process.pid in pidshare or ours(who.name, who.kind)
+        if (hidden and not show_pidshare) or who.name not in groups:
             continue
         groups[who.name].append(render.Row(
             pid=process.pid, ppid=process.ppid, owner=who,
@@ -79,13 +96,13 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
             state=process.state, threads=process.threads, rss_kib=process.rss_kib,
             cpu_seconds=process.cpu_seconds,
             start=render.start_time(snapshot.boot_time, process.start_ticks, procfs.CLOCK_TICKS),
-            name=process.name, args=tuple(process.args),
+            name=process.name, args=compact(process),
         ))
     return [groups[name] for name in order if groups[name]]
 
 
-def _overlapped(transport: Transport, options: PsOptions, name: str, runner: str,
-                raw: io.BytesIO) -> tuple[Pod, Outcome]:
+def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO, script: str,
+                args: tuple[str, ...] = ()) -> tuple[Pod, Outcome]:
     """With the container to run from named, the Pod is fetched while the probe runs (the
     probe takes no argument)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -94,7 +111,7 @@ def _overlapped(transport: Transport, options: PsOptions, name: str, runner: str
         fetched = pool.submit(transport.get_pod, name)
         ran: tuple[int, bytes] | PidshareError | None
         try:
-            ran = attempt(transport, name, runner, options.script, [*options.args], raw)
+            ran = attempt(transport, name, runner, script, [*args], raw)
         except PidshareError as exc:
             ran = exc
         pod = parse_pod(fetched.result())
@@ -111,23 +128,36 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     """Run the probe in Pod name (its document, if already fetched): what it saw, and where."""
     raw = io.BytesIO()
     if document is None and options.runner is not None and not options.debug.image:
-        pod, outcome = _overlapped(transport, options, name, options.runner, raw)
+        pod, outcome = _overlapped(transport, name, options.runner, raw, options.script,
+                                   options.args)
     else:
-        pod = parse_pod(document or transport.get_pod(name))
-        pod, runners = candidates(transport, pod, options.runner, options.debug,
-                                  lambda line: err.write(line + "\n"))
-        outcome = run_script(transport, pod, runners, options.script, [*options.args], raw)
+        runners = choose(transport, parse_pod(document or transport.get_pod(name)),
+                         options.runner, options.debug, lambda line: err.write(line + "\n"))
+        outcome = runners.run(options.script, [*options.args], raw)
+        pod = runners.pod
     runner = outcome.container
     if options.container is not None:
         pod.container(options.container)
     if outcome.status != 0:
         raise outcome.probe_failed(pod.name)
-    if not pod.shares_processes:
-        err.write(f'warning: pod "{pod.name}" does not share its process namespace; '
-                  f'showing only what container "{runner.name}" can see\n')
-    before, _, output = (raw.getvalue().partition(SECTION_END) if "+" in options.script
-                         else (b"", b"", raw.getvalue()))
-    return Listing(pod, runner, procfs.parse(output), before)
+    _warn(pod, runner, options.container, err)
+    seen = procfs.parse(raw.getvalue())
+    return Listing(pod, runner, seen if options.show_secrets else redaction.snapshot(seen),
+                   raw.getvalue() if options.script != "probe" else b"")
+
+
+def _warn(pod: Pod, runner: Container, shown: str | None, err: TextIO) -> None:
+    """What the listing of pod cannot show: the node's processes as such (hostPID), the other
+    containers' (a Pod that does not share), those of containers that do not run."""
+    if pod.host_pid:
+        err.write(f'note: pod "{pod.name}" shares the node\'s process namespace (hostPID): '
+                  f"the listing includes the node's processes, as {NODE}\n")
+    elif not pod.shares_processes:
+        err.write(not_shared(pod, runner, "showing only") + "\n")
+    for container in pod.containers:
+        if not container.running and (shown == container.name or (
+                shown is None and container.kind == "container")):
+            err.write(f"warning: {not_running(pod, container)}\n")
 
 
 def _safely(task: Callable[[], Listing]) -> Probed:
@@ -165,7 +195,7 @@ def gather(transport: Transport, options: PsOptions, err: TextIO
         return [probe(transport, options, options.targets.refs[0].name, err)], []
     resolved = resolve(transport, options.targets)
     probed = probe_all(transport, options, resolved.pods, err)
-    if not probed and not resolved.errors:
+    if not probed and not resolved.errors and options.output not in DOCUMENTS:
         err.write(nothing_found(transport, options.targets) + "\n")
     return ([p for p in probed if isinstance(p, Listing)],
             [*resolved.errors, *(p for p in probed if isinstance(p, PidshareError))])
@@ -183,8 +213,8 @@ def sections(listings: Sequence[Listing], options: PsOptions) -> list[render.Sec
     """Each Pod's groups with its prefix cells."""
     names = prefix(options)
     cells = {"NAMESPACE": lambda pod: pod.namespace, "POD": lambda pod: pod.name}
-    return [(tuple(cells[name](listing.pod) for name in names), listing.groups(options.container))
-            for listing in listings]
+    return [(tuple(cells[name](listing.pod) for name in names),
+             listing.groups(options.container, options.show_pidshare)) for listing in listings]
 
 
 def report(failures: Sequence[PidshareError], err: TextIO) -> None:
@@ -199,10 +229,10 @@ def _document(listing: Listing, options: PsOptions) -> dict[str, Any]:
     pod, runner = listing.pod, listing.runner
     return render.document({
         "pod": pod.name, "namespace": pod.namespace, "shareProcessNamespace":
-        pod.shares_processes, "probeContainer": runner.name,
+        pod.shares_processes, "hostPID": pod.host_pid, "probeContainer": runner.name,
         "containers": [{"name": c.name, "kind": c.kind, "containerID": c.container_id,
                         "running": c.running} for c in pod.containers],
-    }, listing.groups(options.container))
+    }, listing.groups(options.container, options.show_pidshare))
 
 
 def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
@@ -210,10 +240,11 @@ def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
     """List the Pods' processes on out, table lines cut to width if given; warnings and each
     Pod's failure on err (the others are listed all the same)."""
     listings, failures = gather(transport, options, err)
-    if options.output in ("json", "yaml"):
+    if options.output in DOCUMENTS:
         documents = [_document(listing, options) for listing in listings]
-        doc = (documents[0] if options.targets.one_pod else
-               {"apiVersion": "v1", "kind": "List", "items": documents})
+        doc = (documents[0] if options.targets.one_pod else {
+            "apiVersion": "v1", "items": documents, "kind": "List",
+            "metadata": {"resourceVersion": ""}})
         (render.write_json if options.output == "json" else render.write_yaml)(out, doc)
     elif listings:
         columns = render.WIDE if options.output == "wide" else render.TREE

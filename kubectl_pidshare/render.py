@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from kubectl_pidshare.attribution import Owner
-from kubectl_pidshare.text import command, escape
+from kubectl_pidshare.text import command, decoded, escape
 
 CUT = "…"
 TREE = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")
@@ -174,7 +174,8 @@ def write_table(out: TextIO, sections: list[Section], layout: Layout = Layout())
 
 
 def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
-    """The JSON/YAML document: every field, stable for scripts."""
+    """The JSON/YAML document: every field, stable for scripts; text as the process wrote it
+    (see text.decoded), which JSON and YAML escape themselves."""
     processes = []
     for rows in groups:
         for _, row in tree_order(rows):
@@ -184,15 +185,15 @@ def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
                 "container": row.owner.name,
                 "containerKind": row.owner.kind,
                 "uid": row.uid,
-                "user": escape(row.user),
+                "user": row.user,
                 "state": row.state,
                 "threads": row.threads,
                 "rssKiB": row.rss_kib,
                 "cpuSeconds": row.cpu_seconds,
                 "startTime": row.start.strftime("%Y-%m-%dT%H:%M:%SZ") if row.start else None,
-                "name": escape(row.name),
-                "command": command(row.name, row.args),
-                "args": [escape(arg) for arg in row.args],
+                "name": row.name,
+                "command": command(row.name, row.args, decoded),
+                "args": [decoded(arg) for arg in row.args],
             })
     return {"apiVersion": "pidshare/v1", "kind": "ProcessList", **pod, "processes": processes}
 

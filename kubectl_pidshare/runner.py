@@ -7,6 +7,9 @@ Every script is run after PREAMBLE, which defines what the scripts share:
 - `cgroup_line FILE...` prints, for each cgroup file, `FILE:` and the first line that carries a
   container ID (64 hex digits, in any cgroup version, driver or runtime's naming), else the
   unified line `0::...` (a container's own cgroup in a private namespace reads `0::/`);
+- `creds PID` prints `UID/GID/CAPEFF`: the effective uid, gid and capabilities (hexadecimal) of
+  process PID, `?` for what cannot be read, from /proc/PID/status (which needs no ptrace
+  access);
 - a watcher that ends the script and everything it started when the client goes away: pidshare
   opens stdin and never writes to it, so its end means the connection is gone (Ctrl-C, a
   deadline, a closed stdout). An exec'd process leads its own process group (runc makes it a
@@ -34,6 +37,9 @@ MARKER = "pidshare: "
 PREAMBLE = (
     f"refuse() {{ printf '{MARKER}%s %s\\n' \"$1\" \"$2\" >&2; exit {REFUSED}; }}\n"
     "cgroup_line() { grep -H -m1 -E '[0-9a-f]{64}|^0::' \"$@\" 2>/dev/null; }\n"
+    "# shellcheck disable=SC2046\n"
+    "creds() { set -- $(grep -e '^Uid:' -e '^Gid:' -e '^CapEff:' \"/proc/$1/status\" "
+    "2>/dev/null); printf '%s/%s/%s' \"${3:-?}\" \"${8:-?}\" \"${12:-?}\"; }\n"
     "read -r _ _ _ _ group _ <\"/proc/$$/stat\"\n"
     "[ \"$group\" = \"$$\" ] && group=0 || group=$$\n"
     "exec 5<&0\n"
@@ -45,18 +51,18 @@ PREAMBLE = (
 
 # How long a script may run: the probe and kill read a bounded amount, so a minute means
 # something blocks them; cat streams for as long as the file lasts. --request-timeout bounds all.
-DEADLINES = {"probe": 60.0, "kill": 60.0, "fds+probe": 60.0}
-# What a script run before the probe, in the same exec, ends its output with (see sh/fds.sh).
-SECTION_END = b"\0pidshare-end\0"
+DEADLINES = {"probe": 60.0, "kill": 60.0, "environ": 60.0, "audit": 60.0, "fds": 60.0}
+# Scripts run as the concatenation of others: audit and fds read more, then run the ps probe.
+COMPOSED = {"audit": ("audit", "probe"), "fds": ("fds", "probe")}
 
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 
 
 def script(name: str) -> str:
-    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`), preamble first;
-    `fds+probe` is one script of both, in that order."""
+    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`...), preamble
+    first."""
     return PREAMBLE + "".join(files("kubectl_pidshare").joinpath(f"sh/{part}.sh").read_text()
-                              for part in name.split("+"))
+                              for part in COMPOSED.get(name, (name,)))
 
 
 class Counted:

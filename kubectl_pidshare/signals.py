@@ -6,16 +6,18 @@ import io
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from kubectl_pidshare import procfs
-from kubectl_pidshare.attribution import SANDBOX, Attribution, is_sandbox
-from kubectl_pidshare.debugging import DebugOptions, candidates, ours
+from kubectl_pidshare import procfs, redaction
+from kubectl_pidshare.attribution import NODE, SANDBOX, Attribution, is_sandbox
+from kubectl_pidshare.debugging import DebugOptions
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.main_process import Aim, main_process
-from kubectl_pidshare.pods import Container, Pod, parse_pod
+from kubectl_pidshare.main_process import COMMAND_SHOWN, Aim, look, main_process
+from kubectl_pidshare.permissions import CAP_KILL, advice
+from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Refusals, run_script
+from kubectl_pidshare.runner import Outcome, Refusals
+from kubectl_pidshare.runners import Runners, choose
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command
+from kubectl_pidshare.text import command, shorten
 
 # Linux's numbering (x86, arm): the remote side is Linux whatever the client runs on.
 SIGNALS = {
@@ -30,8 +32,9 @@ NAMES = {number: name for name, number in SIGNALS.items()}
 SIGRTMIN, SIGRTMAX = 34, 64
 SANDBOX_REASON = (
     "in a shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "
-    "`kill -HUP 1` does not reach your program. Pass --force to signal it anyway"
+    "`kill -{signal} 1` does not reach your program. Pass --force to signal it anyway"
 )
+
 REFUSALS: Refusals = {
     "no-process": (ExitStatus.NO_SUCH_PROCESS, 'no process {pid} in pod "{pod}"'),
     "not-expected": (ExitStatus.NOT_EXPECTED, "{what} does not match --expect {expect}: "
@@ -78,33 +81,61 @@ def signal_list() -> str:
     return "\n".join(f"{number:2d}) {name}" for number, name in sorted(NAMES.items())) + "\n"
 
 
-def _permission_hint(runner: Container, target_uid: int | None) -> str:
-    if runner.run_as_user not in (None, 0):
-        lacks = f"runs as uid {runner.run_as_user}, so it has no capabilities"
-    elif {"KILL", "ALL"} & runner.caps_drop and "KILL" not in runner.caps_add:
-        lacks = "drops CAP_KILL"
-    else:
-        lacks = "lacks CAP_KILL"
-    target = f"uid {target_uid}" if target_uid is not None else "another uid"
-    remedy = ("pass --debug-profile general (root, with the runtime's default capabilities)"
-              if ours(runner.name, runner.kind) else
-              "run from a container with that uid (--exec-container), or add KILL to "
-              f'securityContext.capabilities.add of container "{runner.name}"')
-    return (f'container "{runner.name}" {lacks}; signalling a process of {target} needs the '
-            f"same uid or CAP_KILL: {remedy}")
-
-
 def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> str:
     if process is None or owner is None:
         return f"PID {pid}"
-    where = "the sandbox" if owner == SANDBOX else f'container "{owner}"'
-    return f"PID {pid} ({command(process.name, process.args)}) in {where}"
+    where = {SANDBOX: "the sandbox", NODE: "the node"}.get(owner, f'container "{owner}"')
+    return f"PID {pid} ({shorten(command(process.name, process.args), COMMAND_SHOWN)}) in {where}"
 
 
-def _refuse_sandbox(pid: int, pod: Pod, force: bool) -> None:
+def _refuse_sandbox(pid: int, pod: Pod, force: bool, signal: tuple[int, str]) -> None:
     if is_sandbox(pid, pod) and not force:
-        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
+        number, name = signal
+        reason = SANDBOX_REASON.format(signal=name[3:] if name.startswith("SIG") else number)
+        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {reason}',
                             ExitStatus.SANDBOX)
+
+
+def _refuse_node(runners: Runners, pid: int) -> None:
+    """In a Pod that shares the node's processes (hostPID), refuse a process that belongs to no
+    container of the Pod, as the probe attributes it."""
+    _, snapshot, attribution = look(runners)
+    process = snapshot.processes.get(pid)
+    if process is not None and attribution.owner(process).name == NODE:
+        raise PidshareError(
+            f"refusing to signal PID {pid} "
+            f"({shorten(command(process.name, process.args), COMMAND_SHOWN)}) of pod "
+            f'"{runners.pod.name}": it belongs to no container of the Pod; the Pod shares the '
+            "node's process namespace (hostPID), so it is a process of the node (PID 1 is the "
+            "node's init). Pass --force to signal it anyway", ExitStatus.SANDBOX)
+
+
+def _described(runners: Runners, outcome: Outcome, described: io.BytesIO, pid: int
+               ) -> tuple[procfs.Process | None, str | None]:
+    snapshot = redaction.snapshot(procfs.parse(described.getvalue()))
+    process = snapshot.processes.get(pid)
+    if process is None:
+        return None, None
+    return process, Attribution(runners.pod, outcome.container,
+                                snapshot.own_cgroup).owner(process).name
+
+
+def _signal(runners: Runners, pid: int, number: int, expect: str | None
+            ) -> tuple[Outcome, procfs.Process | None, str | None]:
+    """Run the kill script (again from a container that may reach the process, if the kernel
+    refused the first): how it ended, the process it described and its owner."""
+    args = [str(pid), str(number), expect or ""]
+    described = io.BytesIO()
+    outcome = runners.run("kill", args, described)
+    process, owner = _described(runners, outcome, described, pid)
+    refusal = outcome.refusal
+    if refusal is not None and refusal.code == "denied":
+        again = io.BytesIO()
+        retried = runners.retry(refusal.code, owner, process.uid if process else None, "kill",
+                                args, again)
+        if retried is not None:
+            return (retried, *_described(runners, retried, again, pid))
+    return outcome, process, owner
 
 
 def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -> None:
@@ -112,30 +143,29 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
     number, name = parse_signal(options.signal)
     pod = parse_pod(transport.get_pod(options.pod))
     if options.aim.pid is not None:
-        _refuse_sandbox(options.aim.pid, pod, options.force)
+        _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
+
     def notice(line: str) -> None:
         err.write(line + "\n")
 
-    pod, runners = candidates(transport, pod, options.runner, options.debug, notice)
+    runners = choose(transport, pod, options.runner, options.debug, notice,
+                     options.aim.container, "acting only on")
     pid = options.aim.pid
     if pid is None:
-        pid = main_process(transport, pod, runners, str(options.aim.container), notice)
-        _refuse_sandbox(pid, pod, options.force)
-    described = io.BytesIO()
-    outcome = run_script(transport, pod, runners, "kill",
-                         [str(pid), str(number), options.expect or ""], described)
-    snapshot = procfs.parse(described.getvalue())
-    process = snapshot.processes.get(pid)
-    owner = None
-    if process is not None:
-        owner = Attribution(pod, outcome.container, snapshot.own_cgroup).owner(process).name
+        pid = main_process(runners, str(options.aim.container), notice)
+        _refuse_sandbox(pid, runners.pod, options.force, (number, name))
+    elif pod.host_pid and not options.force:
+        _refuse_node(runners, pid)
+    outcome, process, owner = _signal(runners, pid, number, options.expect)
+    pod = runners.pod
     what = _describe(pid, process, owner)
     refusal = outcome.refusal
     if refusal is not None:
-        uid = process.uid if process else None
+        hint = ""
+        if refusal.code == "denied":
+            hint = advice(pod, outcome.container, refusal.detail, CAP_KILL, owner)
         raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, what=what,
-                            expect=repr(options.expect),
-                            hint=_permission_hint(outcome.container, uid))
+                            expect=repr(options.expect), hint=hint)
     if outcome.status != 0:
         raise PidshareError(f'kill failed in container "{outcome.container.name}" '
                             f"(exit {outcome.status}): {outcome.message()}")

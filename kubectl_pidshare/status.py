@@ -23,5 +23,6 @@ class ExitStatus(IntEnum):
     NO_READLINK = 73
     PERMISSION_DENIED = 74
     CHANGED = 75
+    FINDINGS = 76
     INTERRUPTED = 130
     STDOUT_CLOSED = 141

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from kubectl_pidshare.runner import SECTION_END
+from kubectl_pidshare.netfs import SECTION_END
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import DATA, FakeTransport, Install, Main, recorded_pod
@@ -28,7 +28,7 @@ def test_ports_table_listening_first(install: Install, main: Main) -> None:
                                 "CONTAINER", "PID", "COMMAND"]
     assert lines[1].split()[:3] == ["tcp", "LISTEN", "0.0.0.0:80"]
     [(_, container, argv)] = fake.execs
-    assert (container, argv[3:]) == ("shell", ["pidshare-fds+probe", "ports"])
+    assert (container, argv[3:]) == ("shell", ["pidshare-fds", "ports"])
 
 
 def test_ports_listen_json(install: Install, main: Main) -> None:
@@ -42,7 +42,9 @@ def test_ports_listen_json(install: Install, main: Main) -> None:
 def test_ports_sort_by_is_checked(install: Install, main: Main) -> None:
     sockets(install, "ports")
     status, _, err = main("ports", "sockets", "--sort-by", "cpu")
-    assert status == ExitStatus.USAGE and "Invalid value for '--sort-by'" in err
+    assert (status, err.splitlines()[0]) == (
+        ExitStatus.USAGE, 'error: invalid argument "cpu" for "--sort-by" flag: must be one of '
+        "port, pid, container, proto, queue")
 
 
 def test_fds_needs_a_process(install: Install, main: Main) -> None:

@@ -6,7 +6,7 @@ import pytest
 from typer.main import get_command
 
 from kubectl_pidshare.cli import app
-from kubectl_pidshare.complete import candidates, read
+from kubectl_pidshare.complete import candidates, read, wants_files
 
 ROOT = get_command(app)
 COMMANDS = [name for name, command in ROOT.commands.items()]  # type: ignore[attr-defined]
@@ -23,9 +23,10 @@ def test_read_a_flag_waiting_for_its_value() -> None:
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    pytest.param([""], ["ps", "top", "kill", "cat", "ports", "fds", "help", "version",
-                        "completion"],
-                     id="commands"),
+    pytest.param([""], ["ps", "top", "kill", "cat", "env", "audit", "ports", "fds", "help",
+                        "version", "completion"], id="commands"),
+    pytest.param(["audit", "--fail-on", ""], ["info", "warning", "critical"], id="fail-on"),
+    pytest.param(["env", "nginx", "7", "-o", ""], ["text", "json", "yaml"], id="env-output"),
     pytest.param(["ps", "nginx", "--con"], ["--context", "--container"], id="flag-prefix"),
     pytest.param(["ps", "nginx", "-o", ""], ["tree", "wide", "json", "yaml"], id="output"),
     pytest.param(["version", ""], [], id="version-takes-no-argument"),
@@ -36,14 +37,19 @@ def test_candidates(words: list[str], expected: list[str]) -> None:
     assert [c for c in candidates(words) if c.startswith(words[-1])] == expected
 
 
+def test_audit_files_are_completed_by_the_shell() -> None:
+    assert wants_files(["audit", "-f", ""]) and not wants_files(["audit", ""])
+
+
 def test_fds_completes_a_pod_then_a_container_main_process(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from kubectl_pidshare import complete
 
     monkeypatch.setattr(complete, "_pods", lambda seen: ["nginx"])
     monkeypatch.setattr(complete, "_containers", lambda seen: ["nginx", "shell"])
-    assert candidates(["fds", ""]) == ["nginx"]
-    assert candidates(["fds", "nginx", ""]) == ["container/nginx", "container/shell"]
+    assert [c for c in candidates(["fds", "n"]) if c.startswith("n")] == ["nginx"]
+    assert [c for c in candidates(["fds", "nginx", "container/"]) if c.startswith("c")] == [
+        "container/nginx", "container/shell"]
     assert candidates(["ports", "--sort-by", ""]) == ["port", "pid", "container", "proto",
                                                       "queue"]
 

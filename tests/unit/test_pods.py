@@ -149,7 +149,8 @@ def test_runner_candidates_default_container_first() -> None:
     assert names(pods.runner_candidates(parsed, None)) == ["c", "b", "a"]
 
 
-def test_runner_candidates_ptrace_first_ephemeral_last_init_and_stopped_out() -> None:
+def test_runner_candidates_ptrace_first_init_after_regular_ephemeral_last_stopped_out(
+) -> None:
     parsed = make_pod(
         container("sidecar", "init"),
         container("a"),
@@ -159,7 +160,15 @@ def test_runner_candidates_ptrace_first_ephemeral_last_init_and_stopped_out() ->
         container("dbg2", "ephemeral", security={"privileged": True}),
         container("c"),
     )
-    assert names(pods.runner_candidates(parsed, None)) == ["b", "dbg2", "a", "c", "dbg"]
+    assert names(pods.runner_candidates(parsed, None)) == ["b", "dbg2", "a", "c", "sidecar",
+                                                           "dbg"]
+
+
+def test_a_pod_pending_on_a_running_init_container_runs_from_it() -> None:
+    parsed = make_pod(container("wait-db", "init"), container("app", running=False),
+                      phase="Pending")
+    assert names(pods.runner_candidates(parsed, None)) == ["wait-db"]
+    assert names(pods.runner_candidates(parsed, "wait-db")) == ["wait-db"]
 
 
 def test_runner_candidates_requested_alone() -> None:
@@ -186,7 +195,7 @@ def test_runner_candidates_pod_not_running(phase: str) -> None:
         pods.runner_candidates(make_pod(container("a"), phase=phase), None)
     assert caught.value.message == (
         f'pod "p" is {phase}, not Running: its processes can only be seen while it runs '
-        "(see: kubectl describe pod p)")
+        "(see: kubectl describe pod p -n ns)")
 
 
 def test_runner_candidates_no_running_container() -> None:

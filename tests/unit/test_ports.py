@@ -10,7 +10,6 @@ import json
 from kubectl_pidshare import fds, ports, procfs
 from kubectl_pidshare.pods import parse_pod
 from kubectl_pidshare.ps import Listing
-from kubectl_pidshare.runner import SECTION_END
 from kubectl_pidshare.targets import parse
 from tests.unit.recordings import DATA
 
@@ -20,8 +19,8 @@ LISTEN = "/listen tcp:8080 udp:5353 tcp6:8443 unix:/tmp/app.sock unix:@pidshare-
 def listing(mode: str) -> Listing:
     """The recorded Pod and fds.sh + probe output of one mode."""
     pod = parse_pod(json.loads((DATA / "pod-sockets.json").read_text()))
-    before, _, after = (DATA / f"fds-sockets-{mode}.bin").read_bytes().partition(SECTION_END)
-    return Listing(pod, pod.container("shell"), procfs.parse(after), before)
+    output = (DATA / f"fds-sockets-{mode}.bin").read_bytes()
+    return Listing(pod, pod.container("shell"), procfs.parse(output), output)
 
 
 def test_each_socket_has_its_holders() -> None:
@@ -73,7 +72,7 @@ def test_flag_names() -> None:
 def test_a_kernel_without_inodes_in_fdinfo_is_said() -> None:
     recorded = listing("ports")
     old = Listing(recorded.pod, recorded.runner, recorded.snapshot,
-                  recorded.before.replace(b":ino:\t", b":xno:\t"))
+                  recorded.output.replace(b":ino:\t", b":xno:\t"))
     err = io.StringIO()
     found = ports.entries(old, err)
     assert all(not e.holders for e in found)
