@@ -34,8 +34,10 @@ class Container:
 
     @property
     def may_ptrace(self) -> bool:
-        """Whether its processes may read other containers' /proc/PID/root and environ."""
-        return self.privileged or "SYS_PTRACE" in self.caps_add
+        """Whether its processes may read other containers' /proc/PID/root and environ: a
+        capability added counts only for root (a process that is not root has none)."""
+        return self.privileged or ("SYS_PTRACE" in self.caps_add
+                                   and self.run_as_user in (None, 0))
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Pod:
     containers: tuple[Container, ...]
     default_container: str | None = None
     host_pid: bool = False
+    host_network: bool = False
     ids: dict[str, Container] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,6 +141,7 @@ def parse_pod(document: dict[str, Any]) -> Pod:
         containers=tuple(containers),
         default_container=(meta.get("annotations") or {}).get(DEFAULT_CONTAINER),
         host_pid=bool(spec.get("hostPID")),
+        host_network=bool(spec.get("hostNetwork")),
     )
 
 

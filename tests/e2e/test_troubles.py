@@ -289,6 +289,14 @@ ROWS = {
     "version-client": Row(("version", "--client"), 0, stdout=has("kubectl-pidshare")),
     "kill-list": Row(("kill", "-l"), 0, stdout=has(" 1) HUP", "15) TERM")),
     "seed-ps": Row(("ps", "nginx"), 0, stdout=has("nginx: worker process")),
+    "seed-ports": Row(("ports", "nginx", "--listen"), 0, stdout=has("0.0.0.0:80", "nginx: master")),
+    "fds-without-a-process": Row(("fds", "trap"), 2,
+                                 "error: fds takes POD and a PID or container/NAME (with "
+                                 "--deleted, Pods as ps takes them: kubectl pidshare fds -h "
+                                 "shows examples)"),
+    "fds-no-such-pid": Row(("fds", "trap", "99999"), 64, 'error: no process 99999 in pod "trap"'),
+    "fds-deleted-none": Row(("fds", "trap", "--deleted"), 0,
+                            stdout=whole("No deleted files held open.\n")),
     # ps over hostile containers: a FIFO and /dev/zero as /etc/passwd cost nothing
     "ps-fifo-and-zero-passwd": Row(("ps", "trap"), 0, stdout=has("fifo", "zero", "racer"),
                                    within=20),
@@ -309,11 +317,11 @@ ROWS = {
             "sent signal 0 to PID {long} (sh -c while :; do sleep 3603; done "
             + "x" * 44 + '…) in container "files"\n')),
     "kill-non-root-runner": Row(
-        ("kill", "nonroot", "{web}", "HUP"), 1,
+        ("kill", "nonroot", "{web}", "HUP", "--exec-container", "app"), 1,
         r're:error: permission denied signalling PID {web} \(.*\) in container "web": '
         + NOT_ROOT + "signalling a process of uid 2000 needs the same uid or CAP_KILL" + ADVICE),
     "cat-non-root-runner": Row(
-        ("cat", "nonroot", "{web}", "/tmp/page"), 67,
+        ("cat", "nonroot", "{web}", "/tmp/page", "--exec-container", "app"), 67,
         "re:error: cannot read the files of PID {web}: " + NOT_ROOT + "reading the files of a "
         "process of uid 2000 needs the same uid and group and a dumpable process or "
         "CAP_SYS_PTRACE" + ADVICE),
@@ -450,8 +458,7 @@ ATTRIBUTED = frozenset({
     "expect-newline-is-not-an-alternative", "expect-newline-matches-itself", "pod-host-pid",
     "kill-node-process", "container-crash-looping", "kill-long-command-line-cut",
     "kill-non-root-runner", "cat-link-to-dev", "cat-relative-link-to-proc",
-    "cat-absolute-link-to-proc", "cat-passwd-zero",
-    "ls-link-to-proc",
+    "cat-absolute-link-to-proc", "cat-passwd-zero", "seed-ports", "ls-link-to-proc",
 })
 
 
