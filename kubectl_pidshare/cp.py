@@ -179,11 +179,11 @@ def _shown(options: CpOptions, path: bytes) -> str:
     return escape(f"{top.rstrip('/')}/{os.fsdecode(path)}" if path else top)
 
 
-def _fetch(transport: Transport, copier: Copier, found: Walked, dest: Destination) -> None:
+def _fetch(copier: Copier, found: Walked, dest: Destination) -> None:
     """Read, one exec each, the files whose bytes the walk could not send (no head)."""
     for entry in copier.later:
         try:
-            failed = _fetch_one(transport, found, dest, entry)
+            failed = _fetch_one(found, dest, entry)
         except (Refused, OSError) as exc:
             failed = str(exc)
         if failed is not None:
@@ -192,7 +192,7 @@ def _fetch(transport: Transport, copier: Copier, found: Walked, dest: Destinatio
         copier.progress.add(entry.size or 0, 1)
 
 
-def _read(transport: Transport, found: Walked, path: bytes, sink: Sink) -> str | None:
+def _read(found: Walked, path: bytes, sink: Sink) -> str | None:
     """cat's script on path below PATH, into sink: None, or why it failed."""
     parser, _, runners, pid = found
     whole = os.fsdecode(parser.resolved + (b"/" + path if path else b""))
@@ -202,20 +202,19 @@ def _read(transport: Transport, found: Walked, path: bytes, sink: Sink) -> str |
     return outcome.refusal.code if outcome.refusal else outcome.message()
 
 
-def _fetch_one(transport: Transport, found: Walked, dest: Destination, entry: Entry
-               ) -> str | None:
+def _fetch_one(found: Walked, dest: Destination, entry: Entry) -> str | None:
     """One file read by cat's script. A tar member's size comes first: the file is spooled
     to a local temporary file, then added."""
     if isinstance(dest, LocalTree):
         member = dest.file(entry.path, entry.size or 0, entry.mode, entry.mtime)
-        failed = _read(transport, found, entry.path, member)
+        failed = _read(found, entry.path, member)
         if failed is None:
             member.keep()
         else:
             member.drop()
         return failed
     with tempfile.TemporaryFile() as spool:
-        failed = _read(transport, found, entry.path, spool)
+        failed = _read(found, entry.path, spool)
         if failed is None:
             size = spool.tell()
             spool.seek(0)
@@ -237,7 +236,7 @@ def cp(transport: Transport, options: CpOptions, out: BinaryIO, err: BinaryIO,
             err.write(f'container "{found[1].container.name}" has no stat or ls: modes and '
                       "mtimes are not kept, files are 0644 and directories 0755\n".encode())
         if copier.dest is not None:
-            _fetch(transport, copier, found, copier.dest)
+            _fetch(copier, found, copier.dest)
             copier.dest.finish()
         complete = True
     finally:
