@@ -282,7 +282,8 @@ def kill_command(
              "still contains this text, literally (guards PID reuse).")
     ] = None,
     force: Annotated[bool, typer.Option(
-        help="Signal PID 1 / the sandbox even so.")] = False,
+        help="Signal PID 1 / the sandbox, or a process that ignores the signal or would be ended "
+             "by it (it does not catch it), even so.")] = False,
     signals: Annotated[bool, typer.Option(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,

@@ -123,7 +123,7 @@ def _containers(seen: Words) -> list[str]:
 
 
 def _signals(seen: Words) -> list[str]:
-    from kubectl_pidshare.signals import SIGNALS
+    from kubectl_pidshare.sigmask import SIGNALS
 
     return list(SIGNALS)
 

@@ -15,20 +15,10 @@ from kubectl_pidshare.pods import Container, Pod, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, Refusals
 from kubectl_pidshare.runners import Runners, choose
+from kubectl_pidshare.sigmask import ALIASES, NAMES, SIGNALS, SIGRTMAX, SIGRTMIN
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import command
 
-# Linux's numbering (x86, arm): the remote side is Linux whatever the client runs on.
-SIGNALS = {
-    "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8,
-    "KILL": 9, "USR1": 10, "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
-    "STKFLT": 16, "CHLD": 17, "CONT": 18, "STOP": 19, "TSTP": 20, "TTIN": 21, "TTOU": 22,
-    "URG": 23, "XCPU": 24, "XFSZ": 25, "VTALRM": 26, "PROF": 27, "WINCH": 28, "IO": 29,
-    "PWR": 30, "SYS": 31,
-}
-ALIASES = {"IOT": "ABRT", "POLL": "IO", "CLD": "CHLD"}
-NAMES = {number: name for name, number in SIGNALS.items()}
-SIGRTMIN, SIGRTMAX = 34, 64
 SANDBOX_REASON = (
     "in a shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "
     "`kill -HUP 1` does not reach your program. Pass --force to signal it anyway"
@@ -39,6 +29,10 @@ REFUSALS: Refusals = {
                      "not signalled (the PID may have been reused)"),
     "gone": (ExitStatus.NO_SUCH_PROCESS, "process {pid} exited before it could be signalled"),
     "denied": (ExitStatus.ERROR, "permission denied signalling {what}: {hint}"),
+    "uncaught": (ExitStatus.UNCAUGHT, "{process} does not catch {signal}: its default action "
+                 "would terminate it; pass --force to send it anyway"),
+    "ignored": (ExitStatus.IGNORED, "{process} ignores {signal}: nothing would happen; pass "
+                "--force to send it anyway"),
 }
 
 
@@ -102,6 +96,21 @@ def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> st
     return f"PID {pid} ({command(process.name, process.args)}) in {where}"
 
 
+def _process(pid: int, process: procfs.Process | None) -> str:
+    if process is None:
+        return f"process {pid}"
+    return f"process {pid} ({command(process.name, process.args)})"
+
+
+def _pending(process: procfs.Process | None, number: int, name: str) -> str:
+    """What the kill line adds for a signal the process blocks."""
+    held = process.dispositions if process is not None else None
+    if number == 0 or held is None or not held.blocked >> (number - 1) & 1:
+        return ""
+    return (f"; it blocks {name}: the signal stays pending until the process unblocks it "
+            "(or takes it with sigwait)")
+
+
 def _refuse_sandbox(pid: int, pod: Pod, force: bool) -> None:
     if is_sandbox(pid, pod) and not force:
         raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
@@ -131,11 +140,11 @@ def _described(runners: Runners, outcome: Outcome, described: io.BytesIO, pid: i
                                 snapshot.own_cgroup).owner(process).name
 
 
-def _signal(runners: Runners, pid: int, number: int, expect: str | None
+def _signal(runners: Runners, pid: int, number: int, options: KillOptions
             ) -> tuple[Outcome, procfs.Process | None, str | None]:
     """Run the kill script (again from a container that may reach the process, if the kernel
     refused the first): how it ended, the process it described and its owner."""
-    args = [str(pid), str(number), expect or ""]
+    args = [str(pid), str(number), options.expect or "", *(["force"] if options.force else [])]
     described = io.BytesIO()
     outcome = runners.run("kill", args, described)
     process, owner = _described(runners, outcome, described, pid)
@@ -167,15 +176,16 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
         _refuse_sandbox(pid, runners.pod, options.force)
     elif pod.host_pid and not options.force:
         _refuse_node(runners, pid)
-    outcome, process, owner = _signal(runners, pid, number, options.expect)
+    outcome, process, owner = _signal(runners, pid, number, options)
     what = _describe(pid, process, owner)
     refusal = outcome.refusal
     if refusal is not None:
         uid = process.uid if process else None
         raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, what=what,
-                            expect=repr(options.expect),
+                            expect=repr(options.expect), signal=name,
+                            process=_process(pid, process),
                             hint=_permission_hint(outcome.container, uid))
     if outcome.status != 0:
         raise PidshareError(f'kill failed in container "{outcome.container.name}" '
                             f"(exit {outcome.status}): {outcome.message()}")
-    out.write(f"sent {name} to {what}\n")
+    out.write(f"sent {name} to {what}{_pending(process, number, name)}\n")

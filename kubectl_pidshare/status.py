@@ -23,5 +23,7 @@ class ExitStatus(IntEnum):
     NO_READLINK = 73
     PERMISSION_DENIED = 74
     CHANGED = 75
+    UNCAUGHT = 80
+    IGNORED = 81
     INTERRUPTED = 130
     STDOUT_CLOSED = 141

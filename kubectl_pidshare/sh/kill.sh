@@ -32,7 +32,7 @@ fi
 # has MASK: whether the status line MASK (16 hex digits, bit N-1 for signal N) holds $sig.
 # Each half is read apart: dash saturates a hex constant above 2^63-1.
 has() {
-    mask=$(printf '%s\n' "$status" | grep -F -e "/status:$1:")
+    mask=$(printf '%s\n' "$status" | grep -e "^$pid/status:$1:")
     mask=${mask##*[!0-9a-f]}
     [ ${#mask} -eq 16 ] || return 1
     bit=$((sig - 1))

@@ -33,8 +33,8 @@ printf '%s\n' "$cgroups" | cut -d: -f2- | sort -u | while IFS= read -r group; do
     done
 done
 printf 'pidshare-lines\0'
-grep -H -F -e Name: -e State: -e PPid: -e Uid: -e Threads: -e VmRSS: \
-    [0-9]*/status 2>/dev/null
+grep -H -F -e Name: -e State: -e PPid: -e Uid: -e Threads: -e VmRSS: -e SigBlk: -e SigIgn: \
+    -e SigCgt: [0-9]*/status 2>/dev/null
 printf '%s\n' "$cgroups"
 grep -H '^btime ' stat
 exit 0
