@@ -175,7 +175,8 @@ def ps_command(
     all_namespaces: AllNamespaces = False,
     container: Container = None,
     output: Annotated[Output, typer.Option(
-        "-o", "--output", help="tree (default), wide, json or yaml.")] = Output.tree,
+        "-o", "--output", help="tree (default), wide, signals (caught, ignored, blocked), json "
+                               "or yaml.")] = Output.tree,
     no_headers: NoHeaders = False,
     sort_by: SortBy = None,
     watch: Annotated[bool, typer.Option(

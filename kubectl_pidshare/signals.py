@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from kubectl_pidshare import procfs
-from kubectl_pidshare.attribution import NODE, SANDBOX, Attribution, is_sandbox
+from kubectl_pidshare.attribution import NODE, Attribution, is_sandbox
 from kubectl_pidshare.debugging import DebugOptions, ours
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.main_process import Aim, look, main_process
@@ -18,6 +18,7 @@ from kubectl_pidshare.runners import Runners, choose
 from kubectl_pidshare.sigmask import ALIASES, NAMES, SIGNALS, SIGRTMAX, SIGRTMIN
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import command
+from kubectl_pidshare.zombies import where
 
 SANDBOX_REASON = (
     "in a shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "
@@ -92,8 +93,7 @@ def _permission_hint(runner: Container, target_uid: int | None) -> str:
 def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> str:
     if process is None or owner is None:
         return f"PID {pid}"
-    where = {SANDBOX: "the sandbox", NODE: "the node"}.get(owner, f'container "{owner}"')
-    return f"PID {pid} ({command(process.name, process.args)}) in {where}"
+    return f"PID {pid} ({command(process.name, process.args)}) in {where(owner)}"
 
 
 def _process(pid: int, process: procfs.Process | None) -> str:

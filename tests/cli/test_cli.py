@@ -101,7 +101,8 @@ def test_ps_output_xml_is_a_usage_error(install: Install, main: Main) -> None:
     assert lines[:3] == ["Usage: kubectl pidshare ps [OPTIONS] [POD | TYPE/NAME]...",
                          "Try 'kubectl pidshare ps -h' for help.", ""]
     assert lines[3].startswith("Error: Invalid value for '-o' / '--output': ")
-    assert lines[3].endswith("'xml' is not one of 'tree', 'wide', 'json', 'yaml'.")
+    assert lines[3].endswith("'xml' is not one of 'tree', 'wide', 'signals', 'json', "
+                             "'yaml'.")
     assert len(lines) == 4
     assert fake.gets == []
 
