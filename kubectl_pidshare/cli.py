@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -49,6 +50,7 @@ from kubectl_pidshare.flags import (
     Selector,
     Server,
     ShowPidshare,
+    ShowSecrets,
     SortBy,
     SortKey,
     Timeout,
@@ -157,14 +159,16 @@ Aim = Annotated[str, typer.Argument(
 def _ps_options(words: Optional[list[str]], selector: Optional[str], all_namespaces: bool,
                 container: Optional[str], exec_container: Optional[str], output: str,
                 no_headers: bool, sort_by: Optional[SortKey], debug_image: Optional[str],
-                debug_profile: Profile, show_pidshare: bool = False) -> "PsOptions":
+                debug_profile: Profile, show_pidshare: bool = False,
+                show_secrets: bool = False) -> "PsOptions":
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.ps import PsOptions
     from kubectl_pidshare.targets import parse
 
     return PsOptions(parse(words or [], selector, all_namespaces), container, exec_container,
                      output, not no_headers, sort_by.value if sort_by else None,
-                     DebugOptions(debug_image, debug_profile.value), show_pidshare)
+                     DebugOptions(debug_image, debug_profile.value), show_pidshare,
+                     show_secrets)
 
 
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)
@@ -184,6 +188,7 @@ def ps_command(
                                "--sort-by says otherwise).")] = False,
     exec_container: ExecContainer = None, show_pidshare: ShowPidshare = False,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+    show_secrets: ShowSecrets = False,
 ) -> Invocation:
     """Every process of the Pods, grouped per container, as trees.
 
@@ -199,7 +204,7 @@ def ps_command(
     """
     options = _ps_options(targets, selector, all_namespaces, container, exec_container,
                           output.value, no_headers, sort_by, debug_image, debug_profile,
-                          show_pidshare)
+                          show_pidshare, show_secrets)
     if watch:
         return _top(ctx, replace(options, sort_by=options.sort_by or SortKey.cpu.value),
                     TOP_INTERVAL)
@@ -227,6 +232,7 @@ def top_command(
     interval: Interval = TOP_INTERVAL,
     exec_container: ExecContainer = None, show_pidshare: ShowPidshare = False,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+    show_secrets: ShowSecrets = False,
 ) -> Invocation:
     """A live view of the Pods' processes: CPU% between refreshes, memory; Ctrl-C ends it.
 
@@ -241,8 +247,7 @@ def top_command(
     """
     return _top(ctx, _ps_options(targets, selector, all_namespaces, container, exec_container,
                                  "tree", no_headers, sort_by, debug_image, debug_profile,
-                                 show_pidshare),
-                interval)
+                                 show_pidshare, show_secrets), interval)
 
 
 def _top(ctx: typer.Context, options: "PsOptions", interval: float) -> Invocation:
@@ -340,6 +345,112 @@ def cat_command(
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
                                                    env.stdout.buffer, env.stderr.buffer))
+
+
+class EnvOutput(str, Enum):
+    """The output formats of `env`."""
+
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+@app.command("env", epilog=GLOBAL_FLAGS_HINT)
+def env_command(
+    ctx: typer.Context,
+    pod: Pod,
+    aim: Aim,
+    output: Annotated[EnvOutput, typer.Option(
+        "-o", "--output", help="text (NAME=value lines, the default), json or yaml.")
+    ] = EnvOutput.text,
+    show_secrets: ShowSecrets = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Only the names that differ from the container's spec env: + in the "
+                       "process only, - in the spec only.")] = False,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """The environment of a process, as the kernel holds it (/proc/PID/environ).
+
+    That is the environment the process was started with, at exec: what it set or unset
+    since is not seen. Values that look secret are shown as <redacted> (--show-secrets
+    shows them). Reading it needs ptrace access: the same uid and a dumpable process, or
+    SYS_PTRACE in the container pidshare runs from.
+
+    Examples:
+
+      kubectl pidshare env web container/app
+
+      kubectl pidshare env web 8 -o json
+
+      kubectl pidshare env web container/app --diff
+    """
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.main_process import parse_aim
+    from kubectl_pidshare.procenv import EnvOptions, env
+    from kubectl_pidshare.targets import pod_name
+
+    options = EnvOptions(pod_name(pod), parse_aim(aim), exec_container, output.value,
+                         show_secrets, diff, DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda e, flags: env(e.connect(flags), options, e.stdout, e.stderr))
+
+
+class AuditOutput(str, Enum):
+    """The output formats of `audit`."""
+
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+class Level(str, Enum):
+    """The levels of `audit`'s findings, the least severe first."""
+
+    info = "info"
+    warning = "warning"
+    critical = "critical"
+
+
+@app.command("audit", epilog=GLOBAL_FLAGS_HINT)
+def audit_command(
+    ctx: typer.Context,
+    targets: Targets = None,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    filename: Annotated[Optional[list[str]], typer.Option(
+        "-f", "--filename", help="Audit the Pod specs of manifests instead (files, "
+        "directories, - for stdin; Pods and what makes them, multi-document YAML, Lists), "
+        "with no cluster.")] = None,
+    output: Annotated[AuditOutput, typer.Option(
+        "-o", "--output", help="table (default), json or yaml.")] = AuditOutput.table,
+    fail_on: Annotated[Optional[Level], typer.Option(
+        "--fail-on", help="Exit with status 76 if a finding is at this level or above "
+                          "(info, warning, critical): a CI gate.")] = None,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """What a shared process namespace exposes: who can signal or read whom, secrets in
+    command lines and environments (names only, never values), root and capabilities.
+
+    From the Pod spec and the live processes (one exec per Pod), or with -f from manifests
+    alone. Each finding has a stable id, a level and a one-line remedy.
+
+    Examples:
+
+      kubectl pidshare audit web
+
+      kubectl pidshare audit -l app=web -o json
+
+      kubectl pidshare audit -f deploy.yaml --fail-on critical
+    """
+    from kubectl_pidshare.audit import audit, audit_options
+    from kubectl_pidshare.debugging import DebugOptions
+
+    options = audit_options(targets or [], selector, all_namespaces, filename or [],
+                            output.value, fail_on.value if fail_on else None, exec_container,
+                            DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda e, flags: audit(
+        None if options.files else e.connect(flags), options, e.stdout, e.stderr))
 
 
 @app.command("help")

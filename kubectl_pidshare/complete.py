@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from kubectl_pidshare.remote import KubeTransport
 
 NO_FILES = ":4"
+FILES = ":0"
+FILE_OPTIONS = {"filename"}
 
 
 @dataclass
@@ -79,6 +81,17 @@ def candidates(words: Sequence[str]) -> list[str]:
     if arguments and arguments[-1].nargs == -1:
         return _values(arguments[-1], seen)
     return []
+
+
+def wants_files(words: Sequence[str]) -> bool:
+    """Whether the word to complete is a file name (the value of -f): the shell's own
+    completion, not pidshare's."""
+    from typer.main import get_command
+
+    from kubectl_pidshare.cli import app
+
+    pending = read(get_command(app), list(words[:-1])).pending
+    return pending is not None and pending.name in FILE_OPTIONS
 
 
 def _values(param: Any, seen: Words) -> list[str]:
@@ -149,4 +162,8 @@ def main() -> None:
     for candidate in found:
         if candidate.startswith(current):
             sys.stdout.write(candidate + "\n")
-    sys.stdout.write(NO_FILES + "\n")
+    try:
+        files = wants_files(words)
+    except Exception:  # noqa: BLE001 - as above
+        files = False
+    sys.stdout.write((FILES if files else NO_FILES) + "\n")

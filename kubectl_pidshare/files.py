@@ -53,7 +53,8 @@ def encode_path(path: str) -> str:
     return "".join(f"\\0{byte:03o}" for byte in os.fsencode(path))
 
 
-def _ptrace_hint(runner: Container) -> str:
+def ptrace_hint(runner: Container, what: str = "root") -> str:
+    """Why reading another process's root (or environment: what) failed, and the remedy."""
     if runner.may_ptrace:
         state = "has SYS_PTRACE, so the process may run as another user in another user namespace"
     elif ours(runner.name, runner.kind):
@@ -61,7 +62,7 @@ def _ptrace_hint(runner: Container) -> str:
     else:
         state = ("lacks it: add SYS_PTRACE to its securityContext.capabilities.add, or use "
                  "--exec-container")
-    return ("reading another process's root needs ptrace access: the same uid and a dumpable "
+    return (f"reading another process's {what} needs ptrace access: the same uid and a dumpable "
             f'process, or CAP_SYS_PTRACE; container "{runner.name}" {state}')
 
 
@@ -96,7 +97,7 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
     refusal = outcome.refusal
     if refusal is not None:
         raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, runner=outcome.container.name,
-                            ptrace=_ptrace_hint(outcome.container),
+                            ptrace=ptrace_hint(outcome.container),
                             link=escape(refusal.detail).replace(" -> ", " is a symlink to "))
     if outcome.status != 0:
         err.write(outcome.stderr)

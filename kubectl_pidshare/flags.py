@@ -143,6 +143,11 @@ class Output(str, Enum):
     yaml = "yaml"
 
 
+ShowSecrets = Annotated[bool, typer.Option(
+    "--show-secrets", help="Show values that look secret (passwords, tokens, keys in command "
+    "lines and environments) instead of <redacted>.")]
+
+
 GLOBAL_FLAGS_HINT = ("The global flags (-n, --context, --kubeconfig, --request-timeout, --debug"
                      "...) go anywhere on the line: see kubectl pidshare --help.")
 

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kubectl_pidshare import procfs
+from kubectl_pidshare import procfs, redaction
 from kubectl_pidshare.attribution import Attribution
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.runner import Outcome
@@ -45,7 +45,7 @@ def look(runners: Runners) -> tuple[Outcome, procfs.Snapshot, Attribution]:
     outcome = runners.run("probe", [], raw)
     if outcome.status != 0:
         raise outcome.probe_failed(runners.pod.name)
-    snapshot = procfs.parse(raw.getvalue())
+    snapshot = redaction.snapshot(procfs.parse(raw.getvalue()))
     return outcome, snapshot, Attribution(runners.pod, outcome.container, snapshot.own_cgroup)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO, Union
 
-from kubectl_pidshare import procfs, render
+from kubectl_pidshare import procfs, redaction, render
 from kubectl_pidshare.attribution import NODE, SANDBOX, UNKNOWN, Attribution
 from kubectl_pidshare.debugging import DebugOptions, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
@@ -38,15 +38,19 @@ class PsOptions:
     sort_by: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
     show_pidshare: bool = False
+    show_secrets: bool = False
+    script: str = "probe"
 
 
 @dataclass(frozen=True)
 class Listing:
-    """One Pod's probe: the Pod, where the probe ran, and what it saw."""
+    """One Pod's probe: the Pod, where the probe ran, and what it saw (and the script's whole
+    output, for a script other than the probe)."""
 
     pod: Pod
     runner: Container
     snapshot: procfs.Snapshot
+    output: bytes = field(default=b"", repr=False)
 
     def groups(self, container: str | None = None, show_pidshare: bool = False
                ) -> list[list[render.Row]]:
@@ -90,7 +94,7 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
     return [groups[name] for name in order if groups[name]]
 
 
-def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO
+def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO, script: str
                 ) -> tuple[Pod, Outcome]:
     """With the container to run from named, the Pod is fetched while the probe runs (the
     probe takes no argument)."""
@@ -100,7 +104,7 @@ def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO
         fetched = pool.submit(transport.get_pod, name)
         ran: tuple[int, bytes] | PidshareError | None
         try:
-            ran = attempt(transport, name, runner, "probe", [], raw)
+            ran = attempt(transport, name, runner, script, [], raw)
         except PidshareError as exc:
             ran = exc
         pod = parse_pod(fetched.result())
@@ -117,11 +121,11 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     """Run the probe in Pod name (its document, if already fetched): what it saw, and where."""
     raw = io.BytesIO()
     if document is None and options.runner is not None and not options.debug.image:
-        pod, outcome = _overlapped(transport, name, options.runner, raw)
+        pod, outcome = _overlapped(transport, name, options.runner, raw, options.script)
     else:
         runners = choose(transport, parse_pod(document or transport.get_pod(name)),
                          options.runner, options.debug, lambda line: err.write(line + "\n"))
-        outcome = runners.run("probe", [], raw)
+        outcome = runners.run(options.script, [], raw)
         pod = runners.pod
     runner = outcome.container
     if options.container is not None:
@@ -133,7 +137,9 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
                   f"the listing includes the node's processes, as {NODE}\n")
     elif not pod.shares_processes:
         err.write(not_shared(pod, runner, "showing only") + "\n")
-    return Listing(pod, runner, procfs.parse(raw.getvalue()))
+    seen = procfs.parse(raw.getvalue())
+    return Listing(pod, runner, seen if options.show_secrets else redaction.snapshot(seen),
+                   raw.getvalue() if options.script != "probe" else b"")
 
 
 def _safely(task: Callable[[], Listing]) -> Probed:

@@ -45,14 +45,18 @@ PREAMBLE = (
 
 # How long a script may run: the probe and kill read a bounded amount, so a minute means
 # something blocks them; cat streams for as long as the file lasts. --request-timeout bounds all.
-DEADLINES = {"probe": 60.0, "kill": 60.0}
+DEADLINES = {"probe": 60.0, "kill": 60.0, "environ": 60.0, "audit": 60.0}
+# Scripts run as the concatenation of others: audit reads more, then runs the ps probe.
+COMPOSED = {"audit": ("audit", "probe")}
 
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 
 
 def script(name: str) -> str:
-    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`), preamble first."""
-    return PREAMBLE + files("kubectl_pidshare").joinpath(f"sh/{name}.sh").read_text()
+    """The text of one of the package's shell scripts (`probe`, `kill`, `cat`...), preamble
+    first."""
+    return PREAMBLE + "".join(files("kubectl_pidshare").joinpath(f"sh/{part}.sh").read_text()
+                              for part in COMPOSED.get(name, (name,)))
 
 
 class Counted:

@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from kubectl_pidshare import procfs
+from kubectl_pidshare import procfs, redaction
 from kubectl_pidshare.attribution import NODE, Attribution, is_sandbox
 from kubectl_pidshare.debugging import DebugOptions, ours
 from kubectl_pidshare.errors import PidshareError
@@ -132,7 +132,7 @@ def _refuse_node(runners: Runners, pid: int) -> None:
 
 def _described(runners: Runners, outcome: Outcome, described: io.BytesIO, pid: int
                ) -> tuple[procfs.Process | None, str | None]:
-    snapshot = procfs.parse(described.getvalue())
+    snapshot = redaction.snapshot(procfs.parse(described.getvalue()))
     process = snapshot.processes.get(pid)
     if process is None:
         return None, None

@@ -23,6 +23,7 @@ class ExitStatus(IntEnum):
     NO_READLINK = 73
     PERMISSION_DENIED = 74
     CHANGED = 75
+    FINDINGS = 76
     UNCAUGHT = 80
     IGNORED = 81
     INTERRUPTED = 130

@@ -1,6 +1,7 @@
 """-v=N, kubectl's log levels for requests: at 6 each request's method, URL, status and time,
 at 7 its headers too, at 8 the bodies as well. Credentials are never written: the
-Authorization header is masked, as kubectl masks it."""
+Authorization header is masked, as kubectl masks it, and what looks secret in a body (a
+variable's value, a command line's password) is redacted as `ps` and `env` redact it."""
 
 from __future__ import annotations
 
@@ -58,6 +59,15 @@ def _masked(value: str) -> str:
 
 
 def _text(body: bytes) -> str:
-    text = body[:BODY_LIMIT].decode(errors="replace")
-    return text + (f" [truncated {len(body) - BODY_LIMIT} chars]" if len(body) > BODY_LIMIT
+    import json
+
+    from kubectl_pidshare import redaction
+
+    try:
+        shown = json.dumps(redaction.document(json.loads(body)), separators=(",", ":"),
+                           ensure_ascii=False)
+    except ValueError:
+        shown = redaction.value(body.decode(errors="replace"))
+    text = shown[:BODY_LIMIT]
+    return text + (f" [truncated {len(shown) - BODY_LIMIT} chars]" if len(shown) > BODY_LIMIT
                    else "")

@@ -123,7 +123,8 @@ def test_typer_completion_answers_for_the_standalone_command() -> None:
                COMP_WORDS="kubectl-pidshare ", COMP_CWORD="1")
     offered = subprocess.run([sys.executable, "-m", "kubectl_pidshare"], env=env,
                              capture_output=True, text=True, check=True).stdout
-    assert offered.split() == ["ps", "top", "kill", "cat", "help", "version", "completion"]
+    assert offered.split() == ["ps", "top", "kill", "cat", "env", "audit", "help", "version",
+                               "completion"]
 
 
 def test_kill_expect_is_sent_as_given_and_may_not_be_empty(install: Install, main: Main) -> None:

@@ -5,19 +5,25 @@ from __future__ import annotations
 from .harness import MANIFESTS, Namespace
 
 
-def complete(ns: Namespace, *words: str) -> list[str]:
-    """What `kubectl pidshare <words><TAB>` offers, through kubectl's completion."""
+def complete(ns: Namespace, *words: str, directive: str = ":4") -> list[str]:
+    """What `kubectl pidshare <words><TAB>` offers, through kubectl's completion (and the
+    directive: :4 no file names, :0 the shell's own)."""
     out = ns.cluster.run("kubectl", "__complete", "pidshare", *words).stdout.decode()
     lines = out.splitlines()
-    assert lines[-1] == ":4", out
+    assert lines[-1] == directive, out
     return lines[:-1]
 
 
 def test_completes_commands_pods_containers_and_signals(namespace: Namespace) -> None:
     namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
     namespace.apply(MANIFESTS / "no-ps.yaml", wait_for=("nops",))
-    assert complete(namespace, "") == ["ps", "top", "kill", "cat", "help", "version",
-                                       "completion"]
+    assert complete(namespace, "") == ["ps", "top", "kill", "cat", "env", "audit", "help",
+                                       "version", "completion"]
+    assert complete(namespace, "env", "-n", namespace.name, "nginx", "container/") == [
+        "container/nginx", "container/shell"]
+    assert complete(namespace, "audit", "-n", namespace.name, "ng") == ["nginx"]
+    assert complete(namespace, "audit", "--fail-on", "") == ["info", "warning", "critical"]
+    assert complete(namespace, "audit", "-f", "", directive=":0") == []
     assert complete(namespace, "ps", "-n", namespace.name, "") == ["nginx", "nops"]
     assert complete(namespace, "cat", "-n", namespace.name, "ng") == ["nginx"]
     assert complete(namespace, "ps", "nops", "-n", namespace.name, "-c", "") == ["app", "tools"]

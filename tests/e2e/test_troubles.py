@@ -316,6 +316,23 @@ ROWS = {
                                            stdout=whole(b"TARGET-ROOT\n")),
     "cat-no-such-pid": Row(("cat", "trap", "99999", "/etc/passwd"), 64,
                            'error: no process 99999 in pod "trap"'),
+    # env and audit
+    "env-no-such-pid": Row(("env", "trap", "99999"), 64, 'error: no process 99999 in pod "trap"'),
+    "env-pid-word": Row(("env", "trap", "eight"), 2,
+                        'error: invalid process "eight": a PID (1 or more), or container/NAME '
+                        "for that container's main process"),
+    "env-of-a-process": Row(("env", "trap", "{sleep}"), 0, stdout=has("PATH=")),
+    "audit-no-target": Row(("audit",), 2,
+                           "error: you must specify at least one of POD, TYPE/NAME, "
+                           "-l/--selector, -A or -f FILE (kubectl pidshare audit -h shows "
+                           "examples)"),
+    "audit-pods-and-file": Row(("audit", "trap", "-f", "pod.yaml"), 2,
+                               "error: give Pods (POD, TYPE/NAME, -l, -A) or -f FILE, not both"),
+    "audit-file-missing": Row(("audit", "-f", "/nonexistent"), 1,
+                              'error: the path "/nonexistent" does not exist'),
+    "audit-fail-on": Row(("audit", "trap", "--fail-on", "warning"), 76,
+                         "error: findings at level warning or above (--fail-on warning)",
+                         stdout=has("runs-as-root", "shared-namespace")),
     # Local output and deadlines
     "cat-deadline": Row("$PIDSHARE --request-timeout=1s cat trap {files} /data/sparse >/dev/null",
                         1, 'error: gave up on the command in container "shell" after 1s (see '

@@ -6,7 +6,7 @@ import pytest
 from typer.main import get_command
 
 from kubectl_pidshare.cli import app
-from kubectl_pidshare.complete import candidates, read
+from kubectl_pidshare.complete import candidates, read, wants_files
 
 ROOT = get_command(app)
 COMMANDS = [name for name, command in ROOT.commands.items()]  # type: ignore[attr-defined]
@@ -23,8 +23,10 @@ def test_read_a_flag_waiting_for_its_value() -> None:
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    pytest.param([""], ["ps", "top", "kill", "cat", "help", "version", "completion"],
-                     id="commands"),
+    pytest.param([""], ["ps", "top", "kill", "cat", "env", "audit", "help", "version",
+                        "completion"], id="commands"),
+    pytest.param(["audit", "--fail-on", ""], ["info", "warning", "critical"], id="fail-on"),
+    pytest.param(["env", "nginx", "7", "-o", ""], ["text", "json", "yaml"], id="env-output"),
     pytest.param(["ps", "nginx", "--con"], ["--context", "--container"], id="flag-prefix"),
     pytest.param(["ps", "nginx", "-o", ""], ["tree", "wide", "signals", "json", "yaml"],
                  id="output"),
@@ -34,6 +36,10 @@ def test_read_a_flag_waiting_for_its_value() -> None:
 ])
 def test_candidates(words: list[str], expected: list[str]) -> None:
     assert [c for c in candidates(words) if c.startswith(words[-1])] == expected
+
+
+def test_audit_files_are_completed_by_the_shell() -> None:
+    assert wants_files(["audit", "-f", ""]) and not wants_files(["audit", ""])
 
 
 def test_signal_names_after_the_pid() -> None:

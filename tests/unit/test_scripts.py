@@ -9,7 +9,7 @@ import pytest
 from kubectl_pidshare.runner import script
 
 
-@pytest.mark.parametrize("name", ["probe", "kill", "cat"])
+@pytest.mark.parametrize("name", ["probe", "kill", "cat", "environ", "audit"])
 def test_shellcheck_clean_as_posix_sh(name: str) -> None:
     checked = subprocess.run(
         ["shellcheck", "--shell=sh", "--exclude=SC2329", "-"],  # the preamble's unused helpers

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kubectl_pidshare import files as cat_command
-from kubectl_pidshare import signals
+from kubectl_pidshare import procenv, signals
 from kubectl_pidshare.runner import Refusals
 from kubectl_pidshare.status import ExitStatus
 
@@ -26,6 +26,7 @@ def test_the_readme_table_is_the_enum() -> None:
 @pytest.mark.parametrize(("script", "table"), [
     pytest.param("kill", signals.REFUSALS, id="kill"),
     pytest.param("cat", cat_command.REFUSALS, id="cat"),
+    pytest.param("environ", procenv.REFUSALS, id="env"),
 ])
 def test_every_refusal_of_a_script_is_declared(script: str, table: Refusals) -> None:
     text = files("kubectl_pidshare").joinpath(f"sh/{script}.sh").read_text()
