@@ -1,4 +1,6 @@
-"""Build the krew release archive and write its sha256 into krew/pidshare.yaml.
+#!/usr/bin/env python3
+"""Build the krew release archive, and check or (--write-manifest) write its sha256 in
+krew/pidshare.yaml.
 
 The archive holds `pidshare.pyz`, a zipapp of the package and of its pure-Python runtime
 dependencies (pinned below, each working on Python 3.9 to 3.13), the launcher
@@ -111,11 +113,14 @@ def update_manifest(tag: str, name: str, digest: str) -> None:
 
 
 def main() -> None:
-    """Build dist/kubectl-pidshare-vX.tar.gz and update the manifest's sha256."""
+    """Build dist/kubectl-pidshare-vX.tar.gz; say whether the manifest carries its sha256
+    (--check: fail if not), or write it there (--write-manifest)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "dist"))
     parser.add_argument("--check", action="store_true",
                         help="fail if the manifest's sha256 is not the built archive's")
+    parser.add_argument("--write-manifest", action="store_true",
+                        help="write the archive's sha256 into krew/pidshare.yaml (releases)")
     options = parser.parse_args()
     tag = f"v{version()}"
     name = f"kubectl-pidshare-{tag}.tar.gz"
@@ -129,12 +134,15 @@ def main() -> None:
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / name).write_bytes(archive)
-    if options.check:
-        if f"sha256: {digest}" not in MANIFEST.read_text():
-            sys.exit(f"krew/pidshare.yaml does not carry the sha256 of {name} ({digest}): "
-                     "run krew/build.py and commit the manifest")
-    else:
+    if options.write_manifest:
         update_manifest(tag, name, digest)
+    elif f"sha256: {digest}" not in MANIFEST.read_text():
+        said = (f"krew/pidshare.yaml does not carry the sha256 of {name} ({digest}), so krew "
+                "refuses the archive: the tree differs from the release's; run "
+                "krew/build.py --write-manifest and commit the manifest")
+        if options.check:
+            sys.exit(said)
+        print(f"warning: {said}", file=sys.stderr)
     print(out / name)
 
 

@@ -6,8 +6,8 @@ at run time: they are objects (no `from __future__ import annotations`), Python 
 """
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -60,29 +60,29 @@ from kubectl_pidshare.flags import (
     User,
     Username,
     Verbosity,
-    hoist,
     parse_timeout,
+    split,
 )
+from kubectl_pidshare.habits import check
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.usage import usage_error
 
 if TYPE_CHECKING:
     from kubectl_pidshare.ps import PsOptions
 
 PROG = "kubectl pidshare"
-STANDALONE = "kubectl-pidshare"
 ROOT_FLAGS = "pidshare.flags"
 
 app = typer.Typer(
     name=PROG,
-    add_completion=True,
-    no_args_is_help=True,
+    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-Pod = Annotated[str, typer.Argument(help="The Pod's name.")]
+Pod = Annotated[str, typer.Argument(help="The Pod: POD or pod/NAME.", metavar="POD")]
 TOP_INTERVAL = 2.0
 
 
@@ -131,10 +131,9 @@ def root(
 
     Examples:
 
+    \b
       kubectl pidshare ps nginx
-
       kubectl pidshare kill nginx 8 HUP
-
       kubectl pidshare cat nginx 8 /etc/nginx/nginx.conf
     """
     ctx.meta[ROOT_FLAGS] = (ConfigFlags(
@@ -149,7 +148,8 @@ def root(
 
 Targets = Annotated[Optional[list[str]], typer.Argument(
     help="Pods: POD, pod/NAME, or TYPE/NAME of what owns them (deploy, rs, sts, ds, job, "
-         "cronjob, rc), one or more; none with -l.", metavar="[POD | TYPE/NAME]...",
+         "cronjob, rc) or of a Service (svc: its selector's Pods), one or more; none with -l.",
+    metavar="[POD | TYPE/NAME]...",
     show_default=False)]
 Aim = Annotated[str, typer.Argument(
     help="A PID, as `kubectl pidshare ps` shows it, or container/NAME: that container's main "
@@ -194,18 +194,22 @@ def ps_command(
 
     Examples:
 
+    \b
       kubectl pidshare ps nginx
-
       kubectl pidshare ps deploy/web -c nginx
-
       kubectl pidshare ps -l app=web -A -o wide --sort-by mem
-
       kubectl pidshare ps nginx -o json | jq '.processes[] | select(.container=="nginx")'
     """
     options = _ps_options(targets, selector, all_namespaces, container, exec_container,
                           output.value, no_headers, sort_by, debug_image, debug_profile,
                           show_pidshare, show_secrets)
     if watch:
+        if output is not Output.tree:
+            from kubectl_pidshare.targets import usage
+
+            raise usage(f"-w/--watch draws the live table, as kubectl pidshare top: it takes no "
+                        f"-o {output.value} (kubectl pidshare ps -o {output.value} prints one "
+                        "snapshot)")
         return _top(ctx, replace(options, sort_by=options.sort_by or SortKey.cpu.value),
                     TOP_INTERVAL)
     from kubectl_pidshare.ps import ps
@@ -241,8 +245,8 @@ def top_command(
 
     Examples:
 
+    \b
       kubectl pidshare top nginx
-
       kubectl pidshare top deploy/web --sort-by mem
     """
     return _top(ctx, _ps_options(targets, selector, all_namespaces, container, exec_container,
@@ -254,9 +258,12 @@ def _top(ctx: typer.Context, options: "PsOptions", interval: float) -> Invocatio
     from kubectl_pidshare.top import Terminal, top
 
     def action(env: Environment, flags: ConfigFlags) -> None:
-        terminal = Terminal(env.terminal_width, env.terminal_height)
-        top(env.connect(flags), options, env.stdout, env.stderr, interval,
-            terminal if env.stdout_isatty else None)
+        transport = env.connect(flags)
+        if not env.stdout_isatty:
+            return top(transport, options, env.stdout, env.stderr, interval)
+        with env.console() if env.console else nullcontext() as keys:
+            top(transport, options, env.stdout, env.stderr, interval,
+                Terminal(env.terminal_width, env.terminal_height, keys))
 
     return _invocation(ctx, action)
 
@@ -288,8 +295,8 @@ def kill_command(
              "still contains this text, literally (guards PID reuse).")
     ] = None,
     force: Annotated[bool, typer.Option(
-        help="Signal PID 1 / the sandbox, or a process that ignores the signal or would be ended "
-             "by it (it does not catch it), even so.")] = False,
+        "--force", help="Signal PID 1 / the sandbox, or a process that ignores the signal or would "
+                        "be ended by it (it does not catch it), even so.")] = False,
     signals: Annotated[bool, typer.Option(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
@@ -300,19 +307,18 @@ def kill_command(
 
     Examples:
 
+    \b
       kubectl pidshare kill nginx container/nginx HUP
-
       kubectl pidshare kill nginx 8 SIGHUP --expect "nginx: master"
-
       kubectl pidshare kill -l
     """
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.main_process import parse_aim
     from kubectl_pidshare.signals import KillOptions, kill, parse_signal
-    from kubectl_pidshare.targets import pod_name
+    from kubectl_pidshare.targets import one_pod
 
     parse_signal(signal)
-    options = KillOptions(pod_name(pod), parse_aim(aim), signal, exec_container, expect, force,
+    options = KillOptions(one_pod(pod), parse_aim(aim), signal, exec_container, expect, force,
                           DebugOptions(debug_image, debug_profile.value))
     return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout,
                                                     env.stderr))
@@ -331,16 +337,16 @@ def cat_command(
 
     Examples:
 
+    \b
       kubectl pidshare cat nginx container/nginx /etc/nginx/nginx.conf
-
       kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
     """
     from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.files import CatOptions, cat, check_path
     from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.targets import pod_name
+    from kubectl_pidshare.targets import one_pod
 
-    options = CatOptions(pod_name(pod), parse_aim(aim), path, exec_container,
+    options = CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
                          DebugOptions(debug_image, debug_profile.value))
     check_path(options)
     return _invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
@@ -462,6 +468,7 @@ def help_command(
 
     Examples:
 
+    \b
       kubectl pidshare help ps
     """
     group = ctx.parent.command if ctx.parent else ctx.command
@@ -484,8 +491,8 @@ def version_command(
 
     Examples:
 
+    \b
       kubectl pidshare version
-
       kubectl pidshare version --client
     """
     from kubectl_pidshare.versions import versions
@@ -500,15 +507,15 @@ def version_command(
 def completion_command(
     ctx: typer.Context,
     install: Annotated[bool, typer.Option(
-        "--install", help="Link kubectl_complete-pidshare beside a krew-installed plugin.")
+        "--install", help="Write kubectl_complete-pidshare beside a krew-installed plugin.")
     ] = False,
 ) -> Invocation:
     """Set up shell completion of `kubectl pidshare` (through kubectl's own).
 
     Examples:
 
+    \b
       kubectl pidshare completion
-
       kubectl pidshare completion --install
     """
     from kubectl_pidshare.completion import completion
@@ -516,33 +523,27 @@ def completion_command(
     return _invocation(ctx, lambda env, flags: completion(env.environ, env.stdout, install))
 
 
-def _prog_name(argv: Sequence[str], environ: Mapping[str, str]) -> str:
-    """`kubectl pidshare`, except for typer's own shell completion, which must name the
-    standalone command (naming `kubectl pidshare` would take over kubectl's completion)."""
-    completing = "_KUBECTL_PIDSHARE_COMPLETE" in environ
-    if completing or {"--show-completion", "--install-completion"} & set(argv):
-        return STANDALONE
-    return PROG
-
-
 def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None) -> int:
     """Run the command line; the one error boundary. Returns the exit status: an ExitStatus,
     or a remote command's own status passed through."""
     env = env or Environment.of_process()
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     debug = False
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):
             command = get_command(app)
-            invoked = command.main(args=hoist(command, args), standalone_mode=False, obj=env,
-                                   prog_name=_prog_name(args, env.environ))
+            hoisted, rest = split(command, args)
+            check(command, hoisted, rest)
+            invoked = command.main(args=hoisted + rest, standalone_mode=False, obj=env,
+                                   prog_name=PROG)
         if not isinstance(invoked, Invocation):
             return int(invoked or 0)
         debug = invoked.debug
         invoked.run(env)
         env.stdout.flush()
     except ClickException as exc:
-        exc.show(file=env.stderr)
+        env.stderr.write(usage_error(exc, args, [
+            command.name for command in app.registered_commands if command.name]))
         return exc.exit_code
     except (Abort, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED

@@ -3,11 +3,14 @@
 kubectl runs this with the words typed after `kubectl pidshare`, the last one being the word
 to complete; it prints one candidate a line, then `:4` (cobra's "no file completion"). The
 commands, options and arguments come from the command line's own declarations (cli.app);
-only the values that live in the cluster (Pods, containers, namespaces) are looked up.
+the values that live in the cluster (Pods, TYPE/NAME, containers, namespaces, PIDs with their
+command, from one probe) are looked up, contexts, clusters and users read from the kubeconfig.
+A candidate may carry a description after a tab, as cobra's do.
 """
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,11 +19,14 @@ from typing import TYPE_CHECKING, Any
 from kubectl_pidshare.flags import options
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.remote import KubeTransport
+    from kubectl_pidshare.remote import Transport
 
 NO_FILES = ":4"
 FILES = ":0"
 FILE_OPTIONS = {"filename"}
+NO_SPACE = ":6"
+TYPES = ("pod", "deploy", "rs", "sts", "ds", "job", "cronjob", "rc", "svc")
+DESCRIBED = 60
 
 
 @dataclass
@@ -31,6 +37,7 @@ class Words:
     positional: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
     pending: Any = None
+    current: str = ""
 
 
 def read(root: Any, before: Sequence[str]) -> Words:
@@ -67,6 +74,7 @@ def candidates(words: Sequence[str]) -> list[str]:
     root: Any = get_command(app)
     *before, current = words or [""]
     seen = read(root, before)
+    seen.current = current
     if seen.pending is not None:
         return _values(seen.pending, seen)
     if current.startswith("-"):
@@ -102,7 +110,7 @@ def _values(param: Any, seen: Words) -> list[str]:
     return lookup(seen) if lookup else []
 
 
-def _target(values: dict[str, str]) -> KubeTransport:
+def _target(values: dict[str, str]) -> Transport:
     from kubectl_pidshare.configflags import ConfigFlags
     from kubectl_pidshare.kubeconfig import load
     from kubectl_pidshare.remote import KubeTransport
@@ -113,17 +121,38 @@ def _target(values: dict[str, str]) -> KubeTransport:
         namespace=values.get("namespace"), request_timeout=5.0)))
 
 
-def _names(transport: KubeTransport, path: str) -> list[str]:
-    return [item["metadata"]["name"] for item in transport.get(path).get("items", [])]
+def _names(transport: Transport, path: str) -> list[str]:
+    return [item["metadata"]["name"] for item in transport.get_list(path)]
 
 
 def _pods(seen: Words) -> list[str]:
     transport = _target(seen.values)
-    return _names(transport, f"/api/v1/namespaces/{transport.target.namespace}/pods")
+    return _names(transport, f"/api/v1/namespaces/{transport.namespace}/pods")
+
+
+def _typed(seen: Words, types: tuple[str, ...]) -> list[str]:
+    """Pods and `TYPE/` prefixes; after `TYPE/`, the names of that kind as `TYPE/NAME`."""
+    from kubectl_pidshare.targets import KINDS
+
+    word, slash, _ = seen.current.partition("/")
+    if not slash:
+        return [*_pods(seen), *(f"{name}/" for name in types)]
+    kind = KINDS.get(word.lower())
+    if kind is None or kind.plural not in {KINDS[name].plural for name in types}:
+        return []
+    transport = _target(seen.values)
+    path = f"{kind.api}/namespaces/{transport.namespace}/{kind.plural}"
+    return [f"{word}/{name}" for name in _names(transport, path)]
 
 
 def _namespaces(seen: Words) -> list[str]:
     return _names(_target(seen.values), "/api/v1/namespaces")
+
+
+def _pod_named(seen: Words) -> str:
+    from kubectl_pidshare.targets import one_pod
+
+    return one_pod(seen.positional[0])
 
 
 def _containers(seen: Words) -> list[str]:
@@ -131,7 +160,7 @@ def _containers(seen: Words) -> list[str]:
 
     if not seen.positional:
         return []
-    pod = parse_pod(_target(seen.values).get_pod(seen.positional[0]))
+    pod = parse_pod(_target(seen.values).get_pod(_pod_named(seen)))
     return [c.name for c in pod.containers]
 
 
@@ -142,12 +171,49 @@ def _signals(seen: Words) -> list[str]:
 
 
 def _aims(seen: Words) -> list[str]:
-    return [f"container/{name}" for name in _containers(seen)]
+    """PIDs, each with its container and command as description, from one probe; and
+    container/NAME."""
+    if seen.current.startswith("container/") or not seen.positional:
+        return [f"container/{name}" for name in _containers(seen)]
+    from kubectl_pidshare.ps import PsOptions, gather
+    from kubectl_pidshare.targets import parse
+    from kubectl_pidshare.text import command
+
+    options = PsOptions(parse([_pod_named(seen)], None, False),
+                        runner=seen.values.get("exec_container"))
+    listings, _ = gather(_target(seen.values), options, io.StringIO())
+    rows = sorted((row for listing in listings for rows in listing.groups() for row in rows),
+                  key=lambda row: row.pid)
+    pids = [f"{row.pid}\t{row.owner.name}: {command(row.name, row.args)}"[:DESCRIBED]
+            for row in rows]
+    return [*pids, *(f"container/{c.name}" for listing in listings
+                     for c in listing.pod.containers)]
+
+
+def _kubeconfig(section: str) -> Callable[[Words], list[str]]:
+    def names(seen: Words) -> list[str]:
+        import os
+
+        from kubectl_pidshare.configflags import ConfigFlags
+        from kubectl_pidshare.kubeconfig import kubeconfig_files, merge, read
+
+        files = kubeconfig_files(ConfigFlags(kubeconfig=seen.values.get("kubeconfig")),
+                                 os.environ)
+        merged = merge([(path, read(path)) for path in files])
+        return [entry["name"] for entry in merged.get(section) or [] if entry.get("name")]
+
+    return names
+
+
+def _commands(seen: Words) -> list[str]:
+    return [] if seen.positional else candidates([""])
 
 
 LOOKUPS: dict[str, Callable[[Words], list[str]]] = {
-    "pod": _pods, "targets": _pods, "namespace": _namespaces, "container": _containers,
-    "exec_container": _containers, "aim": _aims, "signal": _signals,
+    "pod": lambda seen: _typed(seen, ("pod",)), "targets": lambda seen: _typed(seen, TYPES),
+    "namespace": _namespaces, "container": _containers, "exec_container": _containers,
+    "aim": _aims, "signal": _signals, "context": _kubeconfig("contexts"),
+    "cluster": _kubeconfig("clusters"), "user": _kubeconfig("users"), "command": _commands,
 }
 
 
@@ -159,11 +225,12 @@ def main() -> None:
     except Exception:  # noqa: BLE001 - completion must never print an error into the shell
         found = []
     current = words[-1] if words else ""
-    for candidate in found:
-        if candidate.startswith(current):
-            sys.stdout.write(candidate + "\n")
+    matching = [candidate for candidate in found if candidate.startswith(current)]
+    for candidate in matching:
+        sys.stdout.write(candidate + "\n")
     try:
         files = wants_files(words)
     except Exception:  # noqa: BLE001 - as above
         files = False
-    sys.stdout.write((FILES if files else NO_FILES) + "\n")
+    prefixes = matching and all(candidate.endswith("/") for candidate in matching)
+    sys.stdout.write((FILES if files else NO_SPACE if prefixes else NO_FILES) + "\n")

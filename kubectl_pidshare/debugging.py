@@ -161,7 +161,7 @@ def _started(transport: Transport, pod: Pod, name: str) -> tuple[Pod, Container]
         if container.exited or container.reason in STUCK:
             raise PidshareError(
                 f'ephemeral container "{name}" of pod "{pod.name}" did not start: '
-                f"{container.reason or 'exited'} (see: kubectl describe pod {pod.name})")
+                f"{container.reason or 'exited'} (see: {pod.kubectl('describe pod')})")
         if time.monotonic() > deadline:
             raise PidshareError(f'ephemeral container "{name}" of pod "{pod.name}" did not '
                                 f"start in {STARTED_WITHIN:.0f} s")

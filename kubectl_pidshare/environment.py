@@ -74,6 +74,12 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
+def _console() -> Any:
+    from kubectl_pidshare.console import of_process
+
+    return of_process(sys.stdin, sys.stdout)
+
+
 @dataclass
 class Environment:
     """Streams, environment variables, terminal and transport factory of one run."""
@@ -86,13 +92,14 @@ class Environment:
     terminal_width: int = 80
     terminal_height: int = 24
     clock: Callable[[], datetime] = _now
+    console: Callable[[], Any] | None = None
 
     @classmethod
     def of_process(cls) -> Environment:
-        """This process's streams, environment and terminal."""
+        """This process's streams, environment and terminal (keys and resizes: console)."""
         size = shutil.get_terminal_size()
         return cls(writer(sys.stdout, "standard output"), sys.stderr, os.environ, connect,
-                   _isatty(sys.stdout), size.columns, size.lines)
+                   _isatty(sys.stdout), size.columns, size.lines, console=_console)
 
     def connect(self, flags: ConfigFlags) -> Transport:
         """A transport to the cluster the flags and the environment name."""

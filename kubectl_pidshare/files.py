@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from kubectl_pidshare.debugging import DebugOptions, ours
+from kubectl_pidshare.attribution import Attribution
+from kubectl_pidshare.debugging import DebugOptions
 from kubectl_pidshare.errors import PidshareError, RemoteExit
 from kubectl_pidshare.main_process import Aim, look, main_process
-from kubectl_pidshare.pods import Container, parse_pod
-from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.permissions import CAP_SYS_PTRACE, advice
+from kubectl_pidshare.pods import Pod, parse_pod
+from kubectl_pidshare.remote import Sink, Transport
 from kubectl_pidshare.runner import Outcome, Refusals
 from kubectl_pidshare.runners import Runners, choose
 from kubectl_pidshare.sigmask import NAMES
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import escape
 
+READ_MARK = b"pidshare-read "
+CGROUP = re.compile(rb"^/proc/(\d+)/cgroup:(.*)$", re.MULTILINE)
 REFUSALS: Refusals = {
     "no-process": (ExitStatus.NO_SUCH_PROCESS, 'no process {pid} in pod "{pod}"'),
     "no-access": (ExitStatus.NO_PTRACE_ACCESS, "cannot read the files of PID {pid}: {ptrace}"),
     "loop": (ExitStatus.SYMLINK_LOOP, "too many levels of symbolic links at {detail}"),
     "special": (ExitStatus.SPECIAL_FILE, "{link}: that is a stream or a kernel file of the "
-                "process, not a file in its root; for a container's output use: "
-                "kubectl logs {pod}"),
+                "process, not a file in its root; for a container's output use: {logs}"),
     "not-found": (ExitStatus.NO_SUCH_FILE, "{detail}: no such file as PID {pid} sees it"),
     "directory": (ExitStatus.IS_A_DIRECTORY, "{detail}: is a directory"),
     "not-regular": (ExitStatus.NOT_A_REGULAR_FILE,
@@ -53,19 +57,6 @@ def encode_path(path: str) -> str:
     return "".join(f"\\0{byte:03o}" for byte in os.fsencode(path))
 
 
-def ptrace_hint(runner: Container, what: str = "root") -> str:
-    """Why reading another process's root (or environment: what) failed, and the remedy."""
-    if runner.may_ptrace:
-        state = "has SYS_PTRACE, so the process may run as another user in another user namespace"
-    elif ours(runner.name, runner.kind):
-        state = "lacks it: pass --debug-profile general (it adds SYS_PTRACE)"
-    else:
-        state = ("lacks it: add SYS_PTRACE to its securityContext.capabilities.add, or use "
-                 "--exec-container")
-    return (f"reading another process's {what} needs ptrace access: the same uid and a dumpable "
-            f'process, or CAP_SYS_PTRACE; container "{runner.name}" {state}')
-
-
 def _who(aim: Aim) -> str:
     return f"PID {aim.pid}" if aim.pid is not None else f'container "{aim.container}"'
 
@@ -92,20 +83,78 @@ def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO)
     pid = options.aim.pid
     if pid is None:
         pid = main_process(runners, str(options.aim.container), notice)
-    outcome = _read(runners, pid, path, out)
+    held = HoldLast(out)
+    outcome = _read(runners, pid, path, held)
+    pod = runners.pod
+    said, size = _read_size(outcome.stderr)
+    held.finish(drop=size is not None and held.count == size + 1)
     out.flush()
     refusal = outcome.refusal
     if refusal is not None:
+        ptrace = ""
+        if refusal.code == "no-access":
+            ptrace = advice(pod, outcome.container, refusal.detail, CAP_SYS_PTRACE,
+                            options.aim.container)
         raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, runner=outcome.container.name,
-                            ptrace=ptrace_hint(outcome.container),
+                            ptrace=ptrace, logs=pod.kubectl("logs", _owner(pod, outcome, pid)),
                             link=escape(refusal.detail).replace(" -> ", " is a symlink to "))
     if outcome.status != 0:
-        err.write(outcome.stderr)
+        err.write(said)
         err.flush()
-        raise RemoteExit(outcome.status, _killed(outcome.status) if not outcome.stderr else None)
+        raise RemoteExit(outcome.status, _killed(outcome.status) if not said else None)
 
 
-def _read(runners: Runners, pid: int, path: str, out: BinaryIO) -> Outcome:
+def _owner(pod: Pod, outcome: Outcome, pid: int) -> str | None:
+    """The container of process pid, from the cgroup lines its refusal put on stderr (the
+    process's, then the script's shell's)."""
+    lines = {int(number): line.decode(errors="replace")
+             for number, line in CGROUP.findall(outcome.stderr)}
+    target = lines.pop(pid, None)
+    if target is None:
+        return None
+    own = next(iter(lines.values()), None)
+    found = Attribution(pod, outcome.container, own).container(target)
+    return found.name if found is not None else None
+
+
+class HoldLast:
+    """A sink that passes on all but the last byte written so far, until finish: where the
+    runner has no cat, grep streams the file with a NUL after its last piece, which belongs to
+    the file only if grep read one more byte than it wrote."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self.sink = sink
+        self.count = 0
+        self.last = b""
+
+    def write(self, data: bytes | memoryview) -> int:
+        """Pass on the byte held and all of data but its last byte, which is held."""
+        view = memoryview(data)
+        if not view:
+            return 0
+        if self.last:
+            self.sink.write(self.last)
+        self.sink.write(view[:-1])
+        self.last = bytes(view[-1:])
+        self.count += len(view)
+        return len(view)
+
+    def finish(self, drop: bool) -> None:
+        """Pass on the byte held, unless it is grep's NUL."""
+        if not (drop and self.last == b"\0"):
+            self.sink.write(self.last)
+        self.last = b""
+
+
+def _read_size(stderr: bytes) -> tuple[bytes, int | None]:
+    """The script's stderr without grep's `pidshare-read SIZE` line, and SIZE if it is there."""
+    head, mark, size = stderr.rpartition(READ_MARK)
+    if not mark or not size.rstrip(b"\n").isdigit() or (head and not head.endswith(b"\n")):
+        return stderr, None
+    return head, int(size)
+
+
+def _read(runners: Runners, pid: int, path: str, out: Sink) -> Outcome:
     """Run the cat script; if the runner may not read the process's root, again from a
     container that may (the process's own, or one of its uid), found with a probe."""
     args = [str(pid), encode_path(path)]

@@ -5,7 +5,7 @@ commands that run a script share (the container to run from, the debug container
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from itertools import islice
 from typing import Annotated, Any, Optional
@@ -13,12 +13,28 @@ from typing import Annotated, Any, Optional
 import typer
 
 try:
-    from typer._click.exceptions import Abort, ClickException, UsageError
+    from typer._click.exceptions import (
+        Abort,
+        BadOptionUsage,
+        BadParameter,
+        ClickException,
+        MissingParameter,
+        NoSuchOption,
+        UsageError,
+    )
 except ImportError:  # typer before 0.26 uses click itself
-    from click.exceptions import Abort, ClickException, UsageError  # type: ignore[no-redef]
+    from click.exceptions import (  # type: ignore[no-redef]
+        Abort,
+        BadOptionUsage,
+        BadParameter,
+        ClickException,
+        MissingParameter,
+        NoSuchOption,
+        UsageError,
+    )
 
-__all__ = ["Abort", "ClickException", "UsageError", "go_bool", "hoist", "options",
-           "parse_timeout"]
+__all__ = ["Abort", "BadOptionUsage", "BadParameter", "ClickException", "MissingParameter",
+           "NoSuchOption", "UsageError", "go_bool", "hoist", "options", "parse_timeout", "split"]
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -132,7 +148,10 @@ class Profile(str, Enum):
 DebugProfile = Annotated[Profile, typer.Option(
     "--debug-profile", help="The ephemeral container's securityContext, as kubectl debug's: "
     "restricted (non-root, no capabilities: passes the restricted Pod Security level; other "
-    "users' names and files stay unreadable), general (adds SYS_PTRACE), sysadmin (privileged).")]
+    "users' names and files stay unreadable), general (adds SYS_PTRACE), netadmin (adds "
+    "NET_ADMIN and NET_RAW, as for network tools; no SYS_PTRACE), sysadmin (privileged).")]
+
+
 class Output(str, Enum):
     """The output formats of `ps`."""
 
@@ -168,9 +187,42 @@ def options(command: Any) -> dict[str, Any]:
             for name in (*param.opts, *param.secondary_opts)}
 
 
+def _spelled(word: str, flags: dict[str, Any], command: dict[str, Any]) -> tuple[str, bool, str]:
+    """word as (name, has a value, value), as kubectl's flag library reads it: `--name=value`,
+    `-X=value` for every short flag, and `-Xvalue` for the global ones (`-nweb`)."""
+    if word.startswith("--") or not word.startswith("-") or len(word) <= 2:
+        name, equals, value = word.partition("=")
+        return name, bool(equals), value
+    if word[:2] in flags:
+        return word[:2], True, word[2:].removeprefix("=")
+    if word[2] == "=" and word[:2] in command:
+        return word[:2], True, word[3:]
+    return word, False, ""
+
+
+def _with_value(param: Any, name: str, has_value: bool, value: str, words: Iterator[str]
+                ) -> list[str]:
+    """The flag name and its value, as click takes them (a boolean's Go value read here)."""
+    if param.is_flag:
+        return [name] if not has_value or go_bool(", ".join(param.opts), value) else []
+    if has_value:
+        return [name, value]
+    following = [*islice(words, 1)]
+    if not following:
+        raise BadOptionUsage(name, f"Option '{name}' requires an argument.")
+    return [name, *following]
+
+
 def hoist(root: Any, argv: Sequence[str]) -> list[str]:
     """argv with each of the root command's flags, and its value, moved before the command;
-    `-n=web` and `-nweb` read as `-n web`, as kubectl reads them."""
+    `-n=web` and `-nweb` read as `-n web`, and any short flag's `-X=value` as `-X value`, as
+    kubectl reads them."""
+    hoisted, rest = split(root, argv)
+    return hoisted + rest
+
+
+def split(root: Any, argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The root command's flags with their values, and the rest (as hoist reads them)."""
     flags, rest = options(root), []
     command: dict[str, Any] = {}
     hoisted: list[str] = []
@@ -179,23 +231,13 @@ def hoist(root: Any, argv: Sequence[str]) -> list[str]:
         if word == "--":
             rest += [word, *words]
             break
-        name, has_value, value = word.partition("=")
-        if not word.startswith("--") and len(word) > 2 and word[:2] in flags:
-            name, has_value, value = word[:2], "=", word[2:].removeprefix("=")
-        if name in flags and flags[name].is_flag and has_value:
-            hoisted += [name] if go_bool(name, value) else []
-            continue
+        name, has_value, value = _spelled(word, flags, command)
         if name in flags:
-            hoisted += [name, value] if has_value else [word]
-            if not flags[name].is_flag and not has_value:
-                following = [*islice(words, 1)]
-                if not following:
-                    raise UsageError(f"Option '{name}' requires an argument.")
-                hoisted += following
-            continue
-        rest.append(word)
-        if not command and word in getattr(root, "commands", {}):
-            command = options(root.commands[word])
-        elif name in command and not command[name].is_flag and not has_value:
-            rest += [*islice(words, 1)]
-    return hoisted + rest
+            hoisted += _with_value(flags[name], name, has_value, value, words)
+        elif name in command:
+            rest += _with_value(command[name], name, has_value, value, words)
+        else:
+            rest.append(word)
+            if not command and word in getattr(root, "commands", {}):
+                command = options(root.commands[word])
+    return hoisted, rest

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from kubectl_pidshare import procfs, redaction
 from kubectl_pidshare.attribution import Attribution
 from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.pods import not_running
 from kubectl_pidshare.runner import Outcome
 from kubectl_pidshare.runners import Runners
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command, escape
+from kubectl_pidshare.text import command, escape, shorten
 
 PREFIX = "container/"
+COMMAND_SHOWN = 80  # characters of a command line said on one line
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def look(runners: Runners) -> tuple[Outcome, procfs.Snapshot, Attribution]:
 def main_process(runners: Runners, container: str, notice: Callable[[str], object]) -> int:
     """The PID of the container's oldest process, found with one probe, and said."""
     pod = runners.pod
-    pod.container(container)
+    if not pod.container(container).running:
+        raise PidshareError(not_running(pod, pod.container(container)),
+                            ExitStatus.NO_SUCH_PROCESS)
     _, snapshot, attribution = look(runners)
     mine = [process for process in snapshot.processes.values()
             if attribution.owner(process).name == container]
@@ -61,5 +65,5 @@ def main_process(runners: Runners, container: str, notice: Callable[[str], objec
                             ExitStatus.NO_SUCH_PROCESS)
     oldest = min(mine, key=lambda process: (process.start_ticks, process.pid))
     notice(f'the main process of container "{container}" is PID {oldest.pid} '
-           f"({command(oldest.name, oldest.args)})")
+           f"({shorten(command(oldest.name, oldest.args), COMMAND_SHOWN)})")
     return oldest.pid

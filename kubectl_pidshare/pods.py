@@ -30,6 +30,7 @@ class Container:
     image: str = ""
     exited: bool = False
     reason: str = ""
+    exit_code: int | None = None
 
     @property
     def may_ptrace(self) -> bool:
@@ -53,6 +54,16 @@ class Pod:
 
     def __post_init__(self) -> None:
         self.ids.update({c.container_id: c for c in self.containers if c.container_id})
+
+    def kubectl(self, verb: str, container: str | None = None, *flags: str) -> str:
+        """A kubectl command line about this Pod to paste: `kubectl VERB NAME`, with `-n NS`
+        unless its namespace is default, `-c CONTAINER` if one is meant, then flags."""
+        words = ["kubectl", verb, self.name]
+        if self.namespace and self.namespace != "default":
+            words += ["-n", self.namespace]
+        if container is not None:
+            words += ["-c", container]
+        return " ".join([*words, *flags])
 
     def container(self, name: str) -> Container:
         """The container called name, or an error naming the ones there are."""
@@ -81,6 +92,16 @@ def _reason(state: dict[str, Any]) -> str:
     return ""
 
 
+def _exit_code(status: dict[str, Any]) -> int | None:
+    """The exit code of the container's last run: its current one if it has ended, else the
+    previous one (a container in CrashLoopBackOff waits to start again)."""
+    for key in ("state", "lastState"):
+        ended = (status.get(key) or {}).get("terminated") or {}
+        if "exitCode" in ended:
+            return int(ended["exitCode"])
+    return None
+
+
 def parse_pod(document: dict[str, Any]) -> Pod:
     """Build a Pod from the API server's JSON."""
     meta, spec, status = document["metadata"], document.get("spec") or {}, (
@@ -106,6 +127,7 @@ def parse_pod(document: dict[str, Any]) -> Pod:
                 image=str(item.get("image") or ""),
                 exited="terminated" in now,
                 reason=_reason(now),
+                exit_code=_exit_code(state),
             ))
     return Pod(
         name=meta["name"],
@@ -127,8 +149,19 @@ def require_running(pod: Pod) -> None:
     if pod.phase != "Running" and not stuck_on_init:
         raise PidshareError(
             f'pod "{pod.name}" is {pod.phase}, not Running: its processes can only be seen '
-            f"while it runs (see: kubectl describe pod {pod.name})"
+            f"while it runs (see: {pod.kubectl('describe pod')})"
         )
+
+
+def not_running(pod: Pod, container: Container) -> str:
+    """Why container has no process: its state, the exit code of its last run, and where to
+    look (its output if it ran, else the Pod's events)."""
+    state = container.reason or ("exited" if container.exited else "waiting")
+    see = pod.kubectl("describe pod")
+    if container.exit_code is not None:
+        state += f", last exit code {container.exit_code}"
+        see = pod.kubectl("logs", container.name, *([] if container.exited else ["--previous"]))
+    return f'container "{container.name}" of pod "{pod.name}" is not running ({state}): see {see}'
 
 
 def runner_candidates(pod: Pod, requested: str | None) -> list[Container]:

@@ -17,8 +17,8 @@ from kubectl_pidshare import procfs, redaction, render
 from kubectl_pidshare.attribution import Attribution
 from kubectl_pidshare.debugging import DebugOptions
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.files import ptrace_hint
 from kubectl_pidshare.main_process import Aim, main_process
+from kubectl_pidshare.permissions import CAP_SYS_PTRACE, advice
 from kubectl_pidshare.pods import parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Refusals
@@ -167,7 +167,8 @@ def read(transport: Transport, options: EnvOptions, err: TextIO) -> tuple[Read, 
     if refusal is not None:
         uid = f" (uid {process.uid})" if process else ""
         raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, uid=uid,
-                            ptrace=ptrace_hint(outcome.container, "environment"))
+                            ptrace=advice(pod, outcome.container, refusal.detail,
+                                          CAP_SYS_PTRACE, owner, "reading the environment of"))
     if outcome.status != 0:
         raise PidshareError(f'reading the environment failed in container '
                             f'"{outcome.container.name}" (exit {outcome.status}): '

@@ -1,9 +1,10 @@
 """The probe that reads /proc inside the Pod, and the parser of what it prints.
 
 The probe's output (see sh/probe.sh) is NUL-terminated records `<file>:<content>` for what a
-process controls (command lines, stat, /etc/passwd), then lines `<file>:<line>` of
-kernel-escaped text (status fields, cgroup). grep prefixes every piece with the real name of
-the file it came from, so a process cannot forge another's records whatever it holds.
+process controls (command lines, stat), then lines `<file>:<line>`: kernel-escaped text
+(status fields, cgroup) and the `NAME:PASSWORD:UID:` of /etc/passwd entries. grep prefixes
+every piece with the real name of the file it came from, so a process cannot forge another's
+records whatever it holds.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 from kubectl_pidshare.sigmask import Dispositions, dispositions
 
 CLOCK_TICKS = 100  # USER_HZ, the same on every architecture Kubernetes runs on
-RECORD = re.compile(rb"(\d+)/(stat|cmdline|root/etc/passwd):", re.ASCII)
+RECORD = re.compile(rb"(\d+)/(stat|cmdline):", re.ASCII)
 LINE = re.compile(rb"(\d+)/(status|cgroup):([^:\t]*):?\s*(.*)", re.ASCII)
+PASSWD = re.compile(rb"(\d+)/root/etc/passwd:(.*)", re.ASCII | re.DOTALL)
 PROBE_MARK = b"pidshare-probe:"
 LINES_MARK = b"\0pidshare-lines\0"
 BTIME = b"stat:btime "
@@ -61,9 +63,9 @@ class _Raw:
 
 
 def parse_passwd(lines: list[bytes]) -> dict[int, str]:
-    """uid -> user name from /etc/passwd text (the first name of a uid wins)."""
+    """uid -> user name from /etc/passwd lines (the first name of a uid wins)."""
     users: dict[int, str] = {}
-    for line in b"\0".join(lines).split(b"\n"):
+    for line in lines:
         parts = line.split(b":")
         if len(parts) >= 3 and parts[2].isdigit():
             users.setdefault(int(parts[2]), parts[0].decode(errors="backslashreplace"))
@@ -104,10 +106,8 @@ def _records(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
             kind = match[2]
             if kind == b"cmdline":
                 raw.args.append(content)
-            elif kind == b"stat":
-                raw.stat = content
             else:
-                raw.passwd.append(content)
+                raw.stat = content
         elif record.startswith(PROBE_MARK) and snapshot.probe_pid is None:
             snapshot.probe_pid = int(record[len(PROBE_MARK):] or b"0")
 
@@ -115,7 +115,10 @@ def _records(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
 def _lines(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
     for line in part.split(b"\n"):
         match = LINE.fullmatch(line)
-        if match:
+        users = PASSWD.fullmatch(line)
+        if users:
+            raws.setdefault(int(users[1]), _Raw()).passwd.append(users[2])
+        elif match:
             raw = raws.setdefault(int(match[1]), _Raw())
             text = line[match.end(2) + 1:].decode(errors="backslashreplace")
             if match[2] == b"cgroup":

@@ -13,7 +13,14 @@ from kubectl_pidshare.attribution import NODE, SANDBOX, UNKNOWN, Attribution
 from kubectl_pidshare.debugging import DebugOptions, ours
 from kubectl_pidshare.errors import Failed, PidshareError, describe
 from kubectl_pidshare.own import compact, started_by_pidshare
-from kubectl_pidshare.pods import Container, Pod, no_shell_error, parse_pod, runner_candidates
+from kubectl_pidshare.pods import (
+    Container,
+    Pod,
+    no_shell_error,
+    not_running,
+    parse_pod,
+    runner_candidates,
+)
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, attempt
 from kubectl_pidshare.runners import choose, not_shared
@@ -22,6 +29,7 @@ from kubectl_pidshare.zombies import notes
 
 CONCURRENT = 10
 COLUMNS = {"wide": render.WIDE, "signals": render.SIGNALS}
+DOCUMENTS = ("json", "yaml")  # kubectl prints an empty List, and no "No resources found"
 
 
 @dataclass(frozen=True)
@@ -132,14 +140,24 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
         pod.container(options.container)
     if outcome.status != 0:
         raise outcome.probe_failed(pod.name)
+    _warn(pod, runner, options.container, err)
+    seen = procfs.parse(raw.getvalue())
+    return Listing(pod, runner, seen if options.show_secrets else redaction.snapshot(seen),
+                   raw.getvalue() if options.script != "probe" else b"")
+
+
+def _warn(pod: Pod, runner: Container, shown: str | None, err: TextIO) -> None:
+    """What the listing of pod cannot show: the node's processes as such (hostPID), the other
+    containers' (a Pod that does not share), those of containers that do not run."""
     if pod.host_pid:
         err.write(f'note: pod "{pod.name}" shares the node\'s process namespace (hostPID): '
                   f"the listing includes the node's processes, as {NODE}\n")
     elif not pod.shares_processes:
         err.write(not_shared(pod, runner, "showing only") + "\n")
-    seen = procfs.parse(raw.getvalue())
-    return Listing(pod, runner, seen if options.show_secrets else redaction.snapshot(seen),
-                   raw.getvalue() if options.script != "probe" else b"")
+    for container in pod.containers:
+        if not container.running and (shown == container.name or (
+                shown is None and container.kind == "container")):
+            err.write(f"warning: {not_running(pod, container)}\n")
 
 
 def _safely(task: Callable[[], Listing]) -> Probed:
@@ -177,7 +195,7 @@ def gather(transport: Transport, options: PsOptions, err: TextIO
         return [probe(transport, options, options.targets.refs[0].name, err)], []
     resolved = resolve(transport, options.targets)
     probed = probe_all(transport, options, resolved.pods, err)
-    if not probed and not resolved.errors:
+    if not probed and not resolved.errors and options.output not in DOCUMENTS:
         err.write(nothing_found(transport, options.targets) + "\n")
     return ([p for p in probed if isinstance(p, Listing)],
             [*resolved.errors, *(p for p in probed if isinstance(p, PidshareError))])
@@ -222,10 +240,11 @@ def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
     """List the Pods' processes on out, table lines cut to width if given; warnings and each
     Pod's failure on err (the others are listed all the same)."""
     listings, failures = gather(transport, options, err)
-    if options.output in ("json", "yaml"):
+    if options.output in DOCUMENTS:
         documents = [_document(listing, options) for listing in listings]
-        doc = (documents[0] if options.targets.one_pod else
-               {"apiVersion": "v1", "kind": "List", "items": documents})
+        doc = (documents[0] if options.targets.one_pod else {
+            "apiVersion": "v1", "items": documents, "kind": "List",
+            "metadata": {"resourceVersion": ""}})
         (render.write_json if options.output == "json" else render.write_yaml)(out, doc)
     elif listings:
         columns = COLUMNS.get(options.output, render.TREE)

@@ -206,8 +206,19 @@ class KubeTransport:
         return f"/api/v1/namespaces/{namespace}/pods/{quote(name, safe='')}"
 
     def get_pod(self, name: str) -> dict[str, Any]:
-        """GET the Pod's JSON."""
-        return self.get(self.pod_path(name))
+        """GET the Pod's JSON. Not found: if its namespace is not found either (one more GET),
+        that is the error, as kubectl says it."""
+        try:
+            return self.get(self.pod_path(name))
+        except ServerError as exc:
+            if exc.reason != "NotFound":
+                raise
+            try:
+                self.get(f"/api/v1/namespaces/{quote(self.target.namespace, safe='')}")
+            except ServerError as missing:
+                if missing.reason == "NotFound":
+                    raise missing from None
+            raise
 
     def get(self, path: str) -> dict[str, Any]:
         """GET an API path, returning its JSON; the connection is kept for the exec."""

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from kubectl_pidshare.attribution import Owner
 from kubectl_pidshare.sigmask import Dispositions
-from kubectl_pidshare.text import command, escape
+from kubectl_pidshare.text import command, decoded, escape
 
 CUT = "…"
 TREE = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")
@@ -39,10 +39,9 @@ class Row:
     cpu_percent: float | None = None
     dispositions: Dispositions | None = None
 
-    @property
-    def command(self) -> str:
-        """The command line as ps shows it, a zombie's `<defunct>`."""
-        return command(self.name, self.args) + (DEFUNCT if self.state == "Z" else "")
+    def command(self, shown: Callable[[bytes | str], str] = escape) -> str:
+        """The command line as ps shows it (see text.command), a zombie's `<defunct>`."""
+        return command(self.name, self.args, shown) + (DEFUNCT if self.state == "Z" else "")
 
     def signals(self) -> dict[str, str]:
         """The CAUGHT, IGNORED and BLOCKED cells: names joined by commas, `-` for none, `?`
@@ -137,7 +136,7 @@ def _values(row: Row, branch: str, now: datetime | None) -> dict[str, Any]:
         "USER": escape(row.user), "STAT": row.state, "TIME": cpu_time(row.cpu_seconds),
         "START": started, "AGE": ago, "RSS": row.rss_kib, "THREADS": row.threads,
         "%CPU": "" if row.cpu_percent is None else f"{row.cpu_percent:.1f}",
-        **row.signals(), "COMMAND": branch + row.command,
+        **row.signals(), "COMMAND": branch + row.command(),
     }
 
 
@@ -191,7 +190,8 @@ def write_table(out: TextIO, sections: list[Section], layout: Layout = Layout())
 
 
 def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
-    """The JSON/YAML document: every field, stable for scripts."""
+    """The JSON/YAML document: every field, stable for scripts; text as the process wrote it
+    (see text.decoded), which JSON and YAML escape themselves."""
     processes = []
     for rows in groups:
         for _, row in tree_order(rows):
@@ -202,15 +202,15 @@ def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
                 "containerKind": row.owner.kind,
                 "containerInferred": row.owner.inferred,
                 "uid": row.uid,
-                "user": escape(row.user),
+                "user": row.user,
                 "state": row.state,
                 "threads": row.threads,
                 "rssKiB": row.rss_kib,
                 "cpuSeconds": row.cpu_seconds,
                 "startTime": row.start.strftime("%Y-%m-%dT%H:%M:%SZ") if row.start else None,
-                "name": escape(row.name),
-                "command": row.command,
-                "args": [escape(arg) for arg in row.args],
+                "name": row.name,
+                "command": row.command(decoded),
+                "args": [decoded(arg) for arg in row.args],
                 "signals": row.dispositions.named() if row.dispositions else None,
             })
     return {"apiVersion": "pidshare/v1", "kind": "ProcessList", **pod, "processes": processes}

@@ -7,6 +7,9 @@ Every script is run after PREAMBLE, which defines what the scripts share:
 - `cgroup_line FILE...` prints, for each cgroup file, `FILE:` and the first line that carries a
   container ID (64 hex digits, in any cgroup version, driver or runtime's naming), else the
   unified line `0::...` (a container's own cgroup in a private namespace reads `0::/`);
+- `creds PID` prints `UID/GID/CAPEFF`: the effective uid, gid and capabilities (hexadecimal) of
+  process PID, `?` for what cannot be read, from /proc/PID/status (which needs no ptrace
+  access);
 - a watcher that ends the script and everything it started when the client goes away: pidshare
   opens stdin and never writes to it, so its end means the connection is gone (Ctrl-C, a
   deadline, a closed stdout). An exec'd process leads its own process group (runc makes it a
@@ -34,6 +37,9 @@ MARKER = "pidshare: "
 PREAMBLE = (
     f"refuse() {{ printf '{MARKER}%s %s\\n' \"$1\" \"$2\" >&2; exit {REFUSED}; }}\n"
     "cgroup_line() { grep -H -m1 -E '[0-9a-f]{64}|^0::' \"$@\" 2>/dev/null; }\n"
+    "# shellcheck disable=SC2046\n"
+    "creds() { set -- $(grep -e '^Uid:' -e '^Gid:' -e '^CapEff:' \"/proc/$1/status\" "
+    "2>/dev/null); printf '%s/%s/%s' \"${3:-?}\" \"${8:-?}\" \"${12:-?}\"; }\n"
     "read -r _ _ _ _ group _ <\"/proc/$$/stat\"\n"
     "[ \"$group\" = \"$$\" ] && group=0 || group=$$\n"
     "exec 5<&0\n"

@@ -8,22 +8,24 @@ from typing import TextIO
 
 from kubectl_pidshare import procfs, redaction
 from kubectl_pidshare.attribution import NODE, Attribution, is_sandbox
-from kubectl_pidshare.debugging import DebugOptions, ours
+from kubectl_pidshare.debugging import DebugOptions
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.main_process import Aim, look, main_process
-from kubectl_pidshare.pods import Container, Pod, parse_pod
+from kubectl_pidshare.main_process import COMMAND_SHOWN, Aim, look, main_process
+from kubectl_pidshare.permissions import CAP_KILL, advice
+from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, Refusals
 from kubectl_pidshare.runners import Runners, choose
 from kubectl_pidshare.sigmask import ALIASES, NAMES, SIGNALS, SIGRTMAX, SIGRTMIN
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command
+from kubectl_pidshare.text import command, shorten
 from kubectl_pidshare.zombies import where
 
 SANDBOX_REASON = (
     "in a shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "
-    "`kill -HUP 1` does not reach your program. Pass --force to signal it anyway"
+    "`kill -{signal} 1` does not reach your program. Pass --force to signal it anyway"
 )
+
 REFUSALS: Refusals = {
     "no-process": (ExitStatus.NO_SUCH_PROCESS, 'no process {pid} in pod "{pod}"'),
     "not-expected": (ExitStatus.NOT_EXPECTED, "{what} does not match --expect {expect}: "
@@ -74,32 +76,20 @@ def signal_list() -> str:
     return "\n".join(f"{number:2d}) {name}" for number, name in sorted(NAMES.items())) + "\n"
 
 
-def _permission_hint(runner: Container, target_uid: int | None) -> str:
-    if runner.run_as_user not in (None, 0):
-        lacks = f"runs as uid {runner.run_as_user}, so it has no capabilities"
-    elif {"KILL", "ALL"} & runner.caps_drop and "KILL" not in runner.caps_add:
-        lacks = "drops CAP_KILL"
-    else:
-        lacks = "lacks CAP_KILL"
-    target = f"uid {target_uid}" if target_uid is not None else "another uid"
-    remedy = ("pass --debug-profile general (root, with the runtime's default capabilities)"
-              if ours(runner.name, runner.kind) else
-              "run from a container with that uid (--exec-container), or add KILL to "
-              f'securityContext.capabilities.add of container "{runner.name}"')
-    return (f'container "{runner.name}" {lacks}; signalling a process of {target} needs the '
-            f"same uid or CAP_KILL: {remedy}")
-
-
 def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> str:
     if process is None or owner is None:
         return f"PID {pid}"
-    return f"PID {pid} ({command(process.name, process.args)}) in {where(owner)}"
+    return f"PID {pid} ({_shown(process)}) in {where(owner)}"
+
+
+def _shown(process: procfs.Process) -> str:
+    return shorten(command(process.name, process.args), COMMAND_SHOWN)
 
 
 def _process(pid: int, process: procfs.Process | None) -> str:
     if process is None:
         return f"process {pid}"
-    return f"process {pid} ({command(process.name, process.args)})"
+    return f"process {pid} ({_shown(process)})"
 
 
 def _pending(process: procfs.Process | None, number: int, name: str) -> str:
@@ -111,9 +101,11 @@ def _pending(process: procfs.Process | None, number: int, name: str) -> str:
             "(or takes it with sigwait)")
 
 
-def _refuse_sandbox(pid: int, pod: Pod, force: bool) -> None:
+def _refuse_sandbox(pid: int, pod: Pod, force: bool, signal: tuple[int, str]) -> None:
     if is_sandbox(pid, pod) and not force:
-        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {SANDBOX_REASON}',
+        number, name = signal
+        reason = SANDBOX_REASON.format(signal=name[3:] if name.startswith("SIG") else number)
+        raise PidshareError(f'refusing to signal PID {pid} of pod "{pod.name}": {reason}',
                             ExitStatus.SANDBOX)
 
 
@@ -124,7 +116,8 @@ def _refuse_node(runners: Runners, pid: int) -> None:
     process = snapshot.processes.get(pid)
     if process is not None and attribution.owner(process).name == NODE:
         raise PidshareError(
-            f"refusing to signal PID {pid} ({command(process.name, process.args)}) of pod "
+            f"refusing to signal PID {pid} "
+            f"({shorten(command(process.name, process.args), COMMAND_SHOWN)}) of pod "
             f'"{runners.pod.name}": it belongs to no container of the Pod; the Pod shares the '
             "node's process namespace (hostPID), so it is a process of the node (PID 1 is the "
             "node's init). Pass --force to signal it anyway", ExitStatus.SANDBOX)
@@ -163,7 +156,7 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
     number, name = parse_signal(options.signal)
     pod = parse_pod(transport.get_pod(options.pod))
     if options.aim.pid is not None:
-        _refuse_sandbox(options.aim.pid, pod, options.force)
+        _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
 
     def notice(line: str) -> None:
         err.write(line + "\n")
@@ -173,18 +166,20 @@ def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -
     pid = options.aim.pid
     if pid is None:
         pid = main_process(runners, str(options.aim.container), notice)
-        _refuse_sandbox(pid, runners.pod, options.force)
+        _refuse_sandbox(pid, runners.pod, options.force, (number, name))
     elif pod.host_pid and not options.force:
         _refuse_node(runners, pid)
     outcome, process, owner = _signal(runners, pid, number, options)
+    pod = runners.pod
     what = _describe(pid, process, owner)
     refusal = outcome.refusal
     if refusal is not None:
-        uid = process.uid if process else None
+        hint = ""
+        if refusal.code == "denied":
+            hint = advice(pod, outcome.container, refusal.detail, CAP_KILL, owner)
         raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, what=what,
-                            expect=repr(options.expect), signal=name,
-                            process=_process(pid, process),
-                            hint=_permission_hint(outcome.container, uid))
+                            expect=repr(options.expect), hint=hint, signal=name,
+                            process=_process(pid, process))
     if outcome.status != 0:
         raise PidshareError(f'kill failed in container "{outcome.container.name}" '
                             f"(exit {outcome.status}): {outcome.message()}")

@@ -1,6 +1,6 @@
 """What `ps` and `top` aim at, as kubectl takes it: POD, pod/NAME, TYPE/NAME of a workload that
-owns Pods (kubectl's names and short names), -l/--selector, -A/--all-namespaces; and the Pods
-they come to, through the API."""
+owns Pods (kubectl's names and short names) or of a Service (its selector's Pods),
+-l/--selector, -A/--all-namespaces; and the Pods they come to, through the API."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ KINDS = {
                     Kind("/apis/batch/v1", "cronjobs", "cronjobs.batch")),
     **dict.fromkeys(("rc", "replicationcontroller", "replicationcontrollers"),
                     Kind("/api/v1", "replicationcontrollers", "replicationcontrollers")),
+    **dict.fromkeys(("svc", "service", "services"), Kind("/api/v1", "services", "services")),
 }
 GROUPS = {"apps", "batch"}
 
@@ -106,6 +107,15 @@ def _ref(word: str) -> Ref:
     return Ref(kind, pod_name(name, kind.plural.rstrip("s")))
 
 
+def one_pod(word: str) -> str:
+    """The Pod's name in POD, pod/NAME, pods/NAME or po/NAME: what kill and cat act on."""
+    ref = _ref(word)
+    if ref.kind is not POD:
+        raise usage(f'"{escape(word)}" is not a Pod: kill and cat act on one Pod, named POD or '
+                    f"pod/NAME (kubectl pidshare ps {escape(word)} lists its Pods)")
+    return ref.name
+
+
 def parse(words: Sequence[str], selector: str | None, all_namespaces: bool) -> Targets:
     """The targets of the words and flags; usage errors as kubectl's."""
     if not words and selector is None and not all_namespaces:
@@ -154,6 +164,9 @@ def _pods_of(transport: Transport, ref: Ref) -> list[dict[str, Any]]:
         return [transport.get_pod(ref.name)]
     owner = _get(transport, ref)
     pods = _collection(transport, POD)
+    if ref.kind.plural == "services" and not owner["spec"].get("selector"):
+        raise PidshareError(f"invalid service '{ref.name}': Service is defined without a "
+                            "selector")
     if ref.kind.plural != "cronjobs":
         return transport.get_list(pods, label_selector(owner["spec"].get("selector") or {}))
     uid = owner["metadata"]["uid"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -26,8 +28,21 @@ def escape(raw: bytes | str) -> str:
     return "".join(out)
 
 
-def command(name: str, args: tuple[bytes, ...] | list[bytes]) -> str:
-    """The command line as ps shows it; `[name]` when there is none (kernel threads, zombies)."""
+def decoded(raw: bytes | str) -> str:
+    """The real text of what a process wrote, for JSON and YAML (which escape controls their
+    own way): UTF-8, each byte that is not UTF-8 as the four characters `\\xNN`."""
+    return raw.decode(errors="backslashreplace") if isinstance(raw, bytes) else raw
+
+
+def command(name: str, args: tuple[bytes, ...] | list[bytes],
+            shown: Callable[[bytes | str], str] = escape) -> str:
+    """The command line as ps shows it (each part through shown: escaped for a terminal by
+    default); `[name]` when there is none (kernel threads, zombies)."""
     if not args:
-        return f"[{escape(name)}]"
-    return " ".join(escape(arg) for arg in args)
+        return f"[{shown(name)}]"
+    return " ".join(shown(arg) for arg in args)
+
+
+def shorten(text: str, limit: int) -> str:
+    """text cut to limit characters with an ellipsis, as ps cuts a command line to a terminal."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -4,7 +4,9 @@ Each refresh is one probe per Pod (one exec, as `ps`); CPU% is the CPU time a pr
 between two refreshes over the time between them (the first refresh: over its lifetime, as
 ps's %CPU). On a terminal the table is redrawn in place on the alternate screen, cut to the
 terminal's size, and the terminal is given back as it was when the view ends (Ctrl-C: 130);
-elsewhere every refresh is printed after the last, a timestamped snapshot each.
+elsewhere every refresh is printed after the last, a timestamped snapshot each. With keys (a
+terminal on stdin too), q ends the view (status 0) and a resize redraws the last refresh at
+the new size at once.
 """
 
 from __future__ import annotations
@@ -14,23 +16,57 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from kubectl_pidshare import render
+from kubectl_pidshare.console import QUIT, RESIZE
 from kubectl_pidshare.ps import PsOptions, gather, prefix, sections
 from kubectl_pidshare.remote import Transport
 
 ENTER, LEAVE = "\x1b[?1049h\x1b[?25l", "\x1b[?25h\x1b[?1049l"
-HOME, END_OF_LINE, BELOW = "\x1b[H", "\x1b[K", "\x1b[J"
+HOME, END_OF_LINE, BELOW, CLEAR = "\x1b[H", "\x1b[K", "\x1b[J", "\x1b[2J"
 Key = tuple[tuple[str, ...], int, object]
+
+
+class Keys(Protocol):
+    """Where keys and resizes come from (console.Console)."""
+
+    def wait(self, seconds: float) -> str:
+        """Wait up to seconds: QUIT, RESIZE or NOTHING."""
+
+    def size(self) -> tuple[int, int]:
+        """The terminal's columns and lines now."""
 
 
 @dataclass
 class Terminal:
-    """The terminal the view is drawn on: its size."""
+    """The terminal the view is drawn on: its size, and its keys and resizes (None: neither,
+    the view sleeps between refreshes)."""
 
     width: int
     height: int
+    keys: Keys | None = None
+
+
+@dataclass
+class Frame:
+    """One refresh, to draw at any width: the title, the rows with their CPU%, and what went
+    wrong (each Pod's errors and warnings)."""
+
+    title: str
+    rated: list[render.Section]
+    wall: datetime
+    notes: str
+
+    def text(self, options: PsOptions, width: int | None) -> str:
+        """The title and the table, lines cut to width."""
+        text = io.StringIO()
+        text.write(self.title)
+        if self.rated:
+            render.write_table(text, self.rated, render.Layout(
+                render.TOP, options.headers, prefix(options), options.sort_by, width,
+                self.wall))
+        return text.getvalue()
 
 
 def cpu_percent(sections: list[render.Section], seen: dict[Key, tuple[float, float]],
@@ -62,29 +98,50 @@ def cpu_percent(sections: list[render.Section], seen: dict[Key, tuple[float, flo
 
 
 def frame(transport: Transport, options: PsOptions, seen: dict[Key, tuple[float, float]],
-          interval: float, width: int | None, clock: Callable[[], float]) -> tuple[str, str]:
-    """One refresh: the title line and the table; and what went wrong (each Pod's errors and
-    warnings)."""
+          interval: float, clock: Callable[[], float]) -> Frame:
+    """One refresh: one probe per Pod."""
     notes = io.StringIO()
     listings, failures = gather(transport, options, notes)
     wall = datetime.now(timezone.utc)
     rated = cpu_percent(sections(listings, options), seen, clock(), wall)
     processes = sum(len(rows) for _, groups in rated for rows in groups)
-    text = io.StringIO()
-    text.write(f"{wall:%H:%M:%S} kubectl pidshare top: {len(listings)} pod(s), {processes} "
-               f"process(es), every {interval:g}s, by {options.sort_by}\n")
-    if listings:
-        render.write_table(text, rated, render.Layout(
-            render.TOP, options.headers, prefix(options), options.sort_by, width, wall))
+    title = (f"{wall:%H:%M:%S} kubectl pidshare top: {len(listings)} pod(s), {processes} "
+             f"process(es), every {interval:g}s, by {options.sort_by}\n")
     for failure in failures:
         notes.write(failure.render() + "\n")
-    return text.getvalue(), notes.getvalue()
+    return Frame(title, rated if listings else [], wall, notes.getvalue())
+
+
+def draw(out: TextIO, shown: Frame, options: PsOptions, terminal: Terminal) -> None:
+    """The frame in place on the screen, cut to the terminal's size."""
+    lines = [line[:terminal.width] for line in
+             (shown.text(options, terminal.width) + shown.notes).splitlines()[:terminal.height]]
+    out.write(HOME + "".join(line + END_OF_LINE + "\n" for line in lines[:-1])
+              + lines[-1] + END_OF_LINE + BELOW)
+    out.flush()
+
+
+def watch(out: TextIO, shown: Frame, options: PsOptions, terminal: Terminal, keys: Keys,
+          due: float, clock: Callable[[], float]) -> bool:
+    """Draw the frame, and again at each resize, until the next refresh is due (at clock time
+    due); False when q was pressed."""
+    draw(out, shown, options, terminal)
+    while clock() < due:
+        event = keys.wait(due - clock())
+        if event == QUIT:
+            return False
+        if event == RESIZE:
+            terminal.width, terminal.height = keys.size()
+            out.write(CLEAR)
+            draw(out, shown, options, terminal)
+    return True
 
 
 def top(transport: Transport, options: PsOptions, out: TextIO, err: TextIO, interval: float,
         terminal: Terminal | None = None, sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic) -> None:
-    """Refresh the view every interval seconds until interrupted (KeyboardInterrupt)."""
+    """Refresh the view every interval seconds until interrupted (KeyboardInterrupt) or, on a
+    terminal with keys, until q is pressed."""
     sleep = sleep or time.sleep
     seen: dict[Key, tuple[float, float]] = {}
     if terminal is not None:
@@ -92,17 +149,18 @@ def top(transport: Transport, options: PsOptions, out: TextIO, err: TextIO, inte
     try:
         while True:
             started = clock()
-            text, notes = frame(transport, options, seen, interval,
-                                terminal.width if terminal else None, clock)
+            shown = frame(transport, options, seen, interval, clock)
+            if terminal is not None and terminal.keys is not None:
+                if not watch(out, shown, options, terminal, terminal.keys, started + interval,
+                             clock):
+                    return
+                continue
             if terminal is None:
-                out.write(text + "\n")
-                err.write(notes)
+                out.write(shown.text(options, None) + "\n")
+                err.write(shown.notes)
+                out.flush()
             else:
-                lines = [line[:terminal.width]
-                         for line in (text + notes).splitlines()[:terminal.height]]
-                out.write(HOME + "".join(line + END_OF_LINE + "\n" for line in lines[:-1])
-                          + lines[-1] + END_OF_LINE + BELOW)
-            out.flush()
+                draw(out, shown, options, terminal)
             sleep(max(interval - (clock() - started), 0.0))
     finally:
         if terminal is not None:

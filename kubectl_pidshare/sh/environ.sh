@@ -8,7 +8,8 @@
 # `pidshare-lines`, so the first `pidshare-environ` record after it is this script's own.
 # grep opens the file once; the kernel checks ptrace-read access at that open.
 # Refusals (`refuse`, defined with `cgroup_line` by the preamble runner.py puts before every
-# script): no-process, no-access (no ptrace-read access to the process).
+# script): no-process, no-access (no ptrace-read access: `creds` of this shell, then of the
+# process, as cat.sh refuses it).
 pid=$1 most=$2
 
 cd /proc || exit 1
@@ -23,4 +24,4 @@ printf 'pidshare-environ\0'
 grep -aHz -m "$most" '' "$pid/environ" 2>/dev/null
 [ "$?" -le 1 ] && exit 0
 [ -d "$pid" ] || refuse no-process "$pid"
-refuse no-access "$pid"
+refuse no-access "$(creds $$) $(creds "$pid")"

@@ -4,13 +4,14 @@
 # $4: "force" to send the signal whatever the process does with it.
 # The description has the ps probe's format (see probe.sh), with this shell's own cgroup line;
 # its status lines (the signal masks among them) are the ones the check below reads.
-# Refusals (`refuse`, defined with `cgroup_line` by the preamble runner.py puts before every
-# script): no-process, not-expected, gone (it exited
-# before the signal reached it), denied (the kernel's refusal, with the shell's message),
-# ignored (the process ignores the signal: nothing would happen), uncaught (it neither catches
-# nor ignores a signal whose default action ends a process, and ending it is not the signal's
-# purpose as it is for INT, QUIT, ABRT, KILL and TERM). A blocked signal is sent: it stays
-# pending until the process unblocks it (or waits for it with sigwait).
+# It needs sh and grep, nothing else. Refusals (`refuse`, defined with `cgroup_line` and
+# `creds` by the preamble runner.py puts before every script): no-process, not-expected, gone
+# (it exited before the signal reached it), denied (the kernel's refusal, with the effective
+# uid, gid and capabilities of this shell and of the process), ignored (the process ignores
+# the signal: nothing would happen), uncaught (it neither catches nor ignores a signal whose
+# default action ends a process, and ending it is not the signal's purpose as it is for INT,
+# QUIT, ABRT, KILL and TERM). A blocked signal is sent: it stays pending until the process
+# unblocks it (or waits for it with sigwait).
 pid=$1 sig=$2 expect=$3 force=${4:-}
 
 cd /proc || exit 1
@@ -23,8 +24,19 @@ status=$(grep -H -F -e Name: -e State: -e PPid: -e Uid: -e Threads: -e VmRSS: -e
 printf '%s\n' "$status"
 cgroup_line "$pid/cgroup" "$$/cgroup"
 if [ -n "$expect" ]; then
-    line=$(tr '\000' ' ' <"$pid/cmdline" 2>/dev/null && printf x)
-    case ${line%x} in
+    # The arguments joined by spaces: grep prefixes each with its file's name, the command
+    # substitution drops the NULs, and each prefix becomes a space (an argument that holds the
+    # prefix itself reads as two: the process's own doing, on its own command line).
+    mark=$pid/cmdline:
+    rest=$(grep -aHz '' "$pid/cmdline" 2>/dev/null; printf x)
+    rest=${rest%x}
+    rest=${rest#"$mark"}
+    line=
+    while case $rest in *"$mark"*) true ;; *) false ;; esac; do
+        line="$line${rest%%"$mark"*} "
+        rest=${rest#*"$mark"}
+    done
+    case $line$rest in
         *"$expect"*) ;;
         *) refuse not-expected "$pid" ;;
     esac
@@ -50,6 +62,6 @@ if [ "$sig" -ne 0 ] && [ "$force" != force ] && ! has SigBlk; then
             has SigCgt || refuse uncaught "$pid" ;;
     esac
 fi
-why=$(kill "-$sig" "$pid" 2>&1) && exit 0
+kill "-$sig" "$pid" 2>/dev/null && exit 0
 [ -d "$pid" ] || refuse gone "$pid"
-refuse denied "$why"
+refuse denied "$(creds $$) $(creds "$pid")"

@@ -111,7 +111,7 @@ def test_one_that_cannot_start_is_reported(install: Install, main: Main) -> None
     code, out, err = main("ps", "nops", "--debug-image", IMAGE)
     assert (code, out) == (1, "")
     assert err == ('error: ephemeral container "pidshare-restricted-abc123" of pod "nops" did '
-                   "not start: ErrImagePull (see: kubectl describe pod nops)\n")
+                   "not start: ErrImagePull (see: kubectl describe pod nops -n rec)\n")
 
 
 def test_container_and_debug_image_together_are_a_usage_error(install: Install,

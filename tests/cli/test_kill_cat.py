@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from kubectl_pidshare.files import encode_path
 from kubectl_pidshare.signals import parse_signal, signal_list
+from kubectl_pidshare.status import ExitStatus
 
-from .fakes import Harness, Install, Main
+from .fakes import FakeTransport, Harness, Install, Main
 
 MASTER_STAT = (b"7/cmdline:nginx: master process nginx -g daemon off;\0"
                b"7/stat:7 (nginx) S 0 7 7 0 -1 4194560 1104 0 3 0 0 0 0 0 20 0 1 0 569229\n\0"
@@ -108,25 +105,6 @@ def test_cat_refusal_becomes_its_own_message_and_status(install: Install, main: 
     assert main("cat", "nginx", "7", "/etc") == (71, "", "error: /etc: is a directory\n")
 
 
-def test_typer_completion_names_the_standalone_command() -> None:
-    """`kubectl pidshare` would register completion for kubectl itself; it must not."""
-    env = dict(os.environ, _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")  # not the parent's
-    shown = subprocess.run([sys.executable, "-m", "kubectl_pidshare", "--show-completion",
-                            "bash"], env=env, capture_output=True, text=True, check=True).stdout
-    assert shown.rstrip().endswith(
-        "complete -o default -F _kubectl_pidshare_completion kubectl-pidshare")
-
-
-def test_typer_completion_answers_for_the_standalone_command() -> None:
-    """The completion registered for kubectl-pidshare offers the commands."""
-    env = dict(os.environ, _KUBECTL_PIDSHARE_COMPLETE="complete_bash",
-               COMP_WORDS="kubectl-pidshare ", COMP_CWORD="1")
-    offered = subprocess.run([sys.executable, "-m", "kubectl_pidshare"], env=env,
-                             capture_output=True, text=True, check=True).stdout
-    assert offered.split() == ["ps", "top", "kill", "cat", "env", "audit", "help", "version",
-                               "completion"]
-
-
 def test_kill_expect_is_sent_as_given_and_may_not_be_empty(install: Install, main: Main) -> None:
     fake = install("nginx")
     fake.exec_status["shell"] = (0, MASTER_STAT, b"")
@@ -134,8 +112,9 @@ def test_kill_expect_is_sent_as_given_and_may_not_be_empty(install: Install, mai
     assert fake.execs[0][2][3:] == ["pidshare-kill", "7", "15", "master process\nnginx"]
     status, out, err = main("kill", "nginx", "7", "--expect", "")
     assert (status, out) == (2, "")
-    assert err.endswith("Error: Invalid value for '--expect': must not be empty: it would match "
-                        "any process (leave it out to signal the PID without a check)\n")
+    assert err == ('error: invalid argument "" for "--expect" flag: must not be empty: it would '
+                   "match any process (leave it out to signal the PID without a check)\n"
+                   "See 'kubectl pidshare kill --help' for usage.\n")
     assert len(fake.execs) == 1
 
 
@@ -180,3 +159,84 @@ def test_kill_force_reaches_the_script_and_a_blocked_signal_is_said_pending(
     assert main("kill", "nginx", "7", "USR1")[1] == (
         'sent SIGUSR1 to PID 7 (nginx: master process nginx -g daemon off;) in container '
         '"nginx"\n')
+
+
+@pytest.mark.parametrize(("signal", "shown"), [
+    pytest.param("TERM", "kill -TERM 1", id="name"),
+    pytest.param("sigkill", "kill -KILL 1", id="lower-case-with-sig-prefix"),
+    pytest.param("0", "kill -0 1", id="zero"),
+    pytest.param("40", "kill -40 1", id="real-time"),
+])
+def test_the_pid_1_refusal_names_the_signal_asked(install: Install, main: Main, signal: str,
+                                                 shown: str) -> None:
+    install("nginx")
+    status, _, err = main("kill", "nginx", "1", signal)
+    assert status == 66 and f"`{shown}` does not reach your program" in err, err
+
+
+def test_kill_cuts_a_long_command_line(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    long = MASTER_STAT.replace(b"nginx: master process nginx -g daemon off;",
+                               b"java " + b"-Dx=y " * 500)
+    fake.exec_status["shell"] = (0, long, b"")
+    status, out, err = main("kill", "nginx", "7", "0")
+    shown = ("java " + "-Dx=y " * 13)[:79] + "…"
+    assert (status, out, err) == (0, f'sent signal 0 to PID 7 ({shown}) in container "nginx"\n',
+                                  "")
+    assert main("kill", "nginx", "container/nginx", "0") == (
+        0, f'sent signal 0 to PID 7 ({shown}) in container "nginx"\n',
+        f'the main process of container "nginx" is PID 7 ({shown})\n')
+
+
+def crashing(fake: FakeTransport) -> None:
+    """The recorded Pod, its container "nginx" in CrashLoopBackOff after exiting with 3."""
+    [status] = [s for s in fake.pod["status"]["containerStatuses"] if s["name"] == "nginx"]
+    status["state"] = {"waiting": {"reason": "CrashLoopBackOff"}}
+    status["lastState"] = {"terminated": {"exitCode": 3, "reason": "Error"}}
+
+
+CRASHING = ('container "nginx" of pod "nginx" is not running (CrashLoopBackOff, last exit code '
+            "3): see kubectl logs nginx -n rec -c nginx --previous")
+
+
+def test_a_crashing_container_is_said(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    crashing(fake)
+    status, _, err = main("ps", "nginx")
+    assert (status, err) == (0, f"warning: {CRASHING}\n")
+    assert main("ps", "nginx", "-c", "nginx")[2] == f"warning: {CRASHING}\n"
+    assert main("ps", "nginx", "-c", "shell")[2] == ""
+    assert main("kill", "nginx", "container/nginx") == (
+        ExitStatus.NO_SUCH_PROCESS, "", f"error: {CRASHING}\n")
+    assert main("cat", "nginx", "container/nginx", "/etc/passwd") == (
+        ExitStatus.NO_SUCH_PROCESS, "", f"error: {CRASHING}\n")
+
+
+def test_a_container_that_ended_points_at_its_logs(install: Install, main: Main) -> None:
+    fake = install("nginx")
+    [status] = [s for s in fake.pod["status"]["containerStatuses"] if s["name"] == "nginx"]
+    status["state"] = {"terminated": {"exitCode": 0, "reason": "Completed"}}
+    fake.pod["metadata"]["namespace"] = "default"
+    assert main("ps", "nginx", "-c", "nginx")[2] == (
+        'warning: container "nginx" of pod "nginx" is not running (Completed, last exit code 0): '
+        "see kubectl logs nginx -c nginx\n")
+
+
+@pytest.mark.parametrize(("streamed", "read", "expected"), [
+    pytest.param(b"a\0b\0", 3, b"a\0b", id="grep-s-nul-dropped"),
+    pytest.param(b"a\0b\0", 4, b"a\0b\0", id="the-file-s-own-nul-kept"),
+    pytest.param(b"", 0, b"", id="empty"),
+    pytest.param(b"a\0", 7, b"a\0", id="a-size-that-does-not-fit-drops-nothing"),
+])
+def test_cat_through_grep_is_byte_exact(install: Install, harness: Harness, streamed: bytes,
+                                        read: int, expected: bytes) -> None:
+    """Where the runner has no cat, grep streams the file and says how much it read."""
+    install("nginx").exec_status["shell"] = (0, streamed, b"pidshare-read %d\n" % read)
+    assert harness.run("cat", "nginx", "7", "/f").exit_code == 0
+    assert (harness.stdout_bytes, harness.stderr_bytes) == (expected, b"")
+
+
+def test_cat_with_cat_keeps_its_last_byte(install: Install, harness: Harness) -> None:
+    install("nginx").exec_status["shell"] = (2, b"data\0", b"grep: read error\n")
+    assert harness.run("cat", "nginx", "7", "/f").exit_code == 2
+    assert (harness.stdout_bytes, harness.stderr_bytes) == (b"data\0", b"grep: read error\n")

@@ -12,12 +12,17 @@ from .fakes import Install, Main
 from .test_kill_cat import MASTER_STAT
 
 MASTER = 'PID 7 (nginx: master process nginx -g daemon off;) in container "nginx"'
-CAP_KILL = ('container "shell" lacks CAP_KILL; signalling a process of uid 0 needs the same uid '
-            'or CAP_KILL: run from a container with that uid (--exec-container), or add KILL to '
-            'securityContext.capabilities.add of container "shell"')
-PTRACE = ("reading another process's root needs ptrace access: the same uid and a dumpable "
-          'process, or CAP_SYS_PTRACE; container "shell" has SYS_PTRACE, so the process may run '
-          "as another user in another user namespace")
+CAP_KILL = ('container "shell" runs as uid 1000: a process that is not root has no effective '
+            "capability, whatever securityContext.capabilities.add says (its CapEff is empty); "
+            "signalling a process of uid 0 needs the same uid or CAP_KILL: run from a container "
+            "of that uid (--exec-container nginx); or run from a container running as root "
+            "(--exec-container NAME); or pass --debug-image IMAGE --debug-profile general")
+PTRACE = ('container "shell" runs as root without CAP_SYS_PTRACE; reading the files of a '
+          "process of uid 101 needs the same uid and group and a dumpable process or "
+          "CAP_SYS_PTRACE: run from a container running as uid 101 and group 101 "
+          '(--exec-container NAME); or add SYS_PTRACE to '
+          'securityContext.capabilities.add of container "shell"; or pass --debug-image IMAGE '
+          "--debug-profile general")
 
 
 @pytest.mark.parametrize(("stdout", "refusal", "status", "line"), [
@@ -28,7 +33,7 @@ PTRACE = ("reading another process's root needs ptrace access: the same uid and 
                  "been reused)", id="not-expected"),
     pytest.param(MASTER_STAT, b"gone 7", ExitStatus.NO_SUCH_PROCESS,
                  "process 7 exited before it could be signalled", id="gone"),
-    pytest.param(MASTER_STAT, b"denied sh: can't kill pid 7: Operation not permitted",
+    pytest.param(MASTER_STAT, b"denied 1000/1000/0000000000000000 0/0/000001ffffffffff",
                  ExitStatus.ERROR, f"permission denied signalling {MASTER}: {CAP_KILL}",
                  id="denied"),
     pytest.param(MASTER_STAT, b"uncaught 7", ExitStatus.UNCAUGHT,
@@ -52,14 +57,15 @@ def test_kill_refusal(install: Install, main: Main, stdout: bytes, refusal: byte
 @pytest.mark.parametrize(("refusal", "status", "line"), [
     pytest.param(b"no-process 7", ExitStatus.NO_SUCH_PROCESS, 'no process 7 in pod "nginx"',
                  id="no-process"),
-    pytest.param(b"no-access 7", ExitStatus.NO_PTRACE_ACCESS,
+    pytest.param(b"no-access 0/0/00000000a80425fb 101/101/0000000000000000",
+                 ExitStatus.NO_PTRACE_ACCESS,
                  f"cannot read the files of PID 7: {PTRACE}", id="no-access"),
     pytest.param(b"loop /a/b", ExitStatus.SYMLINK_LOOP,
                  "too many levels of symbolic links at /a/b", id="loop"),
     pytest.param(b"special /var/log/nginx/access.log -> /dev/stdout", ExitStatus.SPECIAL_FILE,
                  "/var/log/nginx/access.log is a symlink to /dev/stdout: that is a stream or a "
                  "kernel file of the process, not a file in its root; for a container's output "
-                 "use: kubectl logs nginx", id="special"),
+                 "use: kubectl logs nginx -n rec", id="special"),
     pytest.param(b"not-found /etc/nope", ExitStatus.NO_SUCH_FILE,
                  "/etc/nope: no such file as PID 7 sees it", id="not-found"),
     pytest.param(b"directory /etc", ExitStatus.IS_A_DIRECTORY, "/etc: is a directory",
@@ -94,3 +100,16 @@ def test_a_refusal_line_without_the_refused_status_is_the_remote_cat_s_own(
                                              b"pidshare: directory /etc\n")
     assert main("cat", "nginx", "7", "/x") == (
         1, "pidshare: directory /etc\n", "pidshare: directory /etc\n")
+
+
+def test_a_link_to_a_stream_names_the_logs_of_the_process_s_container(
+        install: Install, main: Main) -> None:
+    """The refusal comes with the cgroup lines of the process and of the script's shell."""
+    cgroup = MASTER_STAT.split(b"7/cgroup:")[1]
+    install("nginx").exec_status["shell"] = (
+        REFUSED, b"", b"/proc/7/cgroup:" + cgroup + b"/proc/99/cgroup:9:name=systemd:/x\n"
+        b"pidshare: special /var/log/nginx/access.log -> /dev/stdout\n")
+    assert main("cat", "nginx", "7", "/var/log/nginx/access.log") == (
+        ExitStatus.SPECIAL_FILE, "", "error: /var/log/nginx/access.log is a symlink to "
+        "/dev/stdout: that is a stream or a kernel file of the process, not a file in its root; "
+        "for a container's output use: kubectl logs nginx -n rec -c nginx\n")

@@ -125,14 +125,13 @@ def test_env_diff_against_the_spec(install: Install, main: Main) -> None:
 
 
 def test_env_without_ptrace_access_names_what_is_missing(install: Install, main: Main) -> None:
-    env_fake(install, 99, b"pidshare: no-access 7\n")
+    env_fake(install, 99, b"pidshare: no-access 0/0/a80c25fb 0/0/a80425fb\n")
     status, out, err = main("env", "nginx", "7")
     assert (status, out) == (67, "")
     assert err == (
-        "error: cannot read the environment of PID 7 (uid 0): reading another process's "
-        "environment needs ptrace access: the same uid and a dumpable process, or "
-        'CAP_SYS_PTRACE; container "shell" has SYS_PTRACE, so the process may run as another '
-        "user in another user namespace\n")
+        'error: cannot read the environment of PID 7 (uid 0): container "shell" has '
+        "CAP_SYS_PTRACE or the same uid, yet the kernel refused: the process may be in another "
+        "user namespace, or a security module (AppArmor, SELinux) denies it\n")
 
 
 def test_env_of_a_process_that_is_gone(install: Install, main: Main) -> None:

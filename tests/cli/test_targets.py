@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import yaml
+
 from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.status import ExitStatus
 from tests.unit.recordings import NGINX_TABLE
@@ -92,7 +94,7 @@ def test_one_failure_does_not_hide_the_others(install: Install, main: Main) -> N
     assert result.stderr == (
         'Error from server (NotFound): deployments.apps "nope" not found\n'
         'error: pod "web-c" is Pending, not Running: its processes can only be seen while it '
-        "runs (see: kubectl describe pod web-c)\n")
+        "runs (see: kubectl describe pod web-c -n rec)\n")
 
 
 def test_an_unexpected_failure_of_one_pod(install: Install, main: Main) -> None:
@@ -110,6 +112,20 @@ def test_nothing_found_is_said_as_kubectl_says_it(install: Install, main: Main) 
     install("nginx")
     assert main("ps", "-l", "app=none") == (0, "", "No resources found in rec namespace.\n")
     assert main("ps", "-A", "-l", "app=none") == (0, "", "No resources found\n")
+
+
+def test_nothing_found_as_json_or_yaml_is_kubectl_s_empty_list(install: Install,
+                                                                 main: Main) -> None:
+    """What `kubectl get pods -l app=none -o json|yaml` prints, and nothing on stderr."""
+    install("nginx")
+    assert main("ps", "-l", "app=none", "-o", "json") == (0, (
+        '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    "metadata": {\n'
+        '        "resourceVersion": ""\n    }\n}\n'), "")
+    status, out, err = main("ps", "-l", "app=none", "-o", "yaml")
+    assert (status, err) == (0, "")
+    assert out == "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ''\n"
+    assert yaml.safe_load(out) == yaml.safe_load(
+        'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n')
 
 
 def test_a_missing_pod_among_several(install: Install, main: Main) -> None:
@@ -154,7 +170,8 @@ def test_a_container_with_no_process_and_bad_aims(install: Install, main: Main) 
     fake = install("nginx")
     fake.pod["spec"]["containers"].append({"name": "idle", "image": "x"})
     assert main("kill", "nginx", "container/idle") == (
-        ExitStatus.NO_SUCH_PROCESS, "", 'error: container "idle" of pod "nginx" has no process\n')
+        ExitStatus.NO_SUCH_PROCESS, "", 'error: container "idle" of pod "nginx" is not running '
+        "(waiting): see kubectl describe pod nginx -n rec\n")
     for aim in ("0", "7x", "container/", "-3"):
         assert main("kill", "nginx", aim, "HUP").exit_code == ExitStatus.USAGE, aim
     assert main("cat", "nginx", "x", "/a").stderr == (
@@ -168,7 +185,8 @@ def test_the_help_command(main: Main) -> None:
     assert main("help").stdout == main("--help").stdout
     code, _, err = main("help", "nope")
     assert code == ExitStatus.USAGE
-    assert err.endswith('Error: unknown command "nope" for "kubectl pidshare"\n')
+    assert err == ('error: unknown command "nope" for "kubectl pidshare"\n'
+                   "See 'kubectl pidshare help --help' for usage.\n")
 
 
 def test_the_server_error_of_a_workload(install: Install, main: Main) -> None:

@@ -1,16 +1,23 @@
 """The live view with a fake transport: frames on a terminal and piped, CPU% between
-samples, Ctrl-C."""
+samples, Ctrl-C, resizes and q; the console's modes, keys and resizes on a pty."""
 
 from __future__ import annotations
 
 import io
+import os
+import pty
+import signal
+import subprocess
+import sys
+import termios
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare import render, top
+from kubectl_pidshare import console, render, top
 from kubectl_pidshare.attribution import Owner
 from kubectl_pidshare.ps import PsOptions
 from kubectl_pidshare.status import ExitStatus
@@ -108,3 +115,89 @@ def test_ctrl_c_ends_the_view_with_130(install: Install, main: Main,
     code, out, _ = main("top", "nginx", isatty=True)
     assert code == ExitStatus.INTERRUPTED
     assert out.startswith(top.ENTER) and out.endswith(top.LEAVE)
+
+
+class Keys:
+    """Keys and resizes, scripted: each wait returns the next event (NOTHING when none are
+    left), and the clock moves on by the seconds waited."""
+
+    def __init__(self, clock: list[float], *events: str) -> None:
+        self.clock, self.events = clock, list(events)
+        self.sizes = [(150, 6), (30, 3)]
+
+    def wait(self, seconds: float) -> str:
+        if self.events:
+            return self.events.pop(0)
+        self.clock[0] += seconds
+        return console.NOTHING
+
+    def size(self) -> tuple[int, int]:
+        return self.sizes.pop(0)
+
+
+def test_resizes_redraw_at_once_and_q_ends_the_view(install: Install) -> None:
+    fake = install("nginx")
+    now = [0.0]
+    keys = Keys(now, console.RESIZE, console.NOTHING, console.RESIZE, console.QUIT)
+    out = io.StringIO()
+    options = PsOptions(parse(["nginx"], None, False), sort_by="cpu")
+    top.top(fake, options, out, io.StringIO(), 2.0, top.Terminal(60, 4, keys),
+            clock=lambda: now[0])
+    text = out.getvalue()
+    assert text.startswith(top.ENTER) and text.endswith(top.LEAVE)
+    frames = text[len(top.ENTER):-len(top.LEAVE)].split(top.HOME)[1:]
+    assert len(fake.execs) == 1, "redrawn from the refresh it had, not probed again"
+    assert frames[0].endswith(top.CLEAR) and frames[1].endswith(top.CLEAR)
+    widths = [max(len(line.removesuffix(top.CLEAR).removesuffix(top.BELOW)
+                      .removesuffix(top.END_OF_LINE)) for line in frame.split("\n"))
+              for frame in frames]
+    heights = [frame.count("\n") + 1 for frame in frames]
+    assert (widths[0], widths[2], heights) == (60, 30, [4, 6, 3])
+    assert 60 < widths[1] <= 150
+    assert "nginx: master process nginx -g daemon off;" in frames[1], "wider: more shown"
+
+
+def test_the_console_reads_keys_without_echo_and_gives_the_terminal_back() -> None:
+    main_side, terminal = pty.openpty()
+    before = termios.tcgetattr(terminal)
+    handler = signal.getsignal(signal.SIGWINCH)
+    try:
+        with pytest.raises(RuntimeError), console.Console(terminal, terminal) as keys:
+            mode = termios.tcgetattr(terminal)
+            assert mode[3] & (termios.ECHO | termios.ICANON) == 0
+            assert mode[3] & termios.ISIG, "Ctrl-C still interrupts"
+            assert keys.wait(0.05) == console.NOTHING
+            os.write(main_side, b"x")
+            assert keys.wait(1) == console.NOTHING
+            os.kill(os.getpid(), signal.SIGWINCH)
+            assert keys.wait(1) == console.RESIZE
+            os.write(main_side, b"q")
+            assert keys.wait(1) == console.QUIT
+            raise RuntimeError("any way out")
+        assert termios.tcgetattr(terminal) == before
+        assert signal.getsignal(signal.SIGWINCH) == handler
+    finally:
+        os.close(main_side)
+        os.close(terminal)
+
+
+def test_sigterm_gives_the_terminal_back_then_ends_by_sigterm() -> None:
+    main_side, terminal = pty.openpty()
+    before = termios.tcgetattr(terminal)
+    script = ("import os, sys, time\n"
+              "from kubectl_pidshare.console import Console\n"
+              "with Console(0, 0) as keys:\n"
+              "    print('ready', flush=True, file=sys.stderr)\n"
+              "    keys.wait(30)\n")
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", script], stdin=terminal,
+                                stderr=subprocess.PIPE, text=True,
+                                cwd=Path(__file__).resolve().parents[2])
+        assert proc.stderr is not None and proc.stderr.readline() == "ready\n"
+        assert termios.tcgetattr(terminal)[3] & termios.ECHO == 0
+        proc.terminate()
+        assert proc.wait(timeout=10) == -signal.SIGTERM
+        assert termios.tcgetattr(terminal) == before
+    finally:
+        os.close(main_side)
+        os.close(terminal)

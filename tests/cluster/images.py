@@ -11,6 +11,10 @@ over plain HTTP to a local registry (``docker-registry`` on 127.0.0.1:5000):
   laid out like the official image (config, users, log symlinks), with dash,
   grep, cat, sort and head but no ``ps``.
 - ``pidshare/shell-nops:1``: busybox without ps, top, pgrep, pkill, pidof.
+- ``pidshare/sh-grep:1``: dash as sh and GNU grep, with the libraries they
+  link, and nothing else: what pidshare's scripts may count on in a runner
+  container. (Not busybox: Debian's busybox runs every applet from its shell,
+  whatever the image links.)
 - ``pidshare/distroless:1``: one static program that sleeps until SIGTERM.
 - ``pause:3.10``: a static pause program, standing in for
   registry.k8s.io/pause:3.10.
@@ -601,6 +605,22 @@ def build_nginx(_work: Path) -> Tree:
     return tree
 
 
+def build_sh_grep(_work: Path) -> Tree:
+    """pidshare/sh-grep:1: dash as sh and grep, nothing else."""
+    tree = Tree()
+    base_dirs(tree)
+    merged_usr_links(tree)
+    add_binaries(tree, ("/bin/dash", "/bin/grep"))
+    dash = posixpath.join(os.path.realpath("/bin"), "dash")
+    tree.symlink(posixpath.join(posixpath.dirname(dash), "sh"), "dash")
+    users(
+        tree,
+        ["root:x:0:0:root:/root:/bin/sh", "nobody:x:65534:65534:nobody:/home:/bin/false"],
+        ["root:x:0:", "nobody:x:65534:"],
+    )
+    return tree
+
+
 def build_distroless(work: Path) -> Tree:
     """pidshare/distroless:1: one static program, no shell, no coreutils."""
     tree = Tree()
@@ -656,6 +676,7 @@ IMAGES = (
         },
     ),
     Image("shell-nops", "pidshare/shell-nops", "1", build_shell_nops, {"Cmd": ["sh"]}),
+    Image("sh-grep", "pidshare/sh-grep", "1", build_sh_grep, {"Cmd": ["sh"]}),
     Image(
         "distroless",
         "pidshare/distroless",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import time
@@ -83,3 +84,16 @@ def fresh_namespace(cluster: Cluster, prefix: str = "e2e") -> Iterator[Namespace
         yield namespace
     finally:
         cluster.kubectl("delete", "namespace", namespace.name, "--wait=false", check=False)
+
+
+def crashed(ns: Namespace, pod: str, container: str) -> None:
+    """Wait until container has ended at least once (it then crash-loops)."""
+    deadline = time.monotonic() + 90
+    while True:
+        document = json.loads(ns.kubectl("get", "pod", pod, "-o", "json").stdout)
+        statuses = {s["name"]: s for s in document["status"].get("containerStatuses") or []}
+        status = statuses.get(container, {})
+        if "terminated" in {**status.get("state", {}), **status.get("lastState", {})}:
+            return
+        assert time.monotonic() < deadline, document["status"]
+        time.sleep(0.5)

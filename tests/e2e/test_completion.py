@@ -24,7 +24,9 @@ def test_completes_commands_pods_containers_and_signals(namespace: Namespace) ->
     assert complete(namespace, "audit", "-n", namespace.name, "ng") == ["nginx"]
     assert complete(namespace, "audit", "--fail-on", "") == ["info", "warning", "critical"]
     assert complete(namespace, "audit", "-f", "", directive=":0") == []
-    assert complete(namespace, "ps", "-n", namespace.name, "") == ["nginx", "nops"]
+    assert complete(namespace, "ps", "-n", namespace.name, "") == [
+        "nginx", "nops", "pod/", "deploy/", "rs/", "sts/", "ds/", "job/", "cronjob/", "rc/",
+        "svc/"]
     assert complete(namespace, "cat", "-n", namespace.name, "ng") == ["nginx"]
     assert complete(namespace, "ps", "nops", "-n", namespace.name, "-c", "") == ["app", "tools"]
     assert complete(namespace, "ps", "nops", "nginx", "-n", namespace.name, "--exec-container",
@@ -32,3 +34,19 @@ def test_completes_commands_pods_containers_and_signals(namespace: Namespace) ->
     assert complete(namespace, "kill", "-n", namespace.name, "nginx", "container/") == [
         "container/nginx", "container/shell"]
     assert complete(namespace, "kill", "-n", namespace.name, "nginx", "7", "HU") == ["HUP"]
+
+
+def test_completes_pids_types_contexts_and_help(namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
+    pids = complete(namespace, "kill", "-n", namespace.name, "pod/nginx", "")
+    described = dict(line.split("\t", 1) for line in pids if "\t" in line)
+    master = [pid for pid, said in described.items() if said.startswith("nginx: nginx: master")]
+    assert len(master) == 1, pids
+    assert described["1"] == "(sandbox): /pause"
+    assert pids[-2:] == ["container/nginx", "container/shell"]
+    assert "deploy/" in complete(namespace, "ps", "-n", namespace.name, "")
+    assert complete(namespace, "cat", "-n", namespace.name, "pod/n") == ["pod/nginx"]
+    contexts = namespace.cluster.run("kubectl", "config", "get-contexts", "-o", "name")
+    assert complete(namespace, "ps", "--context", "") == contexts.stdout.decode().split()
+    assert complete(namespace, "help", "") == ["ps", "top", "kill", "cat", "help", "version",
+                                               "completion"]

@@ -68,14 +68,18 @@ def test_one_ephemeral_container_serves_ps_kill_and_cat(namespace: Namespace) ->
     assert signalled.stdout.decode() == (
         f'sent signal 0 to PID {worker} (/sleeper) in container "worker"\n')
     assert signalled.stderr == b""
-    # Without a capability even the same uid may not read another container's root here (runc
-    # leaves the processes it starts undumpable): said so, with the profile to ask for.
+    # Without a capability the same uid is not enough to read another container's root here:
+    # the image's user gives the Pod's processes group 65532, the debug container has group 0
+    # (its image has no such user). Said so, from the real credentials, with the profile to ask
+    # for.
     passwd = namespace.pidshare("cat", "bare", str(worker), "/etc/passwd", *DEBUG, check=False)
     assert (passwd.returncode, passwd.stdout) == (ExitStatus.NO_PTRACE_ACCESS, b"")
     assert passwd.stderr.decode() == (
-        f"error: cannot read the files of PID {worker}: reading another process's root needs "
-        "ptrace access: the same uid and a dumpable process, or CAP_SYS_PTRACE; container "
-        f'"{name}" lacks it: pass --debug-profile general (it adds SYS_PTRACE)\n')
+        f'error: cannot read the files of PID {worker}: container "{name}" runs as uid 65532 '
+        "like the process, but in group 0, not its group 65532 (the kernel wants both the "
+        "same), so only CAP_SYS_PTRACE will do; reading the files of a process of uid 65532 "
+        "needs the same uid and group and a dumpable process or CAP_SYS_PTRACE: pass "
+        "--debug-profile general (root, with SYS_PTRACE and the default capabilities)\n")
     assert ephemeral(namespace) == [name]
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 import sys
 import time
@@ -108,7 +110,8 @@ def test_kill_and_cat_say_which_permission_is_missing(namespace: Namespace) -> N
     assert denied.returncode == 1
     line = error_line(denied)
     assert line.startswith(f"error: permission denied signalling PID {locked} ")
-    assert 'container "reader" runs as uid 1000, so it has no capabilities' in line
+    assert ('container "reader" runs as uid 1000: a process that is not root has no effective '
+            "capability") in line
     assert "CAP_KILL" in line
 
     no_ptrace = namespace.pidshare("cat", "perms", str(locked), "/secret", "--exec-container",
@@ -191,3 +194,78 @@ def test_cat_streams_a_big_binary_file_byte_exact(namespace: Namespace) -> None:
     digest, size, status, peak_kib = proc.stdout.decode().split()
     assert (digest, int(size), int(status)) == (expected, BIG, 0)
     assert int(peak_kib) < 100 * 1024, f"peak memory {int(peak_kib) // 1024} MiB for 200 MiB"
+
+
+def test_ps_kill_and_cat_from_a_container_with_only_sh_and_grep(namespace: Namespace) -> None:
+    """pidshare/sh-grep:1 holds dash and grep, nothing else: ps, kill and cat work from it,
+    and USER is the same whichever container runs the probe."""
+    namespace.apply(MANIFESTS / "sh-grep.yaml", wait_for=("shgrep",))
+    assert namespace.kubectl("exec", "shgrep", "-c", "tools", "--", "tr", "a", "b",
+                             check=False).returncode
+    seen = []
+    for runner in ("tools", "nginx"):
+        document = json.loads(namespace.pidshare("ps", "shgrep", "-o", "json",
+                                                 "--exec-container", runner).stdout)
+        assert document["probeContainer"] == runner
+        seen.append([(p["container"], p["user"], p["command"]) for p in document["processes"]])
+    assert seen[0] == seen[1] == [
+        ("(sandbox)", "65535", "/pause"),
+        ("nginx", "root", "nginx: master process nginx -g daemon off;"),
+        ("nginx", "nginx", "nginx: worker process"),
+        ("tools", "root", "sh"),
+    ]
+    master = str(pids(namespace, "shgrep")["nginx: master process nginx -g daemon off;"])
+    tools = ("--exec-container", "tools")
+    sent = namespace.pidshare("kill", "shgrep", master, "0", "--expect", "nginx: master", *tools)
+    assert sent.stdout.decode() == (f"sent signal 0 to PID {master} (nginx: master process nginx "
+                                    '-g daemon off;) in container "nginx"\n')
+    namespace.kubectl("exec", "shgrep", "-c", "nginx", "--", "sh", "-c",
+                      "printf 'a\\000b\\000' >/tmp/nul-end; printf 'a\\000b' >/tmp/plain; "
+                      ": >/tmp/empty; head -c 1048576 /dev/urandom >/tmp/random")
+    for path in ("/etc/nginx/nginx.conf", "/tmp/nul-end", "/tmp/plain", "/tmp/empty",
+                 "/tmp/random"):
+        direct = namespace.kubectl("exec", "shgrep", "-c", "nginx", "--", "cat", path).stdout
+        assert namespace.pidshare("cat", "shgrep", master, path, *tools).stdout == direct, path
+    link = namespace.pidshare("cat", "shgrep", master, "/var/log/nginx/access.log", *tools,
+                              check=False)
+    assert (link.returncode, error_line(link)) == (
+        ExitStatus.NO_READLINK, 'error: /var/log/nginx/access.log is a symlink and container '
+        '"tools" has no readlink to follow it: use --exec-container with a container that has '
+        "one")
+
+
+def test_a_non_root_runner_with_added_capabilities_is_told_what_works(
+        namespace: Namespace) -> None:
+    """"app" runs as uid 1000 with KILL and SYS_PTRACE added, which give a non-root process
+    nothing: the advice says so, from its real capabilities, and what it advises works."""
+    namespace.apply(MANIFESTS / "nonroot.yaml", wait_for=("nonroot",))
+    web = str(next(pid for cmd, pid in pids(namespace, "nonroot").items()
+                   if cmd.startswith("sh -c echo hello")))
+    lacks = ('container "app" runs as uid 1000: a process that is not root has no effective '
+             "capability, whatever securityContext.capabilities.add says (its CapEff is empty); ")
+    works = ("run from a container of that uid (--exec-container web); or run from a ")
+    denied = namespace.pidshare("kill", "nonroot", web, "HUP", check=False)
+    assert denied.returncode == 1
+    line = error_line(denied)
+    assert line.startswith(f"error: permission denied signalling PID {web} "), line
+    assert lacks + "signalling a process of uid 2000 needs the same uid or CAP_KILL: " in line
+    assert works in line and line.endswith("--debug-image IMAGE --debug-profile general")
+
+    unreadable = namespace.pidshare("cat", "nonroot", web, "/tmp/page", check=False)
+    assert unreadable.returncode == ExitStatus.NO_PTRACE_ACCESS
+    line = error_line(unreadable)
+    assert line.startswith(f"error: cannot read the files of PID {web}: {lacks}reading the "
+                           "files of a process of uid 2000 needs the same uid and group and a "
+                           "dumpable process or CAP_SYS_PTRACE: "), line
+    assert works in line
+
+    advice = re.search(r"of that uid \((--exec-container \S+)\)", line)
+    assert advice is not None
+    advised = shlex.split(advice[1])
+    assert advised == ["--exec-container", "web"]
+    namespace.pidshare("kill", "nonroot", web, "HUP", *advised)
+    deadline = time.monotonic() + 10
+    while namespace.pidshare("cat", "nonroot", web, "/tmp/page", *advised).stdout != (
+            b"hello\nreloaded\n"):
+        assert time.monotonic() < deadline, "the HUP never reached the trap"
+        time.sleep(0.5)

@@ -64,7 +64,7 @@ def krew_install(cluster: Cluster, archive: Path, home: Path, python3: Path | No
     tools = home / "tools"
     tools.mkdir()
     (tools / "kubectl-krew").symlink_to(krew_tools() / "krew")
-    for command in ("readlink", "dirname"):
+    for command in ("readlink", "dirname", "rm"):  # the launcher's, the completer script's
         (tools / command).symlink_to(run(["sh", "-c", f"command -v {command}"]).strip())
     if python3 is not None:
         (tools / "python3").symlink_to(python3)
@@ -96,7 +96,7 @@ def test_krew_install_runs_with_python(seed: Namespace, archive: Path, tmp_path:
     assert "kubectl-pidshare" in run(["kubectl", "plugin", "list"], env)
 
     assert "ps" not in run(["kubectl", "__complete", "pidshare", ""], env).split()
-    assert "linked" in run(["kubectl", "pidshare", "completion", "--install"], env)
+    assert "wrote" in run(["kubectl", "pidshare", "completion", "--install"], env)
     offered = run(["kubectl", "__complete", "pidshare", ""], env).split()
     assert offered[:9] == ["ps", "top", "kill", "cat", "env", "audit", "help", "version",
                            "completion"]
@@ -115,3 +115,27 @@ def test_krew_install_says_what_python_it_needs(seed: Namespace, archive: Path, 
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(NEEDED), proc.stderr
     assert ("is 3.8" if python3 else "finds no python3 on PATH") in proc.stderr
+
+
+def test_krew_uninstall_leaves_no_completer_behind(seed: Namespace, archive: Path,
+                                                   tmp_path: Path) -> None:
+    env = krew_install(seed.cluster, archive, tmp_path, python("3.9"))
+    completer = tmp_path / "krew" / "bin" / "kubectl_complete-pidshare"
+    completer.symlink_to("kubectl-pidshare-of-an-older-install")
+    assert "wrote" in run(["kubectl", "pidshare", "completion", "--install"], env)
+    assert completer.is_file() and not completer.is_symlink()
+    offered = run(["kubectl", "__complete", "pidshare", "kill", "-n", seed.name, "nginx", ""],
+                  env).splitlines()
+    assert "1\t(sandbox): /pause" in offered and offered[-1] == ":4", offered
+    usage = subprocess.run(["kubectl", "pidshare", "ps", "nginx", "--bogus"], env=env,
+                           capture_output=True, text=True, check=False)
+    assert (usage.returncode, usage.stderr) == (
+        2, "error: unknown flag: --bogus\nSee 'kubectl pidshare ps --help' for usage.\n")
+
+    (tmp_path / "krew" / "index" / "default" / ".git").mkdir(parents=True)  # no index to fetch
+    run(["kubectl", "krew", "uninstall", "pidshare"], env)
+    assert not (tmp_path / "krew" / "bin" / "kubectl-pidshare").exists()
+    assert run([str(completer), "ps", ""], env) == ":4\n", "the plugin is gone: nothing"
+    assert sorted(path.name for path in (tmp_path / "krew" / "bin").iterdir()) == [], (
+        "nothing of pidshare's is left in krew's bin, no dangling link")
+    assert run(["kubectl", "__complete", "pidshare", ""], env).splitlines()[-1].startswith(":")

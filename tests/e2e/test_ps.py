@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from typing import Any
 
 import pytest
 import yaml
 
-from .harness import MANIFESTS, Namespace
+from kubectl_pidshare.status import ExitStatus
+
+from .harness import MANIFESTS, Namespace, crashed
 
 # Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
 pytestmark = pytest.mark.cgroupns
@@ -128,13 +132,13 @@ def test_hostile_command_lines_stay_where_they_are(namespace: Namespace) -> None
     assert len(evil) == 4, evil
     outer = next(p for p in evil if "1/cmdline:fake" in p["command"])
     assert outer["args"][-4:] == [
-        "line1\\nline2",
-        "\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07",
+        "line1\nline2",
+        "\x1b[31mred\x1b[0m\x1b]0;title\x07",
         "1/cmdline:fake",
         "pidshare-probe:1",
     ]
     inner = next(p for p in evil if p["args"][-1].startswith("bad"))
-    assert inner["args"][-1] == "bad\\xff\\xfeutf8"
+    assert inner["args"][-1] == "bad\\xff\\xfeutf8", "bytes that are not UTF-8 as \\xNN"
     assert inner["ppid"] == outer["pid"]
     assert [p["pid"] for p in document["processes"] if p["pid"] == 1] == [1]
     assert {p["container"] for p in document["processes"]} == {"(sandbox)", "shell", "evil"}
@@ -146,6 +150,38 @@ def test_errors_are_one_line(namespace: Namespace) -> None:
     assert missing.stdout == b""
     assert missing.stderr.decode() == 'Error from server (NotFound): pods "nosuchpod" not found\n'
 
+    for pod, flags in (("nosuchpod", ()), ("nosuchpod", ("-n", "nosuchns"))):
+        kubectl = namespace.kubectl(*flags, "get", "pod", pod, check=False)
+        pidshare = namespace.pidshare(*flags, "ps", pod, check=False)
+        assert (pidshare.returncode, pidshare.stderr) == (kubectl.returncode, kubectl.stderr)
+    assert kubectl.stderr == b'Error from server (NotFound): namespaces "nosuchns" not found\n'
+
     bad_output = namespace.pidshare("ps", "nosuchpod", "-o", "xml", check=False)
     assert bad_output.returncode == 2
     assert b"Traceback" not in bad_output.stderr
+
+
+def test_a_crash_looping_container_says_its_state_and_where_its_output_went(
+        namespace: Namespace) -> None:
+    namespace.apply(MANIFESTS / "crashy.yaml")
+    namespace.kubectl("wait", "--for=jsonpath={.status.phase}=Running", "pod/crashy",
+                      "--timeout=120s")
+    crashed(namespace, "crashy", "app")
+    said = (rf'container "app" of pod "crashy" is not running \((CrashLoopBackOff|Error), last '
+            rf"exit code 3\): see (kubectl logs crashy -n {namespace.name} -c app( --previous)?)")
+
+    listed = namespace.pidshare("ps", "crashy")
+    assert re.fullmatch(f"warning: {said}\n", listed.stderr.decode()), listed.stderr
+    assert {line.split()[0] for line in listed.stdout.decode().splitlines()[1:]} == {
+        "(sandbox)", "shell"}
+    alone = namespace.pidshare("ps", "crashy", "-c", "app")
+    assert alone.stdout == b"No processes found.\n"
+    assert re.fullmatch(f"warning: {said}\n", alone.stderr.decode()), alone.stderr
+    for command in (("kill", "crashy", "container/app"),
+                    ("cat", "crashy", "container/app", "/etc/passwd")):
+        refused = namespace.pidshare(*command, check=False)
+        assert (refused.returncode, refused.stdout) == (ExitStatus.NO_SUCH_PROCESS, b"")
+        match = re.fullmatch(f"error: {said}\n", refused.stderr.decode())
+        assert match, refused.stderr
+        pasted = namespace.cluster.run(*shlex.split(match[2]))
+        assert pasted.stdout == b"boom\n", "the hint can be pasted as it is"

@@ -115,7 +115,7 @@ def test_broken_pods_are_reported_and_the_others_listed(web: Namespace) -> None:
     assert errors[0].startswith('error: no container of pod "bare" can run sh (tried "app", '
                                 '"worker"): pass --debug-image IMAGE')
     assert errors[1] == ('error: pod "stuck" is Pending, not Running: its processes can only be '
-                         "seen while it runs (see: kubectl describe pod stuck)")
+                         f"seen while it runs (see: kubectl describe pod stuck -n {web.name})")
 
 
 def test_container_flag_shows_only_that_container(web: Namespace) -> None:
@@ -192,3 +192,39 @@ def test_errors_side_by_side_with_kubectl(web: Namespace) -> None:
     theirs = web.kubectl("get", "pod", "", check=False)
     assert empty.returncode == ExitStatus.USAGE
     assert empty.stderr == theirs.stderr == b"error: resource name may not be empty\n"
+
+
+def test_a_service_and_pod_slash_name_as_kubectl_takes_them(web: Namespace) -> None:
+    web.apply(f"""
+apiVersion: v1
+kind: Service
+metadata: {{name: front}}
+spec:
+  selector: {{app: {web.name}}}
+  ports: [{{port: 80}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: outside}}
+spec:
+  ports: [{{port: 80}}]
+""")
+    for target in ("svc/front", "service/front", "services/front"):
+        assert sorted(items(web.pidshare("ps", target, "-o", "json"))) == replicas(web), target
+
+    ours = web.pidshare("ps", "svc/outside", check=False)
+    theirs = web.kubectl("logs", "svc/outside", check=False)
+    said = b"invalid service 'outside': Service is defined without a selector\n"
+    assert (ours.returncode, ours.stdout, ours.stderr) == (1, b"", b"error: " + said)
+    assert theirs.stderr == b"error: cannot get the logs from *v1.Service: " + said, (
+        "kubectl's reason, without its Go type name")
+    ours = web.pidshare("ps", "svc/nope", check=False)
+    theirs = web.kubectl("exec", "svc/nope", "--", "true", check=False)
+    assert ours.stderr == theirs.stderr == (
+        b'Error from server (NotFound): services "nope" not found\n')
+
+    for target in ("pod/nginx", "pods/nginx", "po/nginx"):
+        sent = web.pidshare("kill", target, "container/shell", "0")
+        assert sent.stdout.decode().startswith("sent signal 0 to PID "), target
+        hostname = web.pidshare("cat", target, "container/shell", "/etc/hostname")
+        assert hostname.stdout == b"nginx\n", target

@@ -1,6 +1,7 @@
 """`kubectl pidshare top` driven in a real terminal (tmux) against the real cluster: refreshes
 in place with CPU% from a busy loop, and Ctrl-C gives the terminal back (130, nothing left
-running in the Pod); piped, plain snapshots."""
+running in the Pod); resizes redraw it at the new size, q ends it (0) with the terminal's
+modes given back; piped, plain snapshots."""
 
 from __future__ import annotations
 
@@ -35,14 +36,14 @@ class Tmux:
         return subprocess.run(["tmux", "-L", self.socket, *args], check=True,
                               capture_output=True, text=True).stdout
 
-    def start(self, command: str, env: dict[str, str]) -> None:
+    def start(self, command: str, env: dict[str, str], width: int = 150) -> None:
         """Run command in a new window, in env, then print its exit status and wait (the
         shell traps SIGINT, so Ctrl-C reaches the command alone)."""
         script = self.tmp / "run.sh"
         exports = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items()
                           if k in ("PATH", "KUBECONFIG", "HOME"))
         script.write_text(f"{exports}trap : INT\nclear\n{command}\necho EXIT=$?\nsleep 600\n")
-        self.tmux("new-session", "-d", "-x", "150", "-y", "40", "sh", str(script))
+        self.tmux("new-session", "-d", "-x", str(width), "-y", "40", "sh", str(script))
 
     def screen(self) -> str:
         """What the window shows now."""
@@ -130,3 +131,36 @@ def test_top_piped_prints_snapshots(namespace: Namespace) -> None:
     assert all(frame[0] == "CONTAINER" and sorted(frame[1:]) ==
                ["(sandbox)", "burner", "shell", "shell"] for frame in frames)
     assert "\x1b" not in text
+
+
+MODES = "stty -a | tr -s ' ;' '\\n\\n' | grep -x -E -- '-?(echo|icanon|isig)' | tr '\\n' ' '"
+
+
+def test_top_follows_resizes_and_quits_on_q(namespace: Namespace, tmux: Tmux) -> None:
+    namespace.apply(MANIFESTS / "busy.yaml", wait_for=("busy",))
+    tmux.start(f"{MODES}; echo; kubectl pidshare -n {namespace.name} top busy --interval 30; "
+               f"status=$?; {MODES}; echo; (exit $status)", namespace.cluster.env, width=60)
+    before = tmux.until(lambda s: TITLE.search(s) is not None, "no first refresh")
+    widest = max(len(line.rstrip()) for line in before.splitlines())
+    assert widest == 60, before
+    assert tmux.tmux("display", "-p", "#{alternate_on}").strip() == "1"
+
+    tmux.tmux("resize-window", "-x", "150", "-y", "40")
+    wide = tmux.until(lambda s: max(len(line.rstrip()) for line in s.splitlines()) > 60,
+                      "not redrawn when widened", timeout=10)
+    assert "every 30s, by cpu" in wide and len(TITLE.findall(wide)) == 1, wide
+
+    tmux.tmux("resize-window", "-x", "40", "-y", "12")
+    narrow = tmux.until(lambda s: "every 30s" not in s and TITLE.search(s) is not None,
+                        "not redrawn when narrowed", timeout=10)
+    lines = narrow.splitlines()
+    assert len(TITLE.findall(narrow)) == 1 and lines[0].startswith(TITLE.findall(narrow)[0])
+    assert lines[1].split()[:2] == ["CONTAINER", "PID"], narrow
+    assert all(len(line.rstrip()) <= 40 for line in lines)
+
+    tmux.tmux("send-keys", "q")
+    done = tmux.until(lambda s: "EXIT=" in s, "top did not end on q", timeout=10)
+    assert "EXIT=0" in done
+    assert tmux.tmux("display", "-p", "#{alternate_on} #{cursor_flag}").split() == ["0", "1"]
+    modes = [line.split() for line in done.splitlines() if "icanon" in line]
+    assert len(modes) == 2 and modes[0] == modes[1] and "-icanon" not in modes[0], done

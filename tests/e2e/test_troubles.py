@@ -1,7 +1,8 @@
 """What pidshare says and does when things are broken or hostile, against the real cluster.
 
 One table: each row is a command line, the exit status, the one stderr line (nothing for a
-success), and what stdout must hold. The README's troubleshooting section lists the same
+success; a usage error's second line, kubectl's `See '… --help' for usage.`, is checked apart),
+and what stdout must hold. The README's troubleshooting section lists the same
 messages. Then what no table row can show: after Ctrl-C, a deadline and a closed stdout nothing
 of pidshare's keeps running in the Pod; a Pod deleted mid-`cat`; and 1,000 `cat`s racing a
 container that swaps a path component between a directory and a link to `/`.
@@ -34,7 +35,7 @@ from kubectl_pidshare.main_process import Aim
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.targets import SUBDOMAIN_RULE
 
-from .harness import MANIFESTS, ROOT, Cluster, Namespace, fresh_namespace
+from .harness import MANIFESTS, ROOT, Cluster, Namespace, crashed, fresh_namespace
 from .test_runners import HOST_PID
 
 PENDING = """\
@@ -49,6 +50,8 @@ spec:
 SPARSE = 1 << 30
 Format = Callable[[str], str]
 Check = Callable[[bytes, Format], bool]
+
+SEE = re.compile(r"\nSee 'kubectl pidshare( \w+)? --help' for usage\.\n\Z")
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,13 @@ def _pids(ns: Namespace) -> dict[str, str]:
             found["sleep"] = str(process["pid"])
         elif command.startswith("sh -c while :; do sleep 3602"):
             found["twolines"] = str(process["pid"])
+        elif command.startswith("sh -c while :; do sleep 3603"):
+            found["long"] = str(process["pid"])
         elif process["ppid"] == 0 and container in ("fifo", "zero", "files", "racer"):
             found[container] = str(process["pid"])
-    assert len(found) == 6, document
+    assert len(found) == 7, document
+    web = json.loads(ns.pidshare("ps", "nonroot", "-c", "web", "-o", "json").stdout)
+    found["web"] = str(web["processes"][0]["pid"])
     return found
 
 
@@ -107,7 +114,11 @@ def trap(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory,
         ns.apply(MANIFESTS / "distroless.yaml")
         ns.apply(PENDING)
         ns.apply(HOST_PID)
-        ns.apply(MANIFESTS / "trap.yaml", wait_for=("trap", "nginx", "apart", "bare", "hostpid"))
+        ns.apply(MANIFESTS / "crashy.yaml")
+        ns.apply(MANIFESTS / "nonroot.yaml")
+        ns.apply(MANIFESTS / "trap.yaml",
+                 wait_for=("trap", "nginx", "apart", "bare", "hostpid", "nonroot"))
+        crashed(ns, "crashy", "app")
         admin = cluster.env["KUBECONFIG"]
         nobody = tmp / "nobody.kubeconfig"
         nobody.write_bytes(cluster.run(str(ROOT / "tests" / "cluster" / "kubeconfig-for"),
@@ -160,10 +171,22 @@ class Row:
     within: float = 60
 
 
-def special(link: str, target: str) -> str:
-    """cat's line for a link to a stream or a kernel file."""
+def special(link: str, target: str, container: str = "files") -> str:
+    """cat's line for a link to a stream or a kernel file of a process of container."""
     return (f"error: {link} is a symlink to {target}: that is a stream or a kernel file of the "
-            "process, not a file in its root; for a container's output use: kubectl logs trap")
+            "process, not a file in its root; for a container's output use: kubectl logs trap "
+            f"-n {{ns}} -c {container}")
+
+
+CRASHING = (r'container "app" of pod "crashy" is not running \((CrashLoopBackOff|Error), last '
+            r"exit code 3\): see kubectl logs crashy -n {ns} -c app( --previous)?")
+NOT_ROOT = ('container "app" runs as uid 1000: a process that is not root has no effective '
+            "capability, whatever securityContext.capabilities.add says \\(its CapEff is "
+            "empty\\); ")
+ADVICE = (": run from a container of that uid \\(--exec-container web\\); or run from a "
+          ".*; or pass --debug-image IMAGE --debug-profile general")
+EMPTY_LIST = ('{{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    '
+              '"metadata": {{\n        "resourceVersion": ""\n    }}\n}}\n')
 
 
 def invalid_name(name: str) -> str:
@@ -188,9 +211,11 @@ ROWS = {
                          1, r"re:error: timed out waiting for the server \(see "
                          r"--request-timeout\): .*", within=15),
     "request-timeout-bad": Row(("--request-timeout", "soon", "ps", "trap"), 2,
-                               r"re:Error: Invalid value for '--request-timeout': .*"),
+                               r're:error: invalid argument "soon" for "--request-timeout" '
+                               r"flag: .*"),
     "namespace-missing": Row(("-n", "nope-no-such-ns", "ps", "trap"), 1,
-                             'Error from server (NotFound): pods "trap" not found'),
+                             'Error from server (NotFound): namespaces "nope-no-such-ns" not '
+                             "found"),
     "pod-missing-ps": Row(("ps", "nope"), 1, 'Error from server (NotFound): pods "nope" not found'),
     "pod-missing-kill": Row(("kill", "nope", "7"), 1,
                             'Error from server (NotFound): pods "nope" not found'),
@@ -212,6 +237,13 @@ ROWS = {
                                   "not adding a debug container (--debug-image busybox:1.28): "
                                   'container "shell" of pod "nginx" can run the script',
                                   stdout=has("nginx: master process")),
+    "container-crash-looping": Row(("ps", "crashy"), 0, f"re:warning: {CRASHING}",
+                                   stdout=has("shell")),
+    "container-not-running": Row(("ps", "crashy", "-c", "app"), 0, f"re:warning: {CRASHING}",
+                                 stdout=whole("No processes found.\n")),
+    "container-not-running-kill": Row(("kill", "crashy", "container/app"), 64,
+                                      f"re:error: {CRASHING}"),
+    "ps-json-no-match": Row(("ps", "-l", "app=none", "-o", "json"), 0, stdout=whole(EMPTY_LIST)),
     # Arguments
     "ps-no-pod": Row(("ps",), 2, "error: you must specify at least one of POD, TYPE/NAME, "
                      "-l/--selector or -A (kubectl pidshare ps -h shows examples)"),
@@ -230,14 +262,30 @@ ROWS = {
                                'error: unknown signal "BOGUS": use a name such as HUP or TERM, '
                                "or a number (list them with: kubectl pidshare kill -l)"),
     "kill-expect-empty": Row(("kill", "trap", "{files}", "--expect", ""), 2,
-                             "Error: Invalid value for '--expect': must not be empty: it would "
-                             "match any process (leave it out to signal the PID without a "
-                             "check)"),
+                             'error: invalid argument "" for "--expect" flag: must not be '
+                             "empty: it would match any process (leave it out to signal the "
+                             "PID without a check)"),
     "cat-relative": Row(("cat", "trap", "{files}", "data/text"), 1,
                         "error: data/text: the path must be absolute, as PID {files} sees it "
                         "(for example /data/text)"),
-    "flag-unknown": Row(("ps", "trap", "--bogus"), 2, "Error: No such option: --bogus"),
-    "command-unknown": Row(("exec", "trap"), 2, "Error: No such command 'exec'."),
+    "kill-signal-as-server": Row(("kill", "trap", "{files}", "-s", "HUP"), 2,
+                                 'error: -s is --server, the API server\'s address, and "HUP" '
+                                 "is a signal: the signal goes after the PID (kubectl pidshare "
+                                 "kill trap {files} HUP)"),
+    "kill-signal-as-flag": Row(("kill", "-9", "trap", "{files}"), 2,
+                               "error: -9 is a signal, not a flag: the signal goes after the PID "
+                               "(kubectl pidshare kill trap {files} 9)"),
+    "kill-not-one-pod": Row(("kill", "deploy/trap", "{files}"), 2,
+                            'error: "deploy/trap" is not a Pod: kill and cat act on one Pod, '
+                            "named POD or pod/NAME (kubectl pidshare ps deploy/trap lists its "
+                            "Pods)"),
+    "watch-with-output": Row(("ps", "trap", "-w", "-o", "json"), 2,
+                             "error: -w/--watch draws the live table, as kubectl pidshare top: "
+                             "it takes no -o json (kubectl pidshare ps -o json prints one "
+                             "snapshot)"),
+    "flag-unknown": Row(("ps", "trap", "--bogus"), 2, "error: unknown flag: --bogus"),
+    "command-unknown": Row(("exec", "trap"), 2,
+                           'error: unknown command "exec" for "kubectl pidshare"'),
     "version-client": Row(("version", "--client"), 0, stdout=has("kubectl-pidshare")),
     "kill-list": Row(("kill", "-l"), 0, stdout=has(" 1) HUP", "15) TERM")),
     "seed-ps": Row(("ps", "nginx"), 0, stdout=has("nginx: worker process")),
@@ -252,6 +300,23 @@ ROWS = {
     "kill-sandbox": Row(("kill", "trap", "1"), 66,
                         r're:error: refusing to signal PID 1 of pod "trap": in a shared process '
                         r"namespace PID 1 is the Pod's sandbox.*"),
+    "kill-sandbox-says-the-signal": Row(
+        ("kill", "trap", "1", "TERM"), 66, 'error: refusing to signal PID 1 of pod "trap": in a '
+        "shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "
+        "`kill -TERM 1` does not reach your program. Pass --force to signal it anyway"),
+    "kill-long-command-line-cut": Row(
+        ("kill", "trap", "{long}", "0"), 0, stdout=whole(
+            "sent signal 0 to PID {long} (sh -c while :; do sleep 3603; done "
+            + "x" * 44 + '…) in container "files"\n')),
+    "kill-non-root-runner": Row(
+        ("kill", "nonroot", "{web}", "HUP"), 1,
+        r're:error: permission denied signalling PID {web} \(.*\) in container "web": '
+        + NOT_ROOT + "signalling a process of uid 2000 needs the same uid or CAP_KILL" + ADVICE),
+    "cat-non-root-runner": Row(
+        ("cat", "nonroot", "{web}", "/tmp/page"), 67,
+        "re:error: cannot read the files of PID {web}: " + NOT_ROOT + "reading the files of a "
+        "process of uid 2000 needs the same uid and group and a dumpable process or "
+        "CAP_SYS_PTRACE" + ADVICE),
     "kill-sandbox-forced": Row(("kill", "trap", "1", "0", "--force"), 0,
                                stdout=whole(b"sent signal 0 to PID 1 (/pause) in the sandbox\n")),
     "kill-node-process": Row(("kill", "hostpid", "1", "0"), 66,
@@ -311,7 +376,7 @@ ROWS = {
                            "error: /etc/passwd: not a regular file (a device, a pipe or a "
                            "socket)"),
     "cat-passwd-zero": Row(("cat", "trap", "{zero}", "/etc/passwd"), 69,
-                           special("/etc/passwd", "/dev/zero")),
+                           special("/etc/passwd", "/dev/zero", "zero")),
     "cat-target-root-not-runner-root": Row(("cat", "trap", "{racer}", "/f"), 0,
                                            stdout=whole(b"TARGET-ROOT\n")),
     "cat-no-such-pid": Row(("cat", "trap", "99999", "/etc/passwd"), 64,
@@ -362,7 +427,9 @@ ATTRIBUTED = frozenset({
     "ps-piped-keeps-the-long-argument", "ps-wide", "kill-sandbox-forced",
     "expect-joined-arguments", "expect-literal-not-regex", "expect-spacing-matters",
     "expect-newline-is-not-an-alternative", "expect-newline-matches-itself", "pod-host-pid",
-    "kill-node-process",
+    "kill-node-process", "container-crash-looping", "kill-long-command-line-cut",
+    "kill-non-root-runner", "cat-link-to-dev", "cat-relative-link-to-proc",
+    "cat-absolute-link-to-proc", "cat-passwd-zero",
 })
 
 
@@ -374,9 +441,10 @@ def test_row(trap: Trap, name: str) -> None:
     proc = _run(trap, row)
     stderr = proc.stderr.decode(errors="replace")
     expected = trap.format(row.stderr)
-    if row.status == ExitStatus.USAGE and expected.removeprefix("re:").startswith("Error: "):
-        assert stderr.startswith("Usage: kubectl pidshare "), stderr
-        stderr = stderr.splitlines(keepends=True)[-1]
+    see = SEE.search(stderr)
+    if see is not None:
+        assert row.status == ExitStatus.USAGE, stderr
+        stderr = stderr[:see.start() + 1]
     if expected.startswith("re:"):
         assert re.fullmatch(expected[3:] + "\n", stderr), stderr
     else:
@@ -503,7 +571,8 @@ def test_a_racing_target_cannot_make_cat_read_outside_its_root(trap: Trap) -> No
 
 
 README_REFS = dict(ns="NS", files="PID", sleep="PID", twolines="PID", fifo="PID", zero="PID",
-                   racer="PID", refused="FILE", silent="FILE", nobody="FILE")
+                   racer="PID", long="PID", web="PID", refused="FILE", silent="FILE",
+                   nobody="FILE")
 
 
 def readme_table() -> str:

@@ -30,6 +30,16 @@ ROOT = get_command(app)
                  id="after-double-dash"),
     pytest.param(["ps", "-c", "-n", "nginx"], ["ps", "-c", "-n", "nginx"],
                  id="command-short-option-value"),
+    pytest.param(["ps", "nginx", "-o=json"], ["ps", "nginx", "-o", "json"],
+                 id="command-short-equals"),
+    pytest.param(["ps", "-l=app=web", "-c=nginx"], ["ps", "-l", "app=web", "-c", "nginx"],
+                 id="command-short-equals-value-with-equals"),
+    pytest.param(["ps", "nginx", "-w=false", "-A=true"], ["ps", "nginx", "-A"],
+                 id="command-short-boolean-equals"),
+    pytest.param(["ps", "nginx", "-v=6", "-s=https://k:6443"],
+                 ["-v", "6", "-s", "https://k:6443", "ps", "nginx"], id="global-short-equals"),
+    pytest.param(["kill", "nginx", "7", "--expect=-n"], ["kill", "nginx", "7", "--expect", "-n"],
+                 id="command-long-equals"),
 ])
 def test_hoist(argv: list[str], expected: list[str]) -> None:
     assert hoist(ROOT, argv) == expected

@@ -195,7 +195,7 @@ def test_runner_candidates_pod_not_running(phase: str) -> None:
         pods.runner_candidates(make_pod(container("a"), phase=phase), None)
     assert caught.value.message == (
         f'pod "p" is {phase}, not Running: its processes can only be seen while it runs '
-        "(see: kubectl describe pod p)")
+        "(see: kubectl describe pod p -n ns)")
 
 
 def test_runner_candidates_no_running_container() -> None:

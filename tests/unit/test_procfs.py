@@ -22,7 +22,7 @@ def unparsed(output: bytes) -> int:
     return (sum(1 for r in records.split(b"\0") if r and not procfs.RECORD.match(r)
                 and not r.startswith(procfs.PROBE_MARK))
             + sum(1 for line in lines.split(b"\n") if line and not procfs.LINE.fullmatch(line)
-                  and not (line.startswith(procfs.BTIME)
+                  and not procfs.PASSWD.fullmatch(line) and not (line.startswith(procfs.BTIME)
                            and line[len(procfs.BTIME):].isdigit())))
 
 NGINX: Summary = {
@@ -196,7 +196,7 @@ def test_passwd_apart_only_the_probing_container() -> None:
 
 
 def test_parse_passwd_first_name_of_a_uid_wins_and_junk_is_skipped() -> None:
-    text = [b"root:x:0:0::/:/bin/sh\ntoor:x:0:0::/:/bin/sh\nbroken\nweird:x:abc:1\napp:x:1000:1"]
+    text = [b"root:x:0:", b"toor:x:0:", b"broken", b"weird:x:abc:", b"app:x:1000:"]
     assert procfs.parse_passwd(text) == {0: "root", 1000: "app"}
 
 

@@ -205,3 +205,32 @@ def test_exit_status_not_json() -> None:
 ])
 def test_server_error(code: int, reason: str, body: bytes, rendered: str) -> None:
     assert server_error(code, reason, body).render() == rendered
+
+
+@pytest.mark.parametrize(("namespace", "line"), [
+    pytest.param(ServerError("NotFound", 'namespaces "ns" not found'),
+                 'Error from server (NotFound): namespaces "ns" not found', id="namespace-missing"),
+    pytest.param({"kind": "Namespace"}, 'Error from server (NotFound): pods "p" not found',
+                 id="pod-missing"),
+    pytest.param(ServerError("Forbidden", 'namespaces "ns" is forbidden'),
+                 'Error from server (NotFound): pods "p" not found', id="namespace-forbidden"),
+])
+def test_a_pod_not_found_in_a_missing_namespace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                namespace: object, line: str) -> None:
+    """kubectl says the namespace is missing, not the Pod: one more GET decides."""
+    kube = transport(tmp_path, {"token": "t0k"})
+    asked = []
+
+    def get(path: str) -> dict[str, Any]:
+        asked.append(path)
+        answer = namespace if path == "/api/v1/namespaces/ns" else ServerError(
+            "NotFound", 'pods "p" not found')
+        if isinstance(answer, ServerError):
+            raise answer
+        return answer  # type: ignore[return-value]
+
+    monkeypatch.setattr(kube, "get", get)
+    with pytest.raises(ServerError) as caught:
+        kube.get_pod("p")
+    assert caught.value.render() == line
+    assert asked == ["/api/v1/namespaces/ns/pods/p", "/api/v1/namespaces/ns"]

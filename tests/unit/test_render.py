@@ -219,13 +219,23 @@ def test_document_nginx_keys_and_values() -> None:
     assert processes[0]["cpuSeconds"] == 0.01
 
 
-def test_document_hostile_args_escaped() -> None:
+def test_document_hostile_args_as_written() -> None:
+    """JSON and YAML escape controls themselves: the document carries the real text, and a
+    byte that is not UTF-8 as `\\xNN`."""
     doc = render.document({}, groups("hostile"))
     by_pid = {p["pid"]: p for p in doc["processes"]}
     assert by_pid[20]["args"] == ["sh", "-c", "while :; do sleep 3601; done", "bad\\xff\\xfeutf8"]
-    assert by_pid[14]["args"][3:] == ["line1\\nline2", "\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07",
+    assert by_pid[14]["args"][3:] == ["line1\nline2", "\x1b[31mred\x1b[0m\x1b]0;title\x07",
                                       "1/cmdline:fake", "pidshare-probe:1"]
+    assert by_pid[14]["command"] == " ".join(by_pid[14]["args"])
     assert [p["pid"] for p in doc["processes"]] == [1, 7, 13, 14, 20, 23, 21]
+    out = io.StringIO()
+    render.write_json(out, doc)
+    assert "\x1b" not in out.getvalue() and "\\u001b[31mred" in out.getvalue()
+    assert json.loads(out.getvalue()) == doc
+    out = io.StringIO()
+    render.write_yaml(out, doc)
+    assert "\x1b" not in out.getvalue() and yaml.safe_load(out.getvalue()) == doc
 
 
 def test_write_yaml_round_trip() -> None:
@@ -249,12 +259,12 @@ def test_write_table_without_a_width_keeps_every_byte() -> None:
     assert all(render.CUT not in line for line in NGINX_TABLE.splitlines())
 
 
-def test_document_escapes_user_names_as_the_table_does() -> None:
+def test_document_carries_user_names_the_table_escapes() -> None:
     hostile = render.Row(pid=5, ppid=0, owner=Owner("c", "container"), user="ev\u202eil\u200b\x1b",
                          uid=7, state="S", threads=1, rss_kib=1, cpu_seconds=0.0, start=None,
                          name="x", args=(b"x",))
     [process] = render.document({}, [[hostile]])["processes"]
-    assert process["user"] == "ev\\u202eil\\u200b\\x1b"
+    assert process["user"] == "ev\u202eil\u200b\x1b"
     assert "ev\\u202eil\\u200b\\x1b" in write([[hostile]])
 
 
