@@ -286,9 +286,16 @@ def _not_empty(value: Optional[str]) -> Optional[str]:
 @app.command("kill", epilog=GLOBAL_FLAGS_HINT)
 def kill_command(
     ctx: typer.Context,
-    pod: Pod,
-    aim: Aim,
-    signal: Annotated[str, typer.Argument(help="A name (HUP, SIGHUP, hup) or a number.")] = "TERM",
+    aimed: Annotated[list[str], typer.Argument(
+        help="The Pods (POD..., TYPE/NAME as ps takes them), the process (a PID, as kubectl "
+             "pidshare ps shows it, or container/NAME: that container's main (oldest) process; "
+             "with several Pods container/NAME only) and the signal (default TERM: a name "
+             "such as HUP, SIGHUP, hup, or a number).",
+        metavar="TARGETS... (PID | container/NAME) [SIGNAL]", show_default=False)],
+    selector: Annotated[Optional[str], typer.Option(
+        "--selector", help="Every Pod matching this label selector (-l lists the signals, as "
+                           "kill -l).")] = None,
+    all_namespaces: AllNamespaces = False,
     expect: Annotated[Optional[str], typer.Option(
         callback=_not_empty,
         help="Signal only if the command line, as ps shows it (arguments joined by spaces), "
@@ -297,31 +304,42 @@ def kill_command(
     force: Annotated[bool, typer.Option(
         "--force", help="Signal PID 1 / the sandbox, or a process that ignores the signal or would "
                         "be ended by it (it does not catch it), even so.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Say what would be signalled, and send nothing.")] = False,
     signals: Annotated[bool, typer.Option(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
     exec_container: ExecContainer = None,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
-    """Send a signal (default TERM) to a process of any container of the Pod.
+    """Send a signal (default TERM) to a process of any container of the Pods.
 
     Examples:
 
     \b
       kubectl pidshare kill nginx container/nginx HUP
       kubectl pidshare kill nginx 8 SIGHUP --expect "nginx: master"
+      kubectl pidshare kill deploy/web container/nginx HUP --dry-run
       kubectl pidshare kill -l
     """
     from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.fleet import kill_all, split
     from kubectl_pidshare.main_process import parse_aim
     from kubectl_pidshare.signals import KillOptions, kill, parse_signal
-    from kubectl_pidshare.targets import one_pod
 
-    parse_signal(signal)
-    options = KillOptions(one_pod(pod), parse_aim(aim), signal, exec_container, expect, force,
-                          DebugOptions(debug_image, debug_profile.value))
-    return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout,
-                                                    env.stderr))
+    targets, aim, signal = split(aimed, selector, all_namespaces)
+    parse_signal(signal or "TERM")
+    options = KillOptions(targets.refs[0].name if targets.one_pod else "", parse_aim(aim),
+                          signal or "TERM", exec_container, expect, force,
+                          DebugOptions(debug_image, debug_profile.value), dry_run)
+
+    def action(env: Environment, flags: ConfigFlags) -> None:
+        transport = env.connect(flags)
+        if targets.one_pod:
+            return kill(transport, options, env.stdout, env.stderr)
+        return kill_all(transport, options, targets, env.stdout, env.stderr)
+
+    return _invocation(ctx, action)
 
 
 @app.command("cat", epilog=GLOBAL_FLAGS_HINT)

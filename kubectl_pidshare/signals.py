@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -14,7 +15,7 @@ from kubectl_pidshare.main_process import COMMAND_SHOWN, Aim, look, main_process
 from kubectl_pidshare.permissions import CAP_KILL, advice
 from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome, Refusals
+from kubectl_pidshare.runner import Outcome, Refusal, Refusals
 from kubectl_pidshare.runners import Runners, choose
 from kubectl_pidshare.sigmask import ALIASES, NAMES, SIGNALS, SIGRTMAX, SIGRTMIN
 from kubectl_pidshare.status import ExitStatus
@@ -50,6 +51,7 @@ class KillOptions:
     expect: str | None = None
     force: bool = False
     debug: DebugOptions = field(default_factory=DebugOptions)
+    dry_run: bool = False
 
 
 def parse_signal(text: str) -> tuple[int, str]:
@@ -152,35 +154,56 @@ def _signal(runners: Runners, pid: int, number: int, options: KillOptions
 
 
 def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -> None:
-    """Signal the PID after checking it is what the user means; report what was hit."""
-    number, name = parse_signal(options.signal)
+    """Signal the PID of one Pod after checking it is what the user means; report what was
+    hit (with dry_run, what would be)."""
     pod = parse_pod(transport.get_pod(options.pod))
-    if options.aim.pid is not None:
-        _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
 
     def notice(line: str) -> None:
         err.write(line + "\n")
 
+    out.write(signal_in(transport, pod, options, notice) + "\n")
+
+
+def signal_in(transport: Transport, pod: Pod, options: KillOptions,
+              notice: Callable[[str], object], chosen: Callable[[str], object] | None = None
+              ) -> str:
+    """Signal the process aimed at in pod, from one of its containers (notice: warnings;
+    chosen: the line naming a container's main process, notice if None): the line that says
+    what was hit, or with dry_run what would be (nothing is sent)."""
+    number, name = parse_signal(options.signal)
+    if options.aim.pid is not None:
+        _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
     runners = choose(transport, pod, options.runner, options.debug, notice,
                      options.aim.container, "acting only on")
     pid = options.aim.pid
     if pid is None:
-        pid = main_process(runners, str(options.aim.container), notice)
+        pid = main_process(runners, str(options.aim.container), chosen or notice)
         _refuse_sandbox(pid, runners.pod, options.force, (number, name))
     elif pod.host_pid and not options.force:
         _refuse_node(runners, pid)
+    if options.dry_run:
+        return _dry(runners, pid, name)
     outcome, process, owner = _signal(runners, pid, number, options)
-    pod = runners.pod
     what = _describe(pid, process, owner)
     refusal = outcome.refusal
     if refusal is not None:
         hint = ""
         if refusal.code == "denied":
-            hint = advice(pod, outcome.container, refusal.detail, CAP_KILL, owner)
-        raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, what=what,
+            hint = advice(runners.pod, outcome.container, refusal.detail, CAP_KILL, owner)
+        raise refusal.error(REFUSALS, pid=str(pid), pod=runners.pod.name, what=what,
                             expect=repr(options.expect), hint=hint, signal=name,
                             process=_process(pid, process))
     if outcome.status != 0:
         raise PidshareError(f'kill failed in container "{outcome.container.name}" '
                             f"(exit {outcome.status}): {outcome.message()}")
-    out.write(f"sent {name} to {what}{_pending(process, number, name)}\n")
+    return f"sent {name} to {what}{_pending(process, number, name)}"
+
+
+def _dry(runners: Runners, pid: int, name: str) -> str:
+    """What a run would signal, from one probe: nothing is sent."""
+    _, snapshot, attribution = look(runners)
+    process = snapshot.processes.get(pid)
+    if process is None:
+        raise Refusal("no-process", str(pid)).error(REFUSALS, pid=str(pid), pod=runners.pod.name)
+    owner = attribution.owner(process, snapshot.processes).name
+    return f"would send {name} to {_describe(pid, process, owner)} (dry run: nothing sent)"

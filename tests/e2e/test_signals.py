@@ -93,7 +93,7 @@ def test_kill_of_an_ignored_signal_is_refused(pod: Namespace) -> None:
 
 def test_nginx_master_takes_hup(pod: Namespace) -> None:
     worker = one(pod, "nginx", WORKER)["pid"]
-    proc = pod.pidshare("kill", "signals", "container/nginx", "HUP")
+    proc = pod.pidshare("kill", "signals", "container/nginx", "HUP", "--expect", "nginx: master")
     assert proc.stdout.decode().startswith("sent SIGHUP to PID ")
     deadline = time.monotonic() + 30
     while (now := [p["pid"] for p in processes(pod) if p["command"] == WORKER]) in ([], [worker]):
