@@ -131,3 +131,45 @@ def test_zombies_are_shown_with_their_parent_and_container(pod: Namespace) -> No
         f'note: pod "signals": PID {parent["pid"]} (sleep 3600) in container "zombies" holds 2 '
         "zombies (exited children it has not waited for: they go when it waits or exits); "
         "orphans are reaped by PID 1 (/pause) in the sandbox\n")
+
+
+def workers(ns: Namespace) -> dict[str, int]:
+    """Pod -> its nginx worker's PID, for every replica of the Deployment."""
+    document = json.loads(ns.pidshare("ps", "deploy/web", "-c", "nginx", "-o", "json").stdout)
+    return {item["pod"]: next(p["pid"] for p in item["processes"] if p["command"] == WORKER)
+            for item in document["items"]}
+
+
+def test_kill_deploy_signals_every_replica_s_main_process(cluster: Cluster) -> None:
+    with fresh_namespace(cluster, "fleet") as ns:
+        deployment = (MANIFESTS / "web-deployment.yaml").read_text()
+        ns.apply(deployment.replace("app: web", f"app: {ns.name}"))
+        ns.kubectl("rollout", "status", "deploy/web", "--timeout=180s")
+        before = workers(ns)
+        assert len(before) == 3
+        listed = json.loads(ns.pidshare("ps", "deploy/web", "-o", "json").stdout)["items"]
+        masters = {item["pod"]: next(p["pid"] for p in item["processes"] if p["command"] == MASTER)
+                   for item in listed}
+
+        dry = ns.pidshare("kill", "deploy/web", "container/nginx", "HUP", "--dry-run")
+        assert (sorted(dry.stdout.decode().splitlines()), dry.stderr) == (sorted(
+            f'pod/{pod}: would send SIGHUP to PID {pid} ({MASTER}) in container "nginx" (dry '
+            "run: nothing sent)" for pod, pid in masters.items()), b"")
+        time.sleep(1)
+        assert workers(ns) == before, "a dry run sends nothing"
+
+        sent = ns.pidshare("kill", "deploy/web", "container/nginx", "HUP", "--expect",
+                           "nginx: master")
+        assert (sorted(sent.stdout.decode().splitlines()), sent.stderr) == (sorted(
+            f'pod/{pod}: sent SIGHUP to PID {pid} ({MASTER}) in container "nginx"'
+            for pod, pid in masters.items()), b"")
+        deadline = time.monotonic() + 30
+        after = workers(ns)
+        while any(now == before[pod] for pod, now in after.items()):
+            assert time.monotonic() < deadline, f"not every worker was replaced: {after}"
+            time.sleep(0.3)
+            after = workers(ns)
+
+        by_pid = ns.pidshare("kill", "deploy/web", "7", "HUP", check=False)
+        assert by_pid.returncode == ExitStatus.USAGE
+        assert error_line(by_pid).startswith("error: PID 7 names a process of one Pod")
