@@ -403,10 +403,9 @@ def env_command(
 
     Examples:
 
+    \b
       kubectl pidshare env web container/app
-
       kubectl pidshare env web 8 -o json
-
       kubectl pidshare env web container/app --diff
     """
     from kubectl_pidshare.debugging import DebugOptions
@@ -461,10 +460,9 @@ def audit_command(
 
     Examples:
 
+    \b
       kubectl pidshare audit web
-
       kubectl pidshare audit -l app=web -o json
-
       kubectl pidshare audit -f deploy.yaml --fail-on critical
     """
     from kubectl_pidshare.audit import audit, audit_options

@@ -48,5 +48,5 @@ def test_completes_pids_types_contexts_and_help(namespace: Namespace) -> None:
     assert complete(namespace, "cat", "-n", namespace.name, "pod/n") == ["pod/nginx"]
     contexts = namespace.cluster.run("kubectl", "config", "get-contexts", "-o", "name")
     assert complete(namespace, "ps", "--context", "") == contexts.stdout.decode().split()
-    assert complete(namespace, "help", "") == ["ps", "top", "kill", "cat", "help", "version",
-                                               "completion"]
+    assert complete(namespace, "help", "") == ["ps", "top", "kill", "cat", "env", "audit", "help",
+                                               "version", "completion"]
