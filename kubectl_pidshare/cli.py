@@ -295,7 +295,9 @@ def kill_command(
     selector: Annotated[Optional[str], typer.Option(
         "--selector", help="Every Pod matching this label selector (-l lists the signals, as "
                            "kill -l).")] = None,
-    all_namespaces: AllNamespaces = False,
+    all_namespaces: Annotated[bool, typer.Option(
+        "-A", "--all-namespaces", help="Across all namespaces (with --selector, or alone).")
+    ] = False,
     expect: Annotated[Optional[str], typer.Option(
         callback=_not_empty,
         help="Signal only if the command line, as ps shows it (arguments joined by spaces), "

@@ -69,6 +69,9 @@ def test_split(words: list[str], selector: str | None,
     pytest.param(("kill", "a", "b", "7"), "error: PID 7 names a process of one Pod, and PIDs "
                  "differ from Pod to Pod: aim at several Pods with container/NAME (that "
                  "container's main process in each)", id="pid-several-pods"),
+    pytest.param(("kill", "-HUP", "web-a", "web-b", "container/nginx"), "error: -HUP is a "
+                 "signal, not a flag: the signal goes after the PID (kubectl pidshare kill web-a "
+                 "web-b container/nginx HUP)", id="kill-1-habit-keeps-every-target"),
     pytest.param(("kill", "container/x"), "error: kill needs the Pods and the process: POD... "
                  "(PID | container/NAME) [SIGNAL], or -A/--selector then (PID | container/NAME) "
                  "[SIGNAL]", id="no-pod"),
