@@ -287,10 +287,9 @@ def _not_empty(value: Optional[str]) -> Optional[str]:
 def kill_command(
     ctx: typer.Context,
     aimed: Annotated[list[str], typer.Argument(
-        help="The Pods (POD..., TYPE/NAME as ps takes them), the process (a PID, as kubectl "
-             "pidshare ps shows it, or container/NAME: that container's main (oldest) process; "
-             "with several Pods container/NAME only) and the signal (default TERM: a name "
-             "such as HUP, SIGHUP, hup, or a number).",
+        help="The Pods (as ps takes them), the process (a PID as ps shows it, or "
+             "container/NAME: that container's main process, the only choice with several "
+             "Pods), the signal (default TERM: HUP, SIGHUP, hup, or a number).",
         metavar="TARGETS... (PID | container/NAME) [SIGNAL]", show_default=False)],
     selector: Annotated[Optional[str], typer.Option(
         "--selector", help="Every Pod matching this label selector (-l lists the signals, as "
@@ -325,23 +324,14 @@ def kill_command(
       kubectl pidshare kill -l
     """
     from kubectl_pidshare.debugging import DebugOptions
-    from kubectl_pidshare.fleet import kill_all, split
-    from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.signals import KillOptions, kill, parse_signal
+    from kubectl_pidshare.fleet import plan, run
+    from kubectl_pidshare.signals import KillOptions
 
-    targets, aim, signal = split(aimed, selector, all_namespaces)
-    parse_signal(signal or "TERM")
-    options = KillOptions(targets.refs[0].name if targets.one_pod else "", parse_aim(aim),
-                          signal or "TERM", exec_container, expect, force,
-                          DebugOptions(debug_image, debug_profile.value), dry_run)
-
-    def action(env: Environment, flags: ConfigFlags) -> None:
-        transport = env.connect(flags)
-        if targets.one_pod:
-            return kill(transport, options, env.stdout, env.stderr)
-        return kill_all(transport, options, targets, env.stdout, env.stderr)
-
-    return _invocation(ctx, action)
+    targets, options = plan(aimed, selector, all_namespaces, KillOptions(
+        "", runner=exec_container, expect=expect, force=force,
+        debug=DebugOptions(debug_image, debug_profile.value), dry_run=dry_run))
+    return _invocation(ctx, lambda env, flags: run(env.connect(flags), options, targets,
+                                                   env.stdout, env.stderr))
 
 
 @app.command("cat", epilog=GLOBAL_FLAGS_HINT)

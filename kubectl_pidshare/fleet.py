@@ -13,7 +13,7 @@ from kubectl_pidshare.main_process import Aim, parse_aim
 from kubectl_pidshare.pods import parse_pod
 from kubectl_pidshare.ps import CONCURRENT, report
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.signals import KillOptions, parse_signal, signal_in
+from kubectl_pidshare.signals import KillOptions, kill, parse_signal, signal_in
 from kubectl_pidshare.targets import Targets, nothing_found, parse, resolve, usage
 from kubectl_pidshare.text import escape
 
@@ -56,6 +56,24 @@ def split(words: Sequence[str], selector: str | None, all_namespaces: bool
                     "Pod: aim at several Pods with container/NAME (that container's main "
                     "process in each)")
     return targets, word, words[cut + 1] if with_signal else None
+
+
+def plan(words: Sequence[str], selector: str | None, all_namespaces: bool,
+         flags: KillOptions) -> tuple[Targets, KillOptions]:
+    """The targets of kill's words, and flags with the Pod (for one), process and signal."""
+    targets, aim, signal = split(words, selector, all_namespaces)
+    parse_signal(signal or "TERM")
+    return targets, replace(flags, pod=targets.refs[0].name if targets.one_pod else "",
+                            aim=parse_aim(aim), signal=signal or "TERM")
+
+
+def run(transport: Transport, options: KillOptions, targets: Targets, out: TextIO,
+        err: TextIO) -> None:
+    """kill of one Pod (its own lines), or of every Pod the targets come to."""
+    if targets.one_pod:
+        kill(transport, options, out, err)
+    else:
+        kill_all(transport, options, targets, out, err)
 
 
 def _label(document: dict[str, Any], targets: Targets) -> str:

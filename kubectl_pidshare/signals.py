@@ -45,7 +45,7 @@ class KillOptions:
     """What `kill` was asked for."""
 
     pod: str
-    aim: Aim
+    aim: Aim = field(default_factory=Aim)
     signal: str = "TERM"
     runner: str | None = None
     expect: str | None = None
