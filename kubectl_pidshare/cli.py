@@ -154,6 +154,18 @@ Targets = Annotated[Optional[list[str]], typer.Argument(
 Aim = Annotated[str, typer.Argument(
     help="A PID, as `kubectl pidshare ps` shows it, or container/NAME: that container's main "
          "(oldest) process.", metavar="PID | container/NAME")]
+KillWords = Annotated[list[str], typer.Argument(
+    help="The Pods (as ps takes them), the process (a PID as ps shows it, or container/NAME: "
+         "that container's main process, the only choice with several Pods), the signal "
+         "(default TERM: HUP, SIGHUP, hup, or a number).",
+    metavar="TARGETS... (PID | container/NAME) [SIGNAL]", show_default=False)]
+KillSelector = Annotated[Optional[str], typer.Option(
+    "--selector", help="Every Pod matching this label selector (-l lists the signals, as "
+                       "kill -l).")]
+KillAllNamespaces = Annotated[bool, typer.Option(
+    "-A", "--all-namespaces", help="Across all namespaces (with --selector, or alone).")]
+DryRun = Annotated[bool, typer.Option(
+    "--dry-run", help="Say what would be signalled, and send nothing.")]
 
 
 def _ps_options(words: Optional[list[str]], selector: Optional[str], all_namespaces: bool,
@@ -286,17 +298,9 @@ def _not_empty(value: Optional[str]) -> Optional[str]:
 @app.command("kill", epilog=GLOBAL_FLAGS_HINT)
 def kill_command(
     ctx: typer.Context,
-    aimed: Annotated[list[str], typer.Argument(
-        help="The Pods (as ps takes them), the process (a PID as ps shows it, or "
-             "container/NAME: that container's main process, the only choice with several "
-             "Pods), the signal (default TERM: HUP, SIGHUP, hup, or a number).",
-        metavar="TARGETS... (PID | container/NAME) [SIGNAL]", show_default=False)],
-    selector: Annotated[Optional[str], typer.Option(
-        "--selector", help="Every Pod matching this label selector (-l lists the signals, as "
-                           "kill -l).")] = None,
-    all_namespaces: Annotated[bool, typer.Option(
-        "-A", "--all-namespaces", help="Across all namespaces (with --selector, or alone).")
-    ] = False,
+    aimed: KillWords,
+    selector: KillSelector = None,
+    all_namespaces: KillAllNamespaces = False,
     expect: Annotated[Optional[str], typer.Option(
         callback=_not_empty,
         help="Signal only if the command line, as ps shows it (arguments joined by spaces), "
@@ -305,8 +309,7 @@ def kill_command(
     force: Annotated[bool, typer.Option(
         "--force", help="Signal PID 1 / the sandbox, or a process that ignores the signal or would "
                         "be ended by it (it does not catch it), even so.")] = False,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Say what would be signalled, and send nothing.")] = False,
+    dry_run: DryRun = False,
     signals: Annotated[bool, typer.Option(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
