@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from kubectl_pidshare.attribution import NODE, SANDBOX, Attribution
+from kubectl_pidshare.main_process import COMMAND_SHOWN
 from kubectl_pidshare.pods import Container, Pod
 from kubectl_pidshare.procfs import Snapshot
-from kubectl_pidshare.text import command
+from kubectl_pidshare.text import command, shorten
 
 
 def where(owner: str) -> str:
@@ -20,7 +21,8 @@ def _described(pid: int, snapshot: Snapshot, attribution: Attribution) -> str:
     if process is None:
         return f"PID {pid}"
     owner = attribution.owner(process, snapshot.processes).name
-    return f"PID {pid} ({command(process.name, process.args)}) in {where(owner)}"
+    return (f"PID {pid} ({shorten(command(process.name, process.args), COMMAND_SHOWN)}) in "
+            f"{where(owner)}")
 
 
 def notes(pod: Pod, runner: Container, snapshot: Snapshot) -> list[str]:
