@@ -33,6 +33,16 @@ class Dispositions:
     ignored: int = 0
     blocked: int = 0
 
+    def does(self, number: int) -> str:
+        """What the process does with signal number, as a verb: blocks (whatever else),
+        ignores, catches, or neither catches nor ignores."""
+        bit = 1 << (number - 1)
+        for mask, verb in ((self.blocked, "blocks"), (self.ignored, "ignores"),
+                           (self.caught, "catches")):
+            if mask & bit:
+                return verb
+        return "neither catches nor ignores"
+
     def named(self) -> dict[str, list[str]]:
         """Each mask by names: caught, ignored, blocked."""
         return {"caught": names(self.caught), "ignored": names(self.ignored),

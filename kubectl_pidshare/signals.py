@@ -182,7 +182,7 @@ def signal_in(transport: Transport, pod: Pod, options: KillOptions,
     elif pod.host_pid and not options.force:
         _refuse_node(runners, pid)
     if options.dry_run:
-        return _dry(runners, pid, name)
+        return _dry(runners, pid, number, name)
     outcome, process, owner = _signal(runners, pid, number, options)
     what = _describe(pid, process, owner)
     refusal = outcome.refusal
@@ -199,11 +199,14 @@ def signal_in(transport: Transport, pod: Pod, options: KillOptions,
     return f"sent {name} to {what}{_pending(process, number, name)}"
 
 
-def _dry(runners: Runners, pid: int, name: str) -> str:
-    """What a run would signal, from one probe: nothing is sent."""
+def _dry(runners: Runners, pid: int, number: int, name: str) -> str:
+    """What a run would signal, and what the process does with the signal, from one probe:
+    nothing is sent."""
     _, snapshot, attribution = look(runners)
     process = snapshot.processes.get(pid)
     if process is None:
         raise Refusal("no-process", str(pid)).error(REFUSALS, pid=str(pid), pod=runners.pod.name)
     owner = attribution.owner(process, snapshot.processes).name
-    return f"would send {name} to {_describe(pid, process, owner)} (dry run: nothing sent)"
+    held = process.dispositions
+    does = f", which {held.does(number)} it" if held is not None and number else ""
+    return f"would send {name} to {_describe(pid, process, owner)}{does} (dry run: nothing sent)"

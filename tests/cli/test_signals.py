@@ -52,3 +52,18 @@ def test_json_says_a_zombie_s_container_is_inferred_from_its_parent(
         "ignored": ["PIPE"], "blocked": []})
     assert (zombie["container"], zombie["containerInferred"], zombie["state"],
             zombie["command"]) == ("nginx", True, "Z", "[sleep] <defunct>")
+
+
+def test_dry_run_says_what_the_process_does_with_the_signal(install: Install,
+                                                            main: Main) -> None:
+    fake = install("nginx")
+    fake.exec_status["shell"] = (0, PROBE, b"")
+    said = f"would send SIG{{}} to PID 7 ({MASTER}) in container \"nginx\", which {{}} it (dry " \
+           "run: nothing sent)\n"
+    for signal, does in (("HUP", "catches"), ("PIPE", "ignores"),
+                         ("ALRM", "neither catches nor ignores")):
+        assert main("kill", "nginx", "7", signal, "--dry-run") == (
+            0, said.format(signal, does), "")
+    assert main("kill", "nginx", "7", "0", "--dry-run")[1] == (
+        f'would send signal 0 to PID 7 ({MASTER}) in container "nginx" (dry run: nothing sent)\n')
+    assert {argv[3] for _, _, argv in fake.execs} == {"pidshare-probe"}

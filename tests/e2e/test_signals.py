@@ -153,8 +153,8 @@ def test_kill_deploy_signals_every_replica_s_main_process(cluster: Cluster) -> N
 
         dry = ns.pidshare("kill", "deploy/web", "container/nginx", "HUP", "--dry-run")
         assert (sorted(dry.stdout.decode().splitlines()), dry.stderr) == (sorted(
-            f'pod/{pod}: would send SIGHUP to PID {pid} ({MASTER}) in container "nginx" (dry '
-            "run: nothing sent)" for pod, pid in masters.items()), b"")
+            f'pod/{pod}: would send SIGHUP to PID {pid} ({MASTER}) in container "nginx", which '
+            "catches it (dry run: nothing sent)" for pod, pid in masters.items()), b"")
         time.sleep(1)
         assert workers(ns) == before, "a dry run sends nothing"
 

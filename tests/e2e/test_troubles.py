@@ -335,7 +335,7 @@ ROWS = {
                         "ignores SIGPIPE: nothing would happen; pass --force to send it anyway"),
     "kill-dry-run": Row(("kill", "nginx", "{master}", "HUP", "--dry-run"), 0, stdout=whole(
         "would send SIGHUP to PID {master} (nginx: master process nginx -g daemon off;) in "
-        'container "nginx" (dry run: nothing sent)\n')),
+        'container "nginx", which catches it (dry run: nothing sent)\n')),
     "ps-signals": Row(("ps", "nginx", "-o", "signals", "-c", "nginx"), 0,
                       stdout=has("CAUGHT", "IGNORED", "BLOCKED", "PIPE")),
     "expect-joined-arguments": Row(
