@@ -34,8 +34,10 @@ class Container:
 
     @property
     def may_ptrace(self) -> bool:
-        """Whether its processes may read other containers' /proc/PID/root and environ."""
-        return self.privileged or "SYS_PTRACE" in self.caps_add
+        """Whether its processes may read other containers' /proc/PID/root and environ: a
+        capability added counts only for root (a process that is not root has none)."""
+        return self.privileged or ("SYS_PTRACE" in self.caps_add
+                                   and self.run_as_user in (None, 0))
 
 
 @dataclass(frozen=True)

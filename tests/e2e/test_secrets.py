@@ -113,5 +113,7 @@ def test_env_without_ptrace_access_says_what_is_missing(namespace: Namespace) ->
     assert proc.returncode == ExitStatus.NO_PTRACE_ACCESS
     line = proc.stderr.decode().splitlines()[-1]
     assert line.startswith("error: cannot read the environment of PID ")
-    assert ("(uid 0): reading another process's environment needs ptrace access: the same uid "
-            'and a dumpable process, or CAP_SYS_PTRACE; container "reader" lacks it') in line
+    assert ('(uid 0): container "reader" runs as uid 1000: a process that is not root has no '
+            "effective capability, whatever securityContext.capabilities.add says (its CapEff "
+            "is empty); reading the environment of a process of uid 0 needs the same uid and "
+            "group and a dumpable process or CAP_SYS_PTRACE: ") in line

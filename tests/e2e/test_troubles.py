@@ -311,11 +311,11 @@ ROWS = {
             "sent signal 0 to PID {long} (sh -c while :; do sleep 3603; done "
             + "x" * 44 + '…) in container "files"\n')),
     "kill-non-root-runner": Row(
-        ("kill", "nonroot", "{web}", "HUP"), 1,
+        ("kill", "nonroot", "{web}", "HUP", "--exec-container", "app"), 1,
         r're:error: permission denied signalling PID {web} \(.*\) in container "web": '
         + NOT_ROOT + "signalling a process of uid 2000 needs the same uid or CAP_KILL" + ADVICE),
     "cat-non-root-runner": Row(
-        ("cat", "nonroot", "{web}", "/tmp/page"), 67,
+        ("cat", "nonroot", "{web}", "/tmp/page", "--exec-container", "app"), 67,
         "re:error: cannot read the files of PID {web}: " + NOT_ROOT + "reading the files of a "
         "process of uid 2000 needs the same uid and group and a dumpable process or "
         "CAP_SYS_PTRACE" + ADVICE),
