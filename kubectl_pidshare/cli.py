@@ -64,6 +64,14 @@ from kubectl_pidshare.flags import (
     split,
 )
 from kubectl_pidshare.habits import check
+from kubectl_pidshare.netflags import (
+    Deleted,
+    FdsWords,
+    Listen,
+    PortsSortBy,
+    TableFormat,
+    TableOutput,
+)
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.usage import usage_error
 
@@ -468,6 +476,75 @@ def audit_command(
                             DebugOptions(debug_image, debug_profile.value))
     return _invocation(ctx, lambda e, flags: audit(
         None if options.files else e.connect(flags), options, e.stdout, e.stderr))
+
+
+@app.command("ports", epilog=GLOBAL_FLAGS_HINT)
+def ports_command(
+    ctx: typer.Context,
+    targets: Targets = None,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    listen: Listen = False,
+    output: TableFormat = TableOutput.table,
+    no_headers: NoHeaders = False,
+    sort_by: PortsSortBy = None,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """Every socket of the Pods' network namespace (TCP, UDP, unix) and who holds it.
+
+    Listening sockets first, each with the process and container holding it.
+
+    Examples:
+
+    \b
+      kubectl pidshare ports nginx
+      kubectl pidshare ports deploy/web --listen
+      kubectl pidshare ports nginx -o json | jq '.sockets[] | select(.localPort==8080)'
+    """
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.ports import PortsOptions, ports
+    from kubectl_pidshare.targets import parse
+
+    options = PortsOptions(parse(targets or [], selector, all_namespaces), exec_container,
+                           listen, output.value, not no_headers,
+                           sort_by.value if sort_by else None,
+                           DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda env, flags: ports(env.connect(flags), options, env.stdout,
+                                                     env.stderr))
+
+
+@app.command("fds", epilog=GLOBAL_FLAGS_HINT)
+def fds_command(
+    ctx: typer.Context,
+    pod_and_process: FdsWords = None,
+    deleted: Deleted = False,
+    selector: Selector = None,
+    all_namespaces: AllNamespaces = False,
+    output: TableFormat = TableOutput.table,
+    no_headers: NoHeaders = False,
+    exec_container: ExecContainer = None,
+    debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
+) -> Invocation:
+    """The open file descriptors of a process; with --deleted, the deleted files held open.
+
+    Each descriptor's type, target, open flags, position and size.
+
+    Examples:
+
+    \b
+      kubectl pidshare fds nginx container/nginx
+      kubectl pidshare fds nginx 8 -o wide
+      kubectl pidshare fds deploy/web --deleted
+    """
+    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.fds import fds, fds_options
+
+    options = fds_options(pod_and_process or [], deleted, selector, all_namespaces, exec_container,
+                          output.value, not no_headers,
+                          DebugOptions(debug_image, debug_profile.value))
+    return _invocation(ctx, lambda env, flags: fds(env.connect(flags), options, env.stdout,
+                                                   env.stderr))
 
 
 @app.command("help")

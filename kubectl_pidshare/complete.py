@@ -232,11 +232,17 @@ def _commands(seen: Words) -> list[str]:
     return [] if seen.positional else candidates([""])
 
 
+def _pod_then_aim(seen: Words) -> list[str]:
+    """fds: POD, then a PID's stand-in (container/NAME)."""
+    return _aims(seen) if len(seen.positional) == 1 else _typed(seen, ("pod",))
+
+
 LOOKUPS: dict[str, Callable[[Words], list[str]]] = {
     "pod": lambda seen: _typed(seen, ("pod",)), "targets": lambda seen: _typed(seen, TYPES),
     "namespace": _namespaces, "container": _containers, "exec_container": _containers,
     "aim": _aims, "aimed": _kill_words, "signal": _signals, "context": _kubeconfig("contexts"),
     "cluster": _kubeconfig("clusters"), "user": _kubeconfig("users"), "command": _commands,
+    "pod_and_process": _pod_then_aim,
 }
 
 

@@ -52,6 +52,7 @@ class Pod:
     containers: tuple[Container, ...]
     default_container: str | None = None
     host_pid: bool = False
+    host_network: bool = False
     ids: dict[str, Container] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -140,6 +141,7 @@ def parse_pod(document: dict[str, Any]) -> Pod:
         containers=tuple(containers),
         default_container=(meta.get("annotations") or {}).get(DEFAULT_CONTAINER),
         host_pid=bool(spec.get("hostPID")),
+        host_network=bool(spec.get("hostNetwork")),
     )
 
 

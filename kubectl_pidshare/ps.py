@@ -48,6 +48,7 @@ class PsOptions:
     show_pidshare: bool = False
     show_secrets: bool = False
     script: str = "probe"
+    args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,8 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
     return [groups[name] for name in order if groups[name]]
 
 
-def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO, script: str
-                ) -> tuple[Pod, Outcome]:
+def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO, script: str,
+                args: tuple[str, ...] = ()) -> tuple[Pod, Outcome]:
     """With the container to run from named, the Pod is fetched while the probe runs (the
     probe takes no argument)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -112,7 +113,7 @@ def _overlapped(transport: Transport, name: str, runner: str, raw: io.BytesIO, s
         fetched = pool.submit(transport.get_pod, name)
         ran: tuple[int, bytes] | PidshareError | None
         try:
-            ran = attempt(transport, name, runner, script, [], raw)
+            ran = attempt(transport, name, runner, script, [*args], raw)
         except PidshareError as exc:
             ran = exc
         pod = parse_pod(fetched.result())
@@ -129,11 +130,12 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     """Run the probe in Pod name (its document, if already fetched): what it saw, and where."""
     raw = io.BytesIO()
     if document is None and options.runner is not None and not options.debug.image:
-        pod, outcome = _overlapped(transport, name, options.runner, raw, options.script)
+        pod, outcome = _overlapped(transport, name, options.runner, raw, options.script,
+                                   options.args)
     else:
         runners = choose(transport, parse_pod(document or transport.get_pod(name)),
                          options.runner, options.debug, lambda line: err.write(line + "\n"))
-        outcome = runners.run(options.script, [], raw)
+        outcome = runners.run(options.script, [*options.args], raw)
         pod = runners.pod
     runner = outcome.container
     if options.container is not None:

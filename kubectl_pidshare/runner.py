@@ -51,9 +51,9 @@ PREAMBLE = (
 
 # How long a script may run: the probe and kill read a bounded amount, so a minute means
 # something blocks them; cat streams for as long as the file lasts. --request-timeout bounds all.
-DEADLINES = {"probe": 60.0, "kill": 60.0, "environ": 60.0, "audit": 60.0}
-# Scripts run as the concatenation of others: audit reads more, then runs the ps probe.
-COMPOSED = {"audit": ("audit", "probe")}
+DEADLINES = {"probe": 60.0, "kill": 60.0, "environ": 60.0, "audit": 60.0, "fds": 60.0}
+# Scripts run as the concatenation of others: audit and fds read more, then run the ps probe.
+COMPOSED = {"audit": ("audit", "probe"), "fds": ("fds", "probe")}
 
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 

@@ -144,6 +144,40 @@ def crowd_pod(name: str, processes: int) -> str:
                                      "i=$((i+1)); done; echo started; wait"]}]}})
 
 
+def connections_pod(name: str, connections: int) -> str:
+    """A Pod whose `conns` container holds that many established TCP connections (both ends:
+    twice as many sockets) with itself, and a busybox shell."""
+    return json.dumps({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+        "spec": {"shareProcessNamespace": True, "terminationGracePeriodSeconds": 1,
+                 "containers": [
+                     {"name": "shell", "image": "busybox:1.28",
+                      "command": ["sh", "-c", "while :; do sleep 3600; done"]},
+                     {"name": "conns", "image": "pidshare/listen:1",
+                      "args": ["tcp:9000", f"connect:9000:{connections}"]}]}})
+
+
+def ports_case(env: dict[str, str], connections: int, times: int) -> Case:
+    """`ports` on a Pod holding that many established connections against `kubectl exec cat
+    /proc/net/tcp` (the raw table, without owners)."""
+    name = f"conns{connections}"
+    subprocess.run(["kubectl", "create", "namespace", NAMESPACE], env=env,
+                   capture_output=True, check=False)
+    kubectl(env, "apply", "-f", "-", stdin=connections_pod(name, connections).encode())
+    kubectl(env, "wait", "--for=condition=Ready", f"pod/{name}", "--timeout=300s")
+    deadline = time.monotonic() + 300
+    while int(kubectl(env, "exec", name, "-c", "shell", "--", "grep", "-c", " 01 ",
+                      "/proc/net/tcp")) < 2 * connections:
+        assert time.monotonic() < deadline, f"{name} did not open its connections"
+        time.sleep(1)
+    ns = ["-n", NAMESPACE]
+    return compare(Case(f"ports {connections} conns vs exec cat", f"kubectl pidshare ports {name}",
+                        f"kubectl exec {name} -- cat /proc/net/tcp"),
+                   ["kubectl", "pidshare", "ports", name, *ns],
+                   ["kubectl", *ns, "exec", name, "-c", "shell", "--", "cat", "/proc/net/tcp"],
+                   times, env)
+
+
 def setup(env: dict[str, str], sizes: Sequence[int]) -> None:
     """The bench namespace with the seed's Pod, crowded Pods and a 1 GiB file."""
     subprocess.run(["kubectl", "create", "namespace", NAMESPACE], env=env,
@@ -232,8 +266,18 @@ def main() -> None:
     parser.add_argument("--only", help="run only the cases whose name contains this text")
     parser.add_argument("--fleet", help="only `ps -l` over this many Pods (e.g. 1,3,10,30) "
                                         "against a loop of kubectl exec")
+    parser.add_argument("--ports", help="only `ports` on a Pod holding this many established "
+                                        "connections (e.g. 10000) against kubectl exec cat "
+                                        "/proc/net/tcp")
     options = parser.parse_args()
     env = dict(os.environ)
+    if options.ports:
+        print(f"{'case (A vs B)':<34} {'A median':>10} {'B median':>10} {'A/B':>8} "
+              f"{'A MiB':>8} {'B MiB':>8}")
+        measured = [ports_case(env, int(n), options.times) for n in options.ports.split(",")]
+        Path(options.json).write_text(json.dumps(
+            [{**asdict(c), **c.summary()} for c in measured], indent=2))
+        return
     if options.fleet:
         subprocess.run(["kubectl", "create", "namespace", NAMESPACE], env=env,
                        capture_output=True, check=False)

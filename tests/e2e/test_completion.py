@@ -17,8 +17,11 @@ def complete(ns: Namespace, *words: str, directive: str = ":4") -> list[str]:
 def test_completes_commands_pods_containers_and_signals(namespace: Namespace) -> None:
     namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
     namespace.apply(MANIFESTS / "no-ps.yaml", wait_for=("nops",))
-    assert complete(namespace, "") == ["ps", "top", "kill", "cat", "env", "audit", "help",
-                                       "version", "completion"]
+    assert complete(namespace, "") == ["ps", "top", "kill", "cat", "env", "audit", "ports",
+                                       "fds", "help", "version", "completion"]
+    assert complete(namespace, "fds", "-n", namespace.name, "ng") == ["nginx"]
+    assert complete(namespace, "fds", "-n", namespace.name, "nginx", "container/") == [
+        "container/nginx", "container/shell"]
     assert complete(namespace, "env", "-n", namespace.name, "nginx", "container/") == [
         "container/nginx", "container/shell"]
     assert complete(namespace, "audit", "-n", namespace.name, "ng") == ["nginx"]
@@ -48,5 +51,5 @@ def test_completes_pids_types_contexts_and_help(namespace: Namespace) -> None:
     assert complete(namespace, "cat", "-n", namespace.name, "pod/n") == ["pod/nginx"]
     contexts = namespace.cluster.run("kubectl", "config", "get-contexts", "-o", "name")
     assert complete(namespace, "ps", "--context", "") == contexts.stdout.decode().split()
-    assert complete(namespace, "help", "") == ["ps", "top", "kill", "cat", "env", "audit", "help",
-                                               "version", "completion"]
+    assert complete(namespace, "help", "") == ["ps", "top", "kill", "cat", "env", "audit",
+                                               "ports", "fds", "help", "version", "completion"]

@@ -98,8 +98,8 @@ def test_krew_install_runs_with_python(seed: Namespace, archive: Path, tmp_path:
     assert "ps" not in run(["kubectl", "__complete", "pidshare", ""], env).split()
     assert "wrote" in run(["kubectl", "pidshare", "completion", "--install"], env)
     offered = run(["kubectl", "__complete", "pidshare", ""], env).split()
-    assert offered[:9] == ["ps", "top", "kill", "cat", "env", "audit", "help", "version",
-                           "completion"]
+    assert offered[:11] == ["ps", "top", "kill", "cat", "env", "audit", "ports", "fds", "help",
+                            "version", "completion"]
     assert "is on PATH" in run(["kubectl", "pidshare", "completion"], env)
 
 

@@ -291,6 +291,14 @@ ROWS = {
     "version-client": Row(("version", "--client"), 0, stdout=has("kubectl-pidshare")),
     "kill-list": Row(("kill", "-l"), 0, stdout=has(" 1) HUP", "15) TERM")),
     "seed-ps": Row(("ps", "nginx"), 0, stdout=has("nginx: worker process")),
+    "seed-ports": Row(("ports", "nginx", "--listen"), 0, stdout=has("0.0.0.0:80", "nginx: master")),
+    "fds-without-a-process": Row(("fds", "trap"), 2,
+                                 "error: fds takes POD and a PID or container/NAME (with "
+                                 "--deleted, Pods as ps takes them: kubectl pidshare fds -h "
+                                 "shows examples)"),
+    "fds-no-such-pid": Row(("fds", "trap", "99999"), 64, 'error: no process 99999 in pod "trap"'),
+    "fds-deleted-none": Row(("fds", "trap", "--deleted"), 0,
+                            stdout=whole("No deleted files held open.\n")),
     # ps over hostile containers: a FIFO and /dev/zero as /etc/passwd cost nothing
     "ps-fifo-and-zero-passwd": Row(("ps", "trap"), 0, stdout=has("fifo", "zero", "racer"),
                                    within=20),
@@ -442,7 +450,7 @@ ATTRIBUTED = frozenset({
     "expect-newline-is-not-an-alternative", "expect-newline-matches-itself", "pod-host-pid",
     "kill-node-process", "container-crash-looping", "kill-long-command-line-cut",
     "kill-non-root-runner", "kill-dry-run", "cat-link-to-dev", "cat-relative-link-to-proc",
-    "cat-absolute-link-to-proc", "cat-passwd-zero",
+    "cat-absolute-link-to-proc", "cat-passwd-zero", "seed-ports",
 })
 
 

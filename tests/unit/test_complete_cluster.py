@@ -79,5 +79,6 @@ def test_kubeconfig_names_and_help_commands(tmp_path: Path,
     assert offered(monkeypatch, "--context=dev-admin", "ps", "--cluster", "d") == ["dev", ":4"]
     assert offered(monkeypatch, "--kubeconfig", str(config), "--user", "") == ["alice", ":4"]
     assert offered(monkeypatch, "help", "") == [
-        "ps", "top", "kill", "cat", "env", "audit", "help", "version", "completion", ":4"]
+        "ps", "top", "kill", "cat", "env", "audit", "ports", "fds", "help", "version",
+        "completion", ":4"]
     assert offered(monkeypatch, "help", "ps", "") == [":4"]

@@ -14,7 +14,7 @@ from kubectl_pidshare.files import encode_path
 from kubectl_pidshare.runner import REFUSED, script
 
 
-@pytest.mark.parametrize("name", ["probe", "kill", "cat", "environ", "audit"])
+@pytest.mark.parametrize("name", ["probe", "kill", "cat", "environ", "audit", "fds"])
 def test_shellcheck_clean_as_posix_sh(name: str) -> None:
     checked = subprocess.run(
         ["shellcheck", "--shell=sh", "--exclude=SC2329", "-"],  # the preamble's unused helpers
