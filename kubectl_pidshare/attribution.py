@@ -5,11 +5,13 @@ paths, CRI-O's and Docker's scopes). Where containers have private cgroup namesp
 v2 clusters), the runner's own processes read `/` and the others a path relative to it: a
 process in the probe's own cgroup belongs to the container the probe ran in. In a Pod that
 shares the node's process namespace (hostPID) every other process is the node's.
+A zombie has left its cgroups (on cgroup v1 its lines read `/`): it is its parent's, inferred.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kubectl_pidshare.pods import Container, Pod
@@ -27,6 +29,7 @@ class Owner:
 
     name: str
     kind: str
+    inferred: bool = False
 
 
 def container_ids(cgroup: str) -> set[str]:
@@ -66,9 +69,15 @@ class Attribution:
             self._cache[cgroup] = found
         return self._cache[cgroup]
 
-    def owner(self, process: Process) -> Owner:
+    def owner(self, process: Process, processes: Mapping[int, Process] | None = None) -> Owner:
         """A container of the Pod, else the sandbox, else the node's (hostPID), else unknown:
-        never guessed."""
+        never guessed. A zombie whose cgroup names no container is its parent's (among
+        processes), inferred."""
+        parent = (processes or {}).get(process.ppid)
+        if process.state == "Z" and parent is not None and parent.state != "Z" and (
+                not container_ids(process.cgroup)):
+            found = self.owner(parent)
+            return Owner(found.name, found.kind, inferred=True)
         container = self.container(process.cgroup)
         if container is not None:
             return Owner(container.name, container.kind)

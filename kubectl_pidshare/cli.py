@@ -163,6 +163,18 @@ Targets = Annotated[Optional[list[str]], typer.Argument(
 Aim = Annotated[str, typer.Argument(
     help="A PID, as `kubectl pidshare ps` shows it, or container/NAME: that container's main "
          "(oldest) process.", metavar="PID | container/NAME")]
+KillWords = Annotated[list[str], typer.Argument(
+    help="The Pods (as ps takes them), the process (a PID as ps shows it, or container/NAME: "
+         "that container's main process, the only choice with several Pods), the signal "
+         "(default TERM: HUP, SIGHUP, hup, or a number).",
+    metavar="TARGETS... (PID | container/NAME) [SIGNAL]", show_default=False)]
+KillSelector = Annotated[Optional[str], typer.Option(
+    "--selector", help="Every Pod matching this label selector (-l lists the signals, as "
+                       "kill -l).")]
+KillAllNamespaces = Annotated[bool, typer.Option(
+    "-A", "--all-namespaces", help="Across all namespaces (with --selector, or alone).")]
+DryRun = Annotated[bool, typer.Option(
+    "--dry-run", help="Say what would be signalled, and send nothing.")]
 
 
 def _ps_options(words: Optional[list[str]], selector: Optional[str], all_namespaces: bool,
@@ -188,7 +200,8 @@ def ps_command(
     all_namespaces: AllNamespaces = False,
     container: Container = None,
     output: Annotated[Output, typer.Option(
-        "-o", "--output", help="tree (default), wide, json or yaml.")] = Output.tree,
+        "-o", "--output", help="tree (default), wide, signals (caught, ignored, blocked), json "
+                               "or yaml.")] = Output.tree,
     no_headers: NoHeaders = False,
     sort_by: SortBy = None,
     watch: Annotated[bool, typer.Option(
@@ -294,41 +307,43 @@ def _not_empty(value: Optional[str]) -> Optional[str]:
 @app.command("kill", epilog=GLOBAL_FLAGS_HINT)
 def kill_command(
     ctx: typer.Context,
-    pod: Pod,
-    aim: Aim,
-    signal: Annotated[str, typer.Argument(help="A name (HUP, SIGHUP, hup) or a number.")] = "TERM",
+    aimed: KillWords,
+    selector: KillSelector = None,
+    all_namespaces: KillAllNamespaces = False,
     expect: Annotated[Optional[str], typer.Option(
         callback=_not_empty,
         help="Signal only if the command line, as ps shows it (arguments joined by spaces), "
              "still contains this text, literally (guards PID reuse).")
     ] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="Signal PID 1 / the sandbox even so.")] = False,
+        "--force", help="Signal PID 1 / the sandbox, or a process that ignores the signal or would "
+                        "be ended by it (it does not catch it), even so.")] = False,
+    dry_run: DryRun = False,
     signals: Annotated[bool, typer.Option(
         "-l", "--list", callback=_signal_list, is_eager=True, help="List the signal names.")
     ] = False,
     exec_container: ExecContainer = None,
     debug_image: DebugImage = None, debug_profile: DebugProfile = Profile.restricted,
 ) -> Invocation:
-    """Send a signal (default TERM) to a process of any container of the Pod.
+    """Send a signal (default TERM) to a process of any container of the Pods.
 
     Examples:
 
     \b
       kubectl pidshare kill nginx container/nginx HUP
       kubectl pidshare kill nginx 8 SIGHUP --expect "nginx: master"
+      kubectl pidshare kill deploy/web container/nginx HUP --dry-run
       kubectl pidshare kill -l
     """
     from kubectl_pidshare.debugging import DebugOptions
-    from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.signals import KillOptions, kill, parse_signal
-    from kubectl_pidshare.targets import one_pod
+    from kubectl_pidshare.fleet import plan, run
+    from kubectl_pidshare.signals import KillOptions
 
-    parse_signal(signal)
-    options = KillOptions(one_pod(pod), parse_aim(aim), signal, exec_container, expect, force,
-                          DebugOptions(debug_image, debug_profile.value))
-    return _invocation(ctx, lambda env, flags: kill(env.connect(flags), options, env.stdout,
-                                                    env.stderr))
+    targets, options = plan(aimed, selector, all_namespaces, KillOptions(
+        "", runner=exec_container, expect=expect, force=force,
+        debug=DebugOptions(debug_image, debug_profile.value), dry_run=dry_run))
+    return _invocation(ctx, lambda env, flags: run(env.connect(flags), options, targets,
+                                                   env.stdout, env.stderr))
 
 
 @app.command("cat", epilog=GLOBAL_FLAGS_HINT)

@@ -150,9 +150,13 @@ def _namespaces(seen: Words) -> list[str]:
 
 
 def _pod_named(seen: Words) -> str:
-    from kubectl_pidshare.targets import one_pod
+    """The Pod of the first word: itself, or the first Pod of a workload (kill's targets)."""
+    from kubectl_pidshare.targets import parse, resolve
 
-    return one_pod(seen.positional[0])
+    targets = parse(seen.positional[:1], None, False)
+    if targets.one_pod:
+        return targets.refs[0].name
+    return str(resolve(_target(seen.values), targets).pods[0]["metadata"]["name"])
 
 
 def _containers(seen: Words) -> list[str]:
@@ -165,7 +169,7 @@ def _containers(seen: Words) -> list[str]:
 
 
 def _signals(seen: Words) -> list[str]:
-    from kubectl_pidshare.signals import SIGNALS
+    from kubectl_pidshare.sigmask import SIGNALS
 
     return list(SIGNALS)
 
@@ -188,6 +192,25 @@ def _aims(seen: Words) -> list[str]:
             for row in rows]
     return [*pids, *(f"container/{c.name}" for listing in listings
                      for c in listing.pod.containers)]
+
+
+def _kill_words(seen: Words) -> list[str]:
+    """kill's TARGETS... (PID | container/NAME) [SIGNAL]: the targets, then the processes of
+    the first (a PID only for one Pod), the signal after a process."""
+    from kubectl_pidshare.errors import PidshareError
+    from kubectl_pidshare.main_process import parse_aim
+    from kubectl_pidshare.targets import parse
+
+    if not seen.positional:
+        return _typed(seen, TYPES)
+    try:
+        parse_aim(seen.positional[-1])
+        return _signals(seen)
+    except PidshareError:
+        pass
+    if parse(seen.positional[:1], None, False).one_pod:
+        return _aims(seen)
+    return [f"container/{name}" for name in _containers(seen)]
 
 
 def _kubeconfig(section: str) -> Callable[[Words], list[str]]:
@@ -217,7 +240,7 @@ def _pod_then_aim(seen: Words) -> list[str]:
 LOOKUPS: dict[str, Callable[[Words], list[str]]] = {
     "pod": lambda seen: _typed(seen, ("pod",)), "targets": lambda seen: _typed(seen, TYPES),
     "namespace": _namespaces, "container": _containers, "exec_container": _containers,
-    "aim": _aims, "signal": _signals, "context": _kubeconfig("contexts"),
+    "aim": _aims, "aimed": _kill_words, "signal": _signals, "context": _kubeconfig("contexts"),
     "cluster": _kubeconfig("clusters"), "user": _kubeconfig("users"), "command": _commands,
     "pod_and_process": _pod_then_aim,
 }

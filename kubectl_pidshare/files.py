@@ -16,7 +16,7 @@ from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Sink, Transport
 from kubectl_pidshare.runner import Outcome, Refusals
 from kubectl_pidshare.runners import Runners, choose
-from kubectl_pidshare.signals import NAMES
+from kubectl_pidshare.sigmask import NAMES
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import escape
 

@@ -157,6 +157,7 @@ class Output(str, Enum):
 
     tree = "tree"
     wide = "wide"
+    signals = "signals"
     json = "json"
     yaml = "yaml"
 

@@ -57,7 +57,7 @@ def check(root: Any, hoisted: Sequence[str], rest: Sequence[str]) -> None:
     if not servers and not signals:
         return
     signal = (signals or servers)[0]
-    line = (shlex.join([KILL, *positional[:2], signal, *flagged]) if kill
+    line = (shlex.join([KILL, *positional, signal, *flagged]) if kill
             else f"kill POD PID {signal}")
     said = (f'-s is --server, the API server\'s address, and "{signal}" is a signal' if servers
             else f"-{signal} is a signal, not a flag")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kubectl_pidshare.sigmask import Dispositions, dispositions
+
 CLOCK_TICKS = 100  # USER_HZ, the same on every architecture Kubernetes runs on
 RECORD = re.compile(rb"(\d+)/(stat|cmdline):", re.ASCII)
 LINE = re.compile(rb"(\d+)/(status|cgroup):([^:\t]*):?\s*(.*)", re.ASCII)
@@ -36,6 +38,7 @@ class Process:
     start_ticks: int
     args: list[bytes]
     cgroup: str
+    dispositions: Dispositions | None = None
 
 
 @dataclass
@@ -88,6 +91,7 @@ def _process(pid: int, raw: _Raw) -> Process | None:
             start_ticks=start,
             args=raw.args,
             cgroup=raw.cgroup,
+            dispositions=dispositions(status),
         )
     except (IndexError, KeyError, ValueError):
         return None

@@ -25,8 +25,10 @@ from kubectl_pidshare.remote import Transport
 from kubectl_pidshare.runner import Outcome, attempt
 from kubectl_pidshare.runners import choose, not_shared
 from kubectl_pidshare.targets import Targets, nothing_found, resolve
+from kubectl_pidshare.zombies import notes
 
 CONCURRENT = 10
+COLUMNS = {"wide": render.WIDE, "signals": render.SIGNALS}
 DOCUMENTS = ("json", "yaml")  # kubectl prints an empty List, and no "No resources found"
 
 
@@ -86,7 +88,7 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
     groups: dict[str, list[render.Row]] = {name: [] for name in order}
     pidshare = started_by_pidshare(snapshot.processes.values())
     for process in snapshot.processes.values():
-        who = attribution.owner(process)
+        who = attribution.owner(process, snapshot.processes)
         hidden = process.pid in pidshare or ours(who.name, who.kind)
         if (hidden and not show_pidshare) or who.name not in groups:
             continue
@@ -96,7 +98,7 @@ def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
             state=process.state, threads=process.threads, rss_kib=process.rss_kib,
             cpu_seconds=process.cpu_seconds,
             start=render.start_time(snapshot.boot_time, process.start_ticks, procfs.CLOCK_TICKS),
-            name=process.name, args=compact(process),
+            name=process.name, args=compact(process), dispositions=process.dispositions,
         ))
     return [groups[name] for name in order if groups[name]]
 
@@ -247,7 +249,10 @@ def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
             "metadata": {"resourceVersion": ""}})
         (render.write_json if options.output == "json" else render.write_yaml)(out, doc)
     elif listings:
-        columns = render.WIDE if options.output == "wide" else render.TREE
+        columns = COLUMNS.get(options.output, render.TREE)
         render.write_table(out, sections(listings, options), render.Layout(
             columns, options.headers, prefix(options), options.sort_by, width, now))
+    for listing in listings:
+        for line in notes(listing.pod, listing.runner, listing.snapshot):
+            err.write(line + "\n")
     report(failures, err)

@@ -9,12 +9,15 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from kubectl_pidshare.attribution import Owner
+from kubectl_pidshare.sigmask import Dispositions
 from kubectl_pidshare.text import command, decoded, escape
 
 CUT = "…"
 TREE = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")
 WIDE = (*TREE[:-1], "START", "AGE", "RSS", "THREADS", "COMMAND")
 TOP = ("CONTAINER", "PID", "USER", "STAT", "%CPU", "RSS", "TIME", "COMMAND")
+SIGNALS = (*TREE[:-2], "CAUGHT", "IGNORED", "BLOCKED", "COMMAND")
+DEFUNCT = " <defunct>"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,19 @@ class Row:
     name: str
     args: tuple[bytes, ...]
     cpu_percent: float | None = None
+    dispositions: Dispositions | None = None
+
+    def command(self, shown: Callable[[bytes | str], str] = escape) -> str:
+        """The command line as ps shows it (see text.command), a zombie's `<defunct>`."""
+        return command(self.name, self.args, shown) + (DEFUNCT if self.state == "Z" else "")
+
+    def signals(self) -> dict[str, str]:
+        """The CAUGHT, IGNORED and BLOCKED cells: names joined by commas, `-` for none, `?`
+        when unknown."""
+        if self.dispositions is None:
+            return dict.fromkeys(("CAUGHT", "IGNORED", "BLOCKED"), "?")
+        return {key.upper(): ",".join(names) or "-"
+                for key, names in self.dispositions.named().items()}
 
 
 def cpu_time(seconds: float) -> str:
@@ -120,7 +136,7 @@ def _values(row: Row, branch: str, now: datetime | None) -> dict[str, Any]:
         "USER": escape(row.user), "STAT": row.state, "TIME": cpu_time(row.cpu_seconds),
         "START": started, "AGE": ago, "RSS": row.rss_kib, "THREADS": row.threads,
         "%CPU": "" if row.cpu_percent is None else f"{row.cpu_percent:.1f}",
-        "COMMAND": branch + command(row.name, row.args),
+        **row.signals(), "COMMAND": branch + row.command(),
     }
 
 
@@ -184,6 +200,7 @@ def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
                 "ppid": row.ppid,
                 "container": row.owner.name,
                 "containerKind": row.owner.kind,
+                "containerInferred": row.owner.inferred,
                 "uid": row.uid,
                 "user": row.user,
                 "state": row.state,
@@ -192,8 +209,9 @@ def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
                 "cpuSeconds": row.cpu_seconds,
                 "startTime": row.start.strftime("%Y-%m-%dT%H:%M:%SZ") if row.start else None,
                 "name": row.name,
-                "command": command(row.name, row.args, decoded),
+                "command": row.command(decoded),
                 "args": [decoded(arg) for arg in row.args],
+                "signals": row.dispositions.named() if row.dispositions else None,
             })
     return {"apiVersion": "pidshare/v1", "kind": "ProcessList", **pod, "processes": processes}
 

@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from kubectl_pidshare import procfs, redaction
-from kubectl_pidshare.attribution import NODE, SANDBOX, Attribution, is_sandbox
+from kubectl_pidshare.attribution import NODE, Attribution, is_sandbox
 from kubectl_pidshare.debugging import DebugOptions
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.main_process import COMMAND_SHOWN, Aim, look, main_process
 from kubectl_pidshare.permissions import CAP_KILL, advice
 from kubectl_pidshare.pods import Pod, parse_pod
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome, Refusals
+from kubectl_pidshare.runner import Outcome, Refusal, Refusals
 from kubectl_pidshare.runners import Runners, choose
+from kubectl_pidshare.sigmask import ALIASES, NAMES, SIGNALS, SIGRTMAX, SIGRTMIN
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.text import command, shorten
+from kubectl_pidshare.zombies import where
 
-# Linux's numbering (x86, arm): the remote side is Linux whatever the client runs on.
-SIGNALS = {
-    "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8,
-    "KILL": 9, "USR1": 10, "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
-    "STKFLT": 16, "CHLD": 17, "CONT": 18, "STOP": 19, "TSTP": 20, "TTIN": 21, "TTOU": 22,
-    "URG": 23, "XCPU": 24, "XFSZ": 25, "VTALRM": 26, "PROF": 27, "WINCH": 28, "IO": 29,
-    "PWR": 30, "SYS": 31,
-}
-ALIASES = {"IOT": "ABRT", "POLL": "IO", "CLD": "CHLD"}
-NAMES = {number: name for name, number in SIGNALS.items()}
-SIGRTMIN, SIGRTMAX = 34, 64
 SANDBOX_REASON = (
     "in a shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "
     "`kill -{signal} 1` does not reach your program. Pass --force to signal it anyway"
@@ -41,6 +33,10 @@ REFUSALS: Refusals = {
                      "not signalled (the PID may have been reused)"),
     "gone": (ExitStatus.NO_SUCH_PROCESS, "process {pid} exited before it could be signalled"),
     "denied": (ExitStatus.ERROR, "permission denied signalling {what}: {hint}"),
+    "uncaught": (ExitStatus.UNCAUGHT, "{process} does not catch {signal}: its default action "
+                 "would terminate it; pass --force to send it anyway"),
+    "ignored": (ExitStatus.IGNORED, "{process} ignores {signal}: nothing would happen; pass "
+                "--force to send it anyway"),
 }
 
 
@@ -49,12 +45,13 @@ class KillOptions:
     """What `kill` was asked for."""
 
     pod: str
-    aim: Aim
+    aim: Aim = field(default_factory=Aim)
     signal: str = "TERM"
     runner: str | None = None
     expect: str | None = None
     force: bool = False
     debug: DebugOptions = field(default_factory=DebugOptions)
+    dry_run: bool = False
 
 
 def parse_signal(text: str) -> tuple[int, str]:
@@ -84,8 +81,26 @@ def signal_list() -> str:
 def _describe(pid: int, process: procfs.Process | None, owner: str | None) -> str:
     if process is None or owner is None:
         return f"PID {pid}"
-    where = {SANDBOX: "the sandbox", NODE: "the node"}.get(owner, f'container "{owner}"')
-    return f"PID {pid} ({shorten(command(process.name, process.args), COMMAND_SHOWN)}) in {where}"
+    return f"PID {pid} ({_shown(process)}) in {where(owner)}"
+
+
+def _shown(process: procfs.Process) -> str:
+    return shorten(command(process.name, process.args), COMMAND_SHOWN)
+
+
+def _process(pid: int, process: procfs.Process | None) -> str:
+    if process is None:
+        return f"process {pid}"
+    return f"process {pid} ({_shown(process)})"
+
+
+def _pending(process: procfs.Process | None, number: int, name: str) -> str:
+    """What the kill line adds for a signal the process blocks."""
+    held = process.dispositions if process is not None else None
+    if number == 0 or held is None or not held.blocked >> (number - 1) & 1:
+        return ""
+    return (f"; it blocks {name}: the signal stays pending until the process unblocks it "
+            "(or takes it with sigwait)")
 
 
 def _refuse_sandbox(pid: int, pod: Pod, force: bool, signal: tuple[int, str]) -> None:
@@ -120,11 +135,11 @@ def _described(runners: Runners, outcome: Outcome, described: io.BytesIO, pid: i
                                 snapshot.own_cgroup).owner(process).name
 
 
-def _signal(runners: Runners, pid: int, number: int, expect: str | None
+def _signal(runners: Runners, pid: int, number: int, options: KillOptions
             ) -> tuple[Outcome, procfs.Process | None, str | None]:
     """Run the kill script (again from a container that may reach the process, if the kernel
     refused the first): how it ended, the process it described and its owner."""
-    args = [str(pid), str(number), expect or ""]
+    args = [str(pid), str(number), options.expect or "", *(["force"] if options.force else [])]
     described = io.BytesIO()
     outcome = runners.run("kill", args, described)
     process, owner = _described(runners, outcome, described, pid)
@@ -139,34 +154,59 @@ def _signal(runners: Runners, pid: int, number: int, expect: str | None
 
 
 def kill(transport: Transport, options: KillOptions, out: TextIO, err: TextIO) -> None:
-    """Signal the PID after checking it is what the user means; report what was hit."""
-    number, name = parse_signal(options.signal)
+    """Signal the PID of one Pod after checking it is what the user means; report what was
+    hit (with dry_run, what would be)."""
     pod = parse_pod(transport.get_pod(options.pod))
-    if options.aim.pid is not None:
-        _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
 
     def notice(line: str) -> None:
         err.write(line + "\n")
 
+    out.write(signal_in(transport, pod, options, notice) + "\n")
+
+
+def signal_in(transport: Transport, pod: Pod, options: KillOptions,
+              notice: Callable[[str], object], chosen: Callable[[str], object] | None = None
+              ) -> str:
+    """Signal the process aimed at in pod, from one of its containers (notice: warnings;
+    chosen: the line naming a container's main process, notice if None): the line that says
+    what was hit, or with dry_run what would be (nothing is sent)."""
+    number, name = parse_signal(options.signal)
+    if options.aim.pid is not None:
+        _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
     runners = choose(transport, pod, options.runner, options.debug, notice,
                      options.aim.container, "acting only on")
     pid = options.aim.pid
     if pid is None:
-        pid = main_process(runners, str(options.aim.container), notice)
+        pid = main_process(runners, str(options.aim.container), chosen or notice)
         _refuse_sandbox(pid, runners.pod, options.force, (number, name))
     elif pod.host_pid and not options.force:
         _refuse_node(runners, pid)
-    outcome, process, owner = _signal(runners, pid, number, options.expect)
-    pod = runners.pod
+    if options.dry_run:
+        return _dry(runners, pid, number, name)
+    outcome, process, owner = _signal(runners, pid, number, options)
     what = _describe(pid, process, owner)
     refusal = outcome.refusal
     if refusal is not None:
         hint = ""
         if refusal.code == "denied":
-            hint = advice(pod, outcome.container, refusal.detail, CAP_KILL, owner)
-        raise refusal.error(REFUSALS, pid=str(pid), pod=pod.name, what=what,
-                            expect=repr(options.expect), hint=hint)
+            hint = advice(runners.pod, outcome.container, refusal.detail, CAP_KILL, owner)
+        raise refusal.error(REFUSALS, pid=str(pid), pod=runners.pod.name, what=what,
+                            expect=repr(options.expect), hint=hint, signal=name,
+                            process=_process(pid, process))
     if outcome.status != 0:
         raise PidshareError(f'kill failed in container "{outcome.container.name}" '
                             f"(exit {outcome.status}): {outcome.message()}")
-    out.write(f"sent {name} to {what}\n")
+    return f"sent {name} to {what}{_pending(process, number, name)}"
+
+
+def _dry(runners: Runners, pid: int, number: int, name: str) -> str:
+    """What a run would signal, and what the process does with the signal, from one probe:
+    nothing is sent."""
+    _, snapshot, attribution = look(runners)
+    process = snapshot.processes.get(pid)
+    if process is None:
+        raise Refusal("no-process", str(pid)).error(REFUSALS, pid=str(pid), pod=runners.pod.name)
+    owner = attribution.owner(process, snapshot.processes).name
+    held = process.dispositions
+    does = f", which {held.does(number)} it" if held is not None and number else ""
+    return f"would send {name} to {_describe(pid, process, owner)}{does} (dry run: nothing sent)"

@@ -25,5 +25,7 @@ class ExitStatus(IntEnum):
     CHANGED = 75
     FINDINGS = 76
     INCOMPLETE = 77
+    UNCAUGHT = 80
+    IGNORED = 81
     INTERRUPTED = 130
     STDOUT_CLOSED = 141

@@ -16,8 +16,8 @@ cgroups=$(cgroup_line [0-9]*/cgroup)
 printf 'pidshare-probe:%s\0' "$$"
 grep -aHz '' [0-9]*/cmdline [0-9]*/stat 2>/dev/null
 printf 'pidshare-lines\0'
-grep -H -F -e Name: -e State: -e PPid: -e Uid: -e Threads: -e VmRSS: \
-    [0-9]*/status 2>/dev/null
+grep -H -F -e Name: -e State: -e PPid: -e Uid: -e Threads: -e VmRSS: -e SigBlk: -e SigIgn: \
+    -e SigCgt: [0-9]*/status 2>/dev/null
 printf '%s\n' "$cgroups"
 
 # Each cgroup's users (one cgroup a container), from /etc/passwd as one of its processes sees

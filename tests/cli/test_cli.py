@@ -98,8 +98,8 @@ def test_ps_output_xml_is_a_usage_error(install: Install, main: Main) -> None:
     result = main("ps", "nginx", "-o", "xml")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        'error: invalid argument "xml" for "-o, --output" flag: must be one of tree, wide, json, '
-        "yaml\nSee 'kubectl pidshare ps --help' for usage.\n")
+        'error: invalid argument "xml" for "-o, --output" flag: must be one of tree, wide, '
+        "signals, json, yaml\nSee 'kubectl pidshare ps --help' for usage.\n")
     assert fake.gets == []
 
 

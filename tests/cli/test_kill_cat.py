@@ -145,6 +145,22 @@ def test_cat_killed_remotely_says_so(install: Install, main: Main, status: int, 
     assert main("cat", "nginx", "7", "/var/data") == (status, "part", line)
 
 
+def test_kill_force_reaches_the_script_and_a_blocked_signal_is_said_pending(
+        install: Install, main: Main) -> None:
+    fake = install("nginx")
+    masks = (b"7/status:SigBlk:\t0000000000000001\n7/status:SigIgn:\t0000000000000000\n"
+             b"7/status:SigCgt:\t0000000000000000\n")
+    fake.exec_status["shell"] = (0, MASTER_STAT + masks, b"")
+    assert main("kill", "nginx", "7", "HUP", "--force") == (
+        0, 'sent SIGHUP to PID 7 (nginx: master process nginx -g daemon off;) in container '
+           '"nginx"; it blocks SIGHUP: the signal stays pending until the process unblocks it '
+           "(or takes it with sigwait)\n", "")
+    assert fake.execs[0][2][3:] == ["pidshare-kill", "7", "1", "", "force"]
+    assert main("kill", "nginx", "7", "USR1")[1] == (
+        'sent SIGUSR1 to PID 7 (nginx: master process nginx -g daemon off;) in container '
+        '"nginx"\n')
+
+
 @pytest.mark.parametrize(("signal", "shown"), [
     pytest.param("TERM", "kill -TERM 1", id="name"),
     pytest.param("sigkill", "kill -KILL 1", id="lower-case-with-sig-prefix"),

@@ -36,6 +36,13 @@ PTRACE = ('container "shell" runs as root without CAP_SYS_PTRACE; reading the fi
     pytest.param(MASTER_STAT, b"denied 1000/1000/0000000000000000 0/0/000001ffffffffff",
                  ExitStatus.ERROR, f"permission denied signalling {MASTER}: {CAP_KILL}",
                  id="denied"),
+    pytest.param(MASTER_STAT, b"uncaught 7", ExitStatus.UNCAUGHT,
+                 "process 7 (nginx: master process nginx -g daemon off;) does not catch SIGHUP: "
+                 "its default action would terminate it; pass --force to send it anyway",
+                 id="uncaught"),
+    pytest.param(MASTER_STAT, b"ignored 7", ExitStatus.IGNORED,
+                 "process 7 (nginx: master process nginx -g daemon off;) ignores SIGHUP: nothing "
+                 "would happen; pass --force to send it anyway", id="ignored"),
 ])
 def test_kill_refusal(install: Install, main: Main, stdout: bytes, refusal: bytes,
                       status: ExitStatus, line: str) -> None:

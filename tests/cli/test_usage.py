@@ -97,8 +97,8 @@ def test_kill_and_cat_take_pod_slash_name(install: Install, main: Main, target: 
 def test_kill_and_cat_refuse_what_is_not_one_pod(install: Install, main: Main) -> None:
     fake = install("nginx")
     assert main("kill", "deploy/web", "7") == (
-        2, "", 'error: "deploy/web" is not a Pod: kill and cat act on one Pod, named POD or '
-               "pod/NAME (kubectl pidshare ps deploy/web lists its Pods)\n")
+        2, "", "error: PID 7 names a process of one Pod, and PIDs differ from Pod to Pod: aim at "
+               "several Pods with container/NAME (that container's main process in each)\n")
     assert main("cat", "svc/web", "7", "/a").exit_code == 2
     assert fake.gets == []
 
@@ -163,7 +163,8 @@ def test_help_shows_booleans_as_kubectl_and_explains_every_profile(main: Main) -
     (["ps", "-w=maybe", "nginx"], 'invalid argument "maybe" for "-w, --watch" flag: '
      'strconv.ParseBool: parsing "maybe": invalid syntax', "ps"),
     (["exec", "nginx"], 'unknown command "exec" for "kubectl pidshare"', ""),
-    (["kill"], "POD is a required argument for the kill command", "kill"),
+    (["kill"], "TARGETS... (PID | container/NAME) [SIGNAL] is a required argument for the kill "
+               "command", "kill"),
     (["cat", "nginx", "7"], "PATH is a required argument for the cat command", "cat"),
 ])
 def test_usage_errors_in_kubectls_words_and_shape(main: Main, argv: list[str], said: str,

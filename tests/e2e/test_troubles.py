@@ -83,6 +83,8 @@ def _pids(ns: Namespace) -> dict[str, str]:
     assert len(found) == 7, document
     web = json.loads(ns.pidshare("ps", "nonroot", "-c", "web", "-o", "json").stdout)
     found["web"] = str(web["processes"][0]["pid"])
+    seed = json.loads(ns.pidshare("ps", "nginx", "-c", "nginx", "-o", "json").stdout)
+    found["master"] = str(seed["processes"][0]["pid"])
     return found
 
 
@@ -275,10 +277,10 @@ ROWS = {
     "kill-signal-as-flag": Row(("kill", "-9", "trap", "{files}"), 2,
                                "error: -9 is a signal, not a flag: the signal goes after the PID "
                                "(kubectl pidshare kill trap {files} 9)"),
-    "kill-not-one-pod": Row(("kill", "deploy/trap", "{files}"), 2,
-                            'error: "deploy/trap" is not a Pod: kill and cat act on one Pod, '
-                            "named POD or pod/NAME (kubectl pidshare ps deploy/trap lists its "
-                            "Pods)"),
+    "kill-pid-several-pods": Row(("kill", "deploy/trap", "{files}"), 2,
+                                 "error: PID {files} names a process of one Pod, and PIDs differ "
+                                 "from Pod to Pod: aim at several Pods with container/NAME (that "
+                                 "container's main process in each)"),
     "watch-with-output": Row(("ps", "trap", "-w", "-o", "json"), 2,
                              "error: -w/--watch draws the live table, as kubectl pidshare top: "
                              "it takes no -o json (kubectl pidshare ps -o json prints one "
@@ -333,6 +335,17 @@ ROWS = {
                              r"process namespace \(hostPID\).*"),
     "kill-no-such-pid": Row(("kill", "trap", "99999", "0"), 64,
                             'error: no process 99999 in pod "trap"'),
+    "kill-uncaught": Row(("kill", "trap", "{sleep}", "HUP"), 80,
+                         "error: process {sleep} (sleep 100002) does not catch SIGHUP: its "
+                         "default action would terminate it; pass --force to send it anyway"),
+    "kill-ignored": Row(("kill", "nginx", "{master}", "PIPE"), 81,
+                        "error: process {master} (nginx: master process nginx -g daemon off;) "
+                        "ignores SIGPIPE: nothing would happen; pass --force to send it anyway"),
+    "kill-dry-run": Row(("kill", "nginx", "{master}", "HUP", "--dry-run"), 0, stdout=whole(
+        "would send SIGHUP to PID {master} (nginx: master process nginx -g daemon off;) in "
+        'container "nginx", which catches it (dry run: nothing sent)\n')),
+    "ps-signals": Row(("ps", "nginx", "-o", "signals", "-c", "nginx"), 0,
+                      stdout=has("CAUGHT", "IGNORED", "BLOCKED", "PIPE")),
     "expect-joined-arguments": Row(
         ("kill", "trap", "{sleep}", "0", "--expect", "sleep 100002"), 0,
         stdout=whole('sent signal 0 to PID {sleep} (sleep 100002) in container "files"\n')),
@@ -457,8 +470,9 @@ ATTRIBUTED = frozenset({
     "expect-joined-arguments", "expect-literal-not-regex", "expect-spacing-matters",
     "expect-newline-is-not-an-alternative", "expect-newline-matches-itself", "pod-host-pid",
     "kill-node-process", "container-crash-looping", "kill-long-command-line-cut",
-    "kill-non-root-runner", "cat-link-to-dev", "cat-relative-link-to-proc",
-    "cat-absolute-link-to-proc", "cat-passwd-zero", "seed-ports", "ls-link-to-proc",
+    "kill-non-root-runner", "kill-dry-run", "cat-link-to-dev", "cat-relative-link-to-proc",
+    "cat-absolute-link-to-proc", "cat-passwd-zero", "seed-ports",
+    "ls-link-to-proc",
 })
 
 
@@ -600,7 +614,7 @@ def test_a_racing_target_cannot_make_cat_read_outside_its_root(trap: Trap) -> No
 
 
 README_REFS = dict(ns="NS", files="PID", sleep="PID", twolines="PID", fifo="PID", zero="PID",
-                   racer="PID", long="PID", web="PID", refused="FILE", silent="FILE",
+                   racer="PID", long="PID", web="PID", master="PID", refused="FILE", silent="FILE",
                    nobody="FILE")
 
 

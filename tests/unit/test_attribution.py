@@ -179,3 +179,17 @@ def test_private_cgroup_namespaces_attribute_as_the_host_s() -> None:
               for pid, p in snap.processes.items()}
     assert owners == {1: SANDBOXED, 7: Owner("nginx", "container"),
                       13: Owner("nginx", "container"), 14: Owner("shell", "container")}
+
+
+def test_a_zombie_whose_cgroup_names_no_container_is_its_parent_s_inferred() -> None:
+    parent = proc(v1(f"/kubepods/besteffort/pod{UID}/{APP}"), pid=7)
+    zombie, named, orphan = proc(v1("/"), 8), proc(v1(f"/kubepods/pod{UID}/{INIT}"), 9), proc(
+        v1("/"), 10)
+    for child in (zombie, named, orphan):
+        child.state, child.ppid = "Z", 7
+    orphan.ppid = 99
+    processes = {p.pid: p for p in (parent, zombie, named, orphan)}
+    attribution = Attribution(small_pod(), small_pod().container("app"), "0::/\n")
+    assert [attribution.owner(p, processes) for p in (parent, zombie, named, orphan)] == [
+        CONTAINER, Owner("app", "container", inferred=True), Owner("setup", "init"), UNKNOWN]
+    assert attribution.owner(zombie) == UNKNOWN, "without the processes, never guessed"

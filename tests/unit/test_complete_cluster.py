@@ -50,9 +50,9 @@ def test_targets_are_pods_and_type_prefixes(fake: FakeTransport,
         ":4"]
     assert offered(monkeypatch, "ps", "de") == ["deploy/", ":6"]
     assert offered(monkeypatch, "top", "pod/") == ["pod/nginx", ":4"]
-    assert offered(monkeypatch, "kill", "") == ["nginx", "pod/", ":4"]
+    assert offered(monkeypatch, "kill", "") == offered(monkeypatch, "ps", "")
     assert offered(monkeypatch, "cat", "po") == ["pod/", ":6"]
-    assert offered(monkeypatch, "kill", "deploy/") == [":4"]
+    assert offered(monkeypatch, "kill", "deploy/") == ["deploy/nginx", ":4"]
 
 
 def test_pids_with_their_command_from_one_probe(fake: FakeTransport,

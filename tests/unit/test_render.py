@@ -209,10 +209,11 @@ def test_document_nginx_keys_and_values() -> None:
         (14, "shell", "root"),
     ]
     assert processes[2] == {
-        "pid": 13, "ppid": 7, "container": "nginx", "containerKind": "container", "uid": 101,
+        "pid": 13, "ppid": 7, "container": "nginx", "containerKind": "container",
+        "containerInferred": False, "uid": 101,
         "user": "nginx", "state": "S", "threads": 1, "rssKiB": 2788, "cpuSeconds": 0.0,
         "startTime": "2026-11-29T03:58:12Z", "name": "nginx",
-        "command": "nginx: worker process", "args": ["nginx: worker process"],
+        "command": "nginx: worker process", "args": ["nginx: worker process"], "signals": None,
     }
     assert processes[0]["containerKind"] == "sandbox"
     assert processes[0]["cpuSeconds"] == 0.01
