@@ -32,9 +32,10 @@ NOBODY = 65534
 PROFILES: dict[str, dict[str, Any]] = {
     "restricted": {"runAsNonRoot": True, "runAsUser": NOBODY, "allowPrivilegeEscalation": False,
                    "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
-    "general": {"capabilities": {"add": ["SYS_PTRACE"]}},
-    "netadmin": {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
-    "sysadmin": {"privileged": True},
+    "general": {"runAsUser": 0, "runAsNonRoot": False, "capabilities": {"add": ["SYS_PTRACE"]}},
+    "netadmin": {"runAsUser": 0, "runAsNonRoot": False,
+                 "capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
+    "sysadmin": {"runAsUser": 0, "runAsNonRoot": False, "privileged": True},
 }
 LEVEL = re.compile(r'violates PodSecurity "([a-z]+):')
 STARTED_WITHIN = 120.0

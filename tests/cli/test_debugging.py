@@ -99,7 +99,8 @@ def test_another_image_or_profile_gets_its_own(install: Install, main: Main) -> 
          "general")
     [container] = fake.patches[0][1]["spec"]["ephemeralContainers"]
     assert container["name"].startswith("pidshare-general-")
-    assert container["securityContext"] == {"capabilities": {"add": ["SYS_PTRACE"]}}
+    assert container["securityContext"] == {"runAsUser": 0, "runAsNonRoot": False,
+                                            "capabilities": {"add": ["SYS_PTRACE"]}}
 
 
 def test_one_that_cannot_start_is_reported(install: Install, main: Main) -> None:
@@ -130,6 +131,18 @@ def test_restricted_runs_as_the_pods_own_uid(install: Install, main: Main) -> No
     main("ps", "nops", "--debug-image", IMAGE)
     [container] = fake.patches[0][1]["spec"]["ephemeralContainers"]
     assert container["securityContext"] == {**PROFILES["restricted"], "runAsUser": 65532}
+
+
+def test_a_profile_with_capabilities_runs_as_root_whatever_the_pod_says(install: Install,
+                                                                      main: Main) -> None:
+    """A Pod-wide runAsUser would make the general container a non-root process, which has no
+    effective capability: the profile says root itself."""
+    fake = shell_less(install)
+    fake.pod["spec"]["securityContext"] = {"runAsUser": 65532, "runAsNonRoot": True}
+    main("ps", "nops", "--debug-image", IMAGE, "--debug-profile", "general")
+    [container] = fake.patches[0][1]["spec"]["ephemeralContainers"]
+    assert container["securityContext"] == {"runAsUser": 0, "runAsNonRoot": False,
+                                            "capabilities": {"add": ["SYS_PTRACE"]}}
 
 
 def test_the_new_container_is_waited_for_until_it_takes_an_exec(install: Install,
