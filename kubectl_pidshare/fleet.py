@@ -13,7 +13,7 @@ from kubectl_pidshare.main_process import Aim, parse_aim
 from kubectl_pidshare.pods import parse_pod
 from kubectl_pidshare.ps import CONCURRENT, report
 from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.signals import KillOptions, kill, parse_signal, signal_in
+from kubectl_pidshare.signals import KillOptions, is_signal, kill, parse_signal, signal_in
 from kubectl_pidshare.targets import Targets, nothing_found, parse, resolve, usage
 from kubectl_pidshare.text import escape
 
@@ -27,14 +27,6 @@ def _aim(word: str) -> Aim | None:
         return None
 
 
-def _signal(word: str) -> bool:
-    try:
-        parse_signal(word)
-    except PidshareError:
-        return False
-    return True
-
-
 def split(words: Sequence[str], selector: str | None, all_namespaces: bool
           ) -> tuple[Targets, str, str | None]:
     """TARGETS... (PID | container/NAME) [SIGNAL]: the targets, the process word and the
@@ -43,7 +35,7 @@ def split(words: Sequence[str], selector: str | None, all_namespaces: bool
     is said as such); a PID with several Pods is a usage error."""
     named = 0 if selector is not None or all_namespaces else 1
     with_signal = (len(words) >= named + 2 and _aim(words[-2]) is not None
-                   and (_signal(words[-1]) or _aim(words[-1]) is None))
+                   and (is_signal(words[-1]) or _aim(words[-1]) is None))
     cut = len(words) - (2 if with_signal else 1)
     if cut < named:
         raise usage("kill needs the Pods and the process: POD... (PID | container/NAME) "

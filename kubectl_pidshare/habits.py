@@ -17,14 +17,10 @@ SERVER = ("-s", "--server")
 
 
 def _signal(word: str) -> bool:
-    """Whether word names a signal (HUP, sighup, 9)."""
-    from kubectl_pidshare.signals import parse_signal
+    """Whether word names a signal (imported only then: signals.py is kill's)."""
+    from kubectl_pidshare.signals import is_signal
 
-    try:
-        parse_signal(word)
-    except PidshareError:
-        return False
-    return True
+    return is_signal(word)
 
 
 def _pairs(declared: dict[str, Any], words: Iterator[str]) -> Iterator[tuple[str, str | None]]:

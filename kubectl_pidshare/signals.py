@@ -73,6 +73,15 @@ def parse_signal(text: str) -> tuple[int, str]:
     )
 
 
+def is_signal(word: str) -> bool:
+    """Whether word names a signal, as parse_signal reads it (HUP, sighup, 9)."""
+    try:
+        parse_signal(word)
+    except PidshareError:
+        return False
+    return True
+
+
 def signal_list() -> str:
     """The names `kill -l` prints, numbered."""
     return "\n".join(f"{number:2d}) {name}" for number, name in sorted(NAMES.items())) + "\n"
