@@ -14,11 +14,12 @@ import re
 from collections.abc import Iterable
 
 from kubectl_pidshare.procfs import Process
+from kubectl_pidshare.runner import PREAMBLE
 
 KEEP_ALIVE = "while :; do sleep 3600; done"
 KEEP_ALIVE_NAME = "pidshare-debug"
 SCRIPT_NAME = re.compile(rb"pidshare-[a-z]+")
-SCRIPT_START = b"refuse() {"
+SCRIPT_START = PREAMBLE.split("\n", 1)[0].encode()
 OCTAL = re.compile(rb"\\0([0-7]{3})")
 
 
