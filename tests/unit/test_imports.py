@@ -3,13 +3,17 @@ cost a tenth of a second or more at every run, and neither needs the cluster).""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import kubectl_pidshare
 from kubectl_pidshare.cli import app
+from kubectl_pidshare.commands import NAMES
 
 HEAVY = ("ssl", "yaml", "http.client", "websocket", "kubernetes", "urllib3", "tabulate")
 PROBE = """
@@ -49,3 +53,28 @@ def test_help_and_completion_import_nothing_heavy(argv: list[str]) -> None:
 
 def test_the_check_sees_what_is_imported() -> None:
     assert "typer" in loaded_by(["ps", "--help"], ("typer",))
+
+
+def imported(path: Path) -> set[str]:
+    """The modules a file imports, by their full names (from-imports' names included)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_nothing_imports_a_command_module() -> None:
+    """A command module is imported by commands.register() alone, which only cli.py calls."""
+    package = Path(kubectl_pidshare.__file__).parent
+    commands = {f"kubectl_pidshare.commands.{name}" for name in NAMES}
+    offenders = {str(path.relative_to(package)): sorted(imported(path) & commands)
+                 for path in package.rglob("*.py") if imported(path) & commands}
+    assert offenders == {}
+    registering = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
+                         if "kubectl_pidshare.commands.register" in imported(path))
+    assert registering == ["cli.py"]
+    assert {c.name for c in app.registered_commands} == set(NAMES)
