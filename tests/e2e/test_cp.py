@@ -152,7 +152,7 @@ def test_a_200_mib_file_copies_byte_exact_in_bounded_memory(ns: Namespace,
                               ns.name, "cp", "nginx", "container/nginx", "/tmp/big", str(target),
                               "--exec-container", runner)
         status, peak_kib = proc.stdout.decode().split()
-        assert int(status) == 0
+        assert int(status) == 0, (runner, proc.stderr.decode(errors="replace"))
         digest = hashlib.sha256()
         with target.open("rb") as copied:
             for chunk in iter(lambda: copied.read(1 << 20), b""):
