@@ -22,13 +22,18 @@ file=$root$resolved
 shown=${resolved:-/}
 [ -e "$file" ] || refuse not-found "$shown"
 [ -d "$file" ] && refuse directory "$shown"
+# Each test is a stat of its own: a path that is a file again by the second test is changing.
 if ! [ -f "$file" ]; then
-    [ -e "$file" ] || refuse changed "$shown"
-    refuse not-regular "$shown"
+    if [ -e "$file" ] && ! [ -f "$file" ] && ! [ -d "$file" ]; then
+        refuse not-regular "$shown"
+    fi
+    refuse changed "$shown"
 fi
 if ! [ -r "$file" ]; then
-    [ -e "$file" ] || refuse changed "$shown"
-    refuse permission "$shown"
+    if [ -e "$file" ] && ! [ -r "$file" ]; then
+        refuse permission "$shown"
+    fi
+    refuse changed "$shown"
 fi
 
 # Check what descriptor 3 holds, then stream it. Called with stderr where the refusals go.
