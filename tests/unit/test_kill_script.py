@@ -65,21 +65,21 @@ def run(shell: list[str], *args: str) -> tuple[int, str]:
 @pytest.mark.parametrize("shell", SHELLS)
 def test_what_the_process_does_with_the_signal_decides(shell: list[str], holder: int) -> None:
     pid = str(holder)
-    assert run(shell, pid, str(signal.SIGUSR1)) == (0, "")
-    assert run(shell, pid, str(signal.SIGHUP)) == (0, ""), "blocked: sent, it stays pending"
+    assert run(shell, pid, str(int(signal.SIGUSR1))) == (0, "")
+    assert run(shell, pid, str(int(signal.SIGHUP))) == (0, ""), "blocked: sent, it stays pending"
     assert run(shell, pid, "64") == (0, ""), "blocked, the mask's top bit"
-    assert run(shell, pid, str(signal.SIGPIPE)) == (REFUSED, f"pidshare: ignored {pid}")
-    assert run(shell, pid, str(signal.SIGUSR2)) == (REFUSED, f"pidshare: uncaught {pid}")
+    assert run(shell, pid, str(int(signal.SIGPIPE))) == (REFUSED, f"pidshare: ignored {pid}")
+    assert run(shell, pid, str(int(signal.SIGUSR2))) == (REFUSED, f"pidshare: uncaught {pid}")
     assert run(shell, pid, "40") == (REFUSED, f"pidshare: uncaught {pid}")
     assert run(shell, pid, "0") == (0, "")
-    assert run(shell, pid, str(signal.SIGWINCH)) == (0, ""), "its default is to ignore it"
+    assert run(shell, pid, str(int(signal.SIGWINCH))) == (0, ""), "its default is to ignore it"
 
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_force_sends_what_the_check_refuses(shell: list[str],
                                             sleeper: subprocess.Popen[bytes]) -> None:
     pid = str(sleeper.pid)
-    assert run(shell, pid, str(signal.SIGHUP)) == (REFUSED, f"pidshare: uncaught {pid}")
+    assert run(shell, pid, str(int(signal.SIGHUP))) == (REFUSED, f"pidshare: uncaught {pid}")
     assert sleeper.poll() is None
-    assert run(shell, pid, str(signal.SIGHUP), "", "force") == (0, "")
+    assert run(shell, pid, str(int(signal.SIGHUP)), "", "force") == (0, "")
     assert sleeper.wait(timeout=5) == -signal.SIGHUP
