@@ -7,13 +7,15 @@ import shlex
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = Path(__file__).resolve().parent / "manifests"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -86,14 +88,39 @@ def fresh_namespace(cluster: Cluster, prefix: str = "e2e") -> Iterator[Namespace
         cluster.kubectl("delete", "namespace", namespace.name, "--wait=false", check=False)
 
 
+def _container_status(ns: Namespace, pod: str, container: str) -> dict[str, Any]:
+    document = json.loads(ns.kubectl("get", "pod", pod, "-o", "json").stdout)
+    statuses = {s["name"]: s for s in document["status"].get("containerStatuses") or []}
+    status: dict[str, Any] = statuses.get(container, {})
+    return status
+
+
+def while_down(ns: Namespace, pod: str, container: str, act: Callable[[], T]) -> T:
+    """act() at a time the API server says a crash-looping container is not running.
+
+    Between its restarts, such a container is reported running for a second or so (until the
+    kubelet sees it ended again): what pidshare then says is right, but not the case under
+    test. act() is run again whenever the container was running before it, or restarted
+    during it."""
+    deadline = time.monotonic() + 120
+    while True:
+        before = _container_status(ns, pod, container)
+        if "running" not in before.get("state", {}):
+            result = act()
+            after = _container_status(ns, pod, container)
+            if (after.get("restartCount") == before.get("restartCount")
+                    and "running" not in after.get("state", {})):
+                return result
+        assert time.monotonic() < deadline, before
+        time.sleep(0.5)
+
+
 def crashed(ns: Namespace, pod: str, container: str) -> None:
     """Wait until container has ended at least once (it then crash-loops)."""
     deadline = time.monotonic() + 90
     while True:
-        document = json.loads(ns.kubectl("get", "pod", pod, "-o", "json").stdout)
-        statuses = {s["name"]: s for s in document["status"].get("containerStatuses") or []}
-        status = statuses.get(container, {})
+        status = _container_status(ns, pod, container)
         if "terminated" in {**status.get("state", {}), **status.get("lastState", {})}:
             return
-        assert time.monotonic() < deadline, document["status"]
+        assert time.monotonic() < deadline, status
         time.sleep(0.5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import subprocess
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import yaml
 
 from kubectl_pidshare.status import ExitStatus
 
-from .harness import MANIFESTS, Namespace, crashed
+from .harness import MANIFESTS, Namespace, crashed, while_down
 
 # Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
 pytestmark = pytest.mark.cgroupns
@@ -170,16 +171,21 @@ def test_a_crash_looping_container_says_its_state_and_where_its_output_went(
     said = (rf'container "app" of pod "crashy" is not running \((CrashLoopBackOff|Error), last '
             rf"exit code 3\): see (kubectl logs crashy -n {namespace.name} -c app( --previous)?)")
 
-    listed = namespace.pidshare("ps", "crashy")
+    def down(*argv: str) -> subprocess.CompletedProcess[bytes]:
+        return while_down(namespace, "crashy", "app",
+                          lambda: namespace.pidshare(*argv, check=False))
+
+    listed = down("ps", "crashy")
     assert re.fullmatch(f"warning: {said}\n", listed.stderr.decode()), listed.stderr
+    assert listed.returncode == 0
     assert {line.split()[0] for line in listed.stdout.decode().splitlines()[1:]} == {
         "(sandbox)", "shell"}
-    alone = namespace.pidshare("ps", "crashy", "-c", "app")
-    assert alone.stdout == b"No processes found.\n"
+    alone = down("ps", "crashy", "-c", "app")
+    assert (alone.returncode, alone.stdout) == (0, b"No processes found.\n")
     assert re.fullmatch(f"warning: {said}\n", alone.stderr.decode()), alone.stderr
     for command in (("kill", "crashy", "container/app"),
                     ("cat", "crashy", "container/app", "/etc/passwd")):
-        refused = namespace.pidshare(*command, check=False)
+        refused = down(*command)
         assert (refused.returncode, refused.stdout) == (ExitStatus.NO_SUCH_PROCESS, b"")
         match = re.fullmatch(f"error: {said}\n", refused.stderr.decode())
         assert match, refused.stderr
