@@ -17,9 +17,8 @@ from typer.main import get_command
 
 from kubectl_pidshare import __version__
 from kubectl_pidshare.app import PROG, ROOT_FLAGS, Invocation, app
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.commands import register
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import Environment
 from kubectl_pidshare.errors import Failed, OutputError, PidshareError, RemoteExit, describe
 from kubectl_pidshare.flags import (
     Abort,
@@ -50,6 +49,7 @@ from kubectl_pidshare.flags import (
     split,
 )
 from kubectl_pidshare.habits import check
+from kubectl_pidshare.session import Environment
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.usage import usage_error
 

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO, Union
 
-from kubectl_pidshare import procfs, redaction, render
-from kubectl_pidshare.attribution import NODE, SANDBOX, UNKNOWN, Attribution
-from kubectl_pidshare.debugging import DebugOptions, ours
+from kubectl_pidshare import redaction
+from kubectl_pidshare.cluster.client import Transport
+from kubectl_pidshare.cluster.targets import Targets, nothing_found, resolve
 from kubectl_pidshare.errors import Failed, PidshareError, describe
-from kubectl_pidshare.own import compact, started_by_pidshare
-from kubectl_pidshare.pods import (
+from kubectl_pidshare.output import render
+from kubectl_pidshare.pod import procfs
+from kubectl_pidshare.pod.attribution import NODE, SANDBOX, UNKNOWN, Attribution
+from kubectl_pidshare.pod.debug_container import DebugOptions, ours
+from kubectl_pidshare.pod.model import (
     Container,
     Pod,
     no_shell_error,
@@ -21,11 +24,10 @@ from kubectl_pidshare.pods import (
     parse_pod,
     runner_candidates,
 )
-from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome, attempt
-from kubectl_pidshare.runners import choose, not_shared
-from kubectl_pidshare.targets import Targets, nothing_found, resolve
-from kubectl_pidshare.zombies import notes
+from kubectl_pidshare.pod.own import compact, started_by_pidshare
+from kubectl_pidshare.pod.runner import Outcome, attempt
+from kubectl_pidshare.pod.runners import choose, not_shared
+from kubectl_pidshare.pod.zombies import notes
 
 CONCURRENT = 10
 COLUMNS = {"wide": render.WIDE, "signals": render.SIGNALS}

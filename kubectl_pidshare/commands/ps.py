@@ -12,9 +12,8 @@ from kubectl_pidshare.app import (
     app,
     invocation,
 )
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.commands.options import live, ps_options
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import Environment
 from kubectl_pidshare.flags import (
     GLOBAL_FLAGS_HINT,
     AllNamespaces,
@@ -31,6 +30,7 @@ from kubectl_pidshare.flags import (
     SortBy,
     SortKey,
 )
+from kubectl_pidshare.session import Environment
 
 
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)
@@ -67,7 +67,7 @@ def ps_command(
                           show_pidshare, show_secrets)
     if watch:
         if output is not Output.tree:
-            from kubectl_pidshare.targets import usage
+            from kubectl_pidshare.cluster.targets import usage
 
             raise usage(f"-w/--watch draws the live table, as kubectl pidshare top: it takes no "
                         f"-o {output.value} (kubectl pidshare ps -o {output.value} prints one "

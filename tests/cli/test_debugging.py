@@ -9,9 +9,9 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_pidshare.debugging import PROFILES
+from kubectl_pidshare.cluster.client import Sink
 from kubectl_pidshare.errors import ServerError
-from kubectl_pidshare.remote import Sink
+from kubectl_pidshare.pod.debug_container import PROFILES
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import FakeTransport, Install, Main

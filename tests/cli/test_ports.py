@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from kubectl_pidshare.netfs import SECTION_END
+from kubectl_pidshare.pod.netfs import SECTION_END
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import DATA, FakeTransport, Install, Main, recorded_pod

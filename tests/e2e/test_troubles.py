@@ -27,13 +27,13 @@ from typing import Union
 import pytest
 import yaml
 
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import connect
+from kubectl_pidshare.cat import CatOptions, cat
+from kubectl_pidshare.cluster.configflags import ConfigFlags
+from kubectl_pidshare.cluster.targets import SUBDOMAIN_RULE
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.files import CatOptions, cat
-from kubectl_pidshare.main_process import Aim
+from kubectl_pidshare.pod.aim import Aim
+from kubectl_pidshare.session import connect
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.targets import SUBDOMAIN_RULE
 
 from .harness import MANIFESTS, ROOT, Cluster, Namespace, crashed, fresh_namespace, while_down
 from .test_runners import HOST_PID

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kubectl_pidshare import pods, procfs, render
+from kubectl_pidshare.output import render
+from kubectl_pidshare.pod import model, procfs
 from kubectl_pidshare.ps import group
 
 DATA = Path(__file__).parent / "data"
@@ -29,9 +30,9 @@ def pod_json(name: str) -> dict[str, Any]:
     return document
 
 
-def pod(name: str) -> pods.Pod:
+def pod(name: str) -> model.Pod:
     """The recorded Pod, parsed."""
-    return pods.parse_pod(pod_json(name))
+    return model.parse_pod(pod_json(name))
 
 
 def snapshot(name: str) -> procfs.Snapshot:
@@ -39,7 +40,7 @@ def snapshot(name: str) -> procfs.Snapshot:
     return procfs.parse(probe(name))
 
 
-def runner(name: str) -> pods.Container:
+def runner(name: str) -> model.Container:
     """The container the recorded probe ran in."""
     return pod(name).container(RUNNERS[name])
 

@@ -19,11 +19,11 @@ HEAVY = ("ssl", "yaml", "http.client", "websocket", "kubernetes", "urllib3", "ta
 PROBE = """
 import json, sys
 from kubectl_pidshare.cli import main
-from kubectl_pidshare import complete
+from kubectl_pidshare import completer
 argv, heavy = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 if argv[0] == "complete":
     sys.argv = ["kubectl_complete-pidshare", *argv[1:]]
-    complete.main()
+    completer.main()
 else:
     main(argv)
 loaded = [m for m in sys.modules if m in heavy or m.split(".")[0] in heavy]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare import procfs
-from kubectl_pidshare.files import encode_path
-from kubectl_pidshare.runner import REFUSED, script
+from kubectl_pidshare.cat import encode_path
+from kubectl_pidshare.pod import procfs
+from kubectl_pidshare.pod.runner import REFUSED, script
 
 
 @pytest.mark.parametrize("name", ["probe", "kill", "cat", "environ", "audit", "fds",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import KINDS
+from kubectl_pidshare.pod.model import KINDS
 
 TEMPLATES = {
     "Pod": ("spec",),

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kubectl_pidshare.errors import OutputError
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.configflags import ConfigFlags
-    from kubectl_pidshare.remote import Transport
+    from kubectl_pidshare.cluster.client import Transport
+    from kubectl_pidshare.cluster.configflags import ConfigFlags
 
 
 def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO | None = None
             ) -> Transport:
     """The real transport: the kubeconfig resolved as kubectl resolves it, then the server
     (-v lines go to log)."""
-    from kubectl_pidshare.kubeconfig import load
-    from kubectl_pidshare.remote import KubeTransport
+    from kubectl_pidshare.cluster.client import KubeTransport
+    from kubectl_pidshare.cluster.kubeconfig import load
 
     return KubeTransport(load(flags, environ), environ, log)
 
@@ -75,7 +75,7 @@ def _isatty(stream: TextIO) -> bool:
 
 
 def _console() -> Any:
-    from kubectl_pidshare.console import of_process
+    from kubectl_pidshare.output.console import of_process
 
     return of_process(sys.stdin, sys.stdout)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kubectl_pidshare.attribution import NODE, SANDBOX, Attribution
-from kubectl_pidshare.main_process import COMMAND_SHOWN
-from kubectl_pidshare.pods import Container, Pod
-from kubectl_pidshare.procfs import Snapshot
-from kubectl_pidshare.text import command, shorten
+from kubectl_pidshare.output.text import command, shorten
+from kubectl_pidshare.pod.aim import COMMAND_SHOWN
+from kubectl_pidshare.pod.attribution import NODE, SANDBOX, Attribution
+from kubectl_pidshare.pod.model import Container, Pod
+from kubectl_pidshare.pod.procfs import Snapshot
 
 
 def where(owner: str) -> str:

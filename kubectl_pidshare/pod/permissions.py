@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubectl_pidshare.debugging import ours
-from kubectl_pidshare.pods import Container, Pod
+from kubectl_pidshare.pod.debug_container import ours
+from kubectl_pidshare.pod.model import Container, Pod
 
 CAP_KILL = 5
 CAP_SYS_PTRACE = 19

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from kubectl_pidshare.attribution import Owner
-from kubectl_pidshare.sigmask import Dispositions
-from kubectl_pidshare.text import command, decoded, escape
+from kubectl_pidshare.output.text import command, decoded, escape
+from kubectl_pidshare.pod.attribution import Owner
+from kubectl_pidshare.signals import Dispositions
 
 CUT = "…"
 TREE = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from kubectl_pidshare.cluster.validation import interactive_mode
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.validation import interactive_mode
 
 API_VERSIONS = ("client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1")
 CLUSTER_EXTENSION = "client.authentication.k8s.io/exec"

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kubectl_pidshare.debugging import DebugOptions, debug_container, ours
+from kubectl_pidshare.cluster.client import Sink, Transport
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import Container, Pod, no_shell_error, runner_candidates
-from kubectl_pidshare.remote import Sink, Transport
-from kubectl_pidshare.runner import Outcome, attempt
+from kubectl_pidshare.pod.debug_container import DebugOptions, debug_container, ours
+from kubectl_pidshare.pod.model import Container, Pod, no_shell_error, runner_candidates
+from kubectl_pidshare.pod.runner import Outcome, attempt
 from kubectl_pidshare.status import ExitStatus
 
 NEEDS = {"restricted": frozenset(), "general": frozenset({"SYS_PTRACE"}),

@@ -13,19 +13,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from kubectl_pidshare import procfs, redaction, render
-from kubectl_pidshare.attribution import Attribution
-from kubectl_pidshare.debugging import DebugOptions
+from kubectl_pidshare import redaction
+from kubectl_pidshare.cluster.client import Transport
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.main_process import Aim, main_process
-from kubectl_pidshare.permissions import CAP_SYS_PTRACE, advice
-from kubectl_pidshare.pods import parse_pod
-from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Refusals
-from kubectl_pidshare.runners import choose
-from kubectl_pidshare.spec import SpecEnv, spec_env
+from kubectl_pidshare.output import render
+from kubectl_pidshare.output.text import command, escape
+from kubectl_pidshare.pod import procfs
+from kubectl_pidshare.pod.aim import Aim, main_process
+from kubectl_pidshare.pod.attribution import Attribution
+from kubectl_pidshare.pod.debug_container import DebugOptions
+from kubectl_pidshare.pod.model import parse_pod
+from kubectl_pidshare.pod.permissions import CAP_SYS_PTRACE, advice
+from kubectl_pidshare.pod.runner import Refusals
+from kubectl_pidshare.pod.runners import choose
+from kubectl_pidshare.pod.spec import SpecEnv, spec_env
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command, escape
 
 LIMIT = 1024 * 1024
 MOST = 8192

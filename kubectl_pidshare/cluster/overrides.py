@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.configflags import ConfigFlags
+    from kubectl_pidshare.cluster.configflags import ConfigFlags
 
 
 def cluster(entry: Mapping[str, Any], flags: ConfigFlags) -> dict[str, Any]:

@@ -7,18 +7,18 @@ import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from kubectl_pidshare.attribution import Attribution
-from kubectl_pidshare.debugging import DebugOptions
+from kubectl_pidshare.cluster.client import Sink, Transport
 from kubectl_pidshare.errors import PidshareError, RemoteExit
-from kubectl_pidshare.main_process import Aim, look, main_process
-from kubectl_pidshare.permissions import CAP_SYS_PTRACE, advice
-from kubectl_pidshare.pods import Pod, parse_pod
-from kubectl_pidshare.remote import Sink, Transport
-from kubectl_pidshare.runner import Outcome, Refusals
-from kubectl_pidshare.runners import Runners, choose
-from kubectl_pidshare.sigmask import NAMES
+from kubectl_pidshare.output.text import escape
+from kubectl_pidshare.pod.aim import Aim, look, main_process
+from kubectl_pidshare.pod.attribution import Attribution
+from kubectl_pidshare.pod.debug_container import DebugOptions
+from kubectl_pidshare.pod.model import Pod, parse_pod
+from kubectl_pidshare.pod.permissions import CAP_SYS_PTRACE, advice
+from kubectl_pidshare.pod.runner import Outcome, Refusals
+from kubectl_pidshare.pod.runners import Runners, choose
+from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import escape
 
 READ_MARK = b"pidshare-read "
 CGROUP = re.compile(rb"^/proc/(\d+)/cgroup:(.*)$", re.MULTILINE)

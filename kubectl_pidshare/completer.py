@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kubectl_pidshare.flags import options
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.remote import Transport
+    from kubectl_pidshare.cluster.client import Transport
 
 NO_FILES = ":4"
 FILES = ":0"
@@ -111,9 +111,9 @@ def _values(param: Any, seen: Words) -> list[str]:
 
 
 def _target(values: dict[str, str]) -> Transport:
-    from kubectl_pidshare.configflags import ConfigFlags
-    from kubectl_pidshare.kubeconfig import load
-    from kubectl_pidshare.remote import KubeTransport
+    from kubectl_pidshare.cluster.client import KubeTransport
+    from kubectl_pidshare.cluster.configflags import ConfigFlags
+    from kubectl_pidshare.cluster.kubeconfig import load
 
     return KubeTransport(load(ConfigFlags(
         kubeconfig=values.get("kubeconfig"), context=values.get("context"),
@@ -132,7 +132,7 @@ def _pods(seen: Words) -> list[str]:
 
 def _typed(seen: Words, types: tuple[str, ...]) -> list[str]:
     """Pods and `TYPE/` prefixes; after `TYPE/`, the names of that kind as `TYPE/NAME`."""
-    from kubectl_pidshare.targets import KINDS
+    from kubectl_pidshare.cluster.targets import KINDS
 
     word, slash, _ = seen.current.partition("/")
     if not slash:
@@ -151,7 +151,7 @@ def _namespaces(seen: Words) -> list[str]:
 
 def _pod_named(seen: Words) -> str:
     """The Pod of the first word: itself, or the first Pod of a workload (kill's targets)."""
-    from kubectl_pidshare.targets import parse, resolve
+    from kubectl_pidshare.cluster.targets import parse, resolve
 
     targets = parse(seen.positional[:1], None, False)
     if targets.one_pod:
@@ -160,7 +160,7 @@ def _pod_named(seen: Words) -> str:
 
 
 def _containers(seen: Words) -> list[str]:
-    from kubectl_pidshare.pods import parse_pod
+    from kubectl_pidshare.pod.model import parse_pod
 
     if not seen.positional:
         return []
@@ -169,7 +169,7 @@ def _containers(seen: Words) -> list[str]:
 
 
 def _signals(seen: Words) -> list[str]:
-    from kubectl_pidshare.sigmask import SIGNALS
+    from kubectl_pidshare.signals import SIGNALS
 
     return list(SIGNALS)
 
@@ -179,9 +179,9 @@ def _aims(seen: Words) -> list[str]:
     container/NAME."""
     if seen.current.startswith("container/") or not seen.positional:
         return [f"container/{name}" for name in _containers(seen)]
+    from kubectl_pidshare.cluster.targets import parse
+    from kubectl_pidshare.output.text import command
     from kubectl_pidshare.ps import PsOptions, gather
-    from kubectl_pidshare.targets import parse
-    from kubectl_pidshare.text import command
 
     options = PsOptions(parse([_pod_named(seen)], None, False),
                         runner=seen.values.get("exec_container"))
@@ -197,9 +197,9 @@ def _aims(seen: Words) -> list[str]:
 def _kill_words(seen: Words) -> list[str]:
     """kill's TARGETS... (PID | container/NAME) [SIGNAL]: the targets, then the processes of
     the first (a PID only for one Pod), the signal after a process."""
+    from kubectl_pidshare.cluster.targets import parse
     from kubectl_pidshare.errors import PidshareError
-    from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.targets import parse
+    from kubectl_pidshare.pod.aim import parse_aim
 
     if not seen.positional:
         return _typed(seen, TYPES)
@@ -217,8 +217,8 @@ def _kubeconfig(section: str) -> Callable[[Words], list[str]]:
     def names(seen: Words) -> list[str]:
         import os
 
-        from kubectl_pidshare.configflags import ConfigFlags
-        from kubectl_pidshare.kubeconfig import kubeconfig_files, merge, read
+        from kubectl_pidshare.cluster.configflags import ConfigFlags
+        from kubectl_pidshare.cluster.kubeconfig import kubeconfig_files, merge, read
 
         files = kubeconfig_files(ConfigFlags(kubeconfig=seen.values.get("kubeconfig")),
                                  os.environ)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kubectl_pidshare.configflags import ConfigFlags
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.errors import PidshareError
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.credentials import Credentials
+    from kubectl_pidshare.cluster.credentials import Credentials
 
 DEFAULT_SERVER = "http://localhost:8080"
 SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
@@ -180,7 +180,7 @@ def _in_cluster(flags: ConfigFlags, environ: Mapping[str, str]) -> Target | None
     if not (environ.get("KUBERNETES_SERVICE_HOST") and environ.get("KUBERNETES_SERVICE_PORT")
             and (SERVICE_ACCOUNT / "token").is_file()):
         return None
-    from kubectl_pidshare.credentials import in_cluster
+    from kubectl_pidshare.cluster.credentials import in_cluster
 
     namespace_file = SERVICE_ACCOUNT / "namespace"
     namespace = environ.get("POD_NAMESPACE") or (
@@ -219,8 +219,8 @@ def load(flags: ConfigFlags, environ: Mapping[str, str] = os.environ) -> Target:
     """Resolve the client configuration and namespace from the flags and the environment:
     the kubeconfig files, else the Pod's service account, else kubectl's default server
     (http://localhost:8080); the flags laid over the chosen cluster and user."""
-    from kubectl_pidshare import overrides, validation
-    from kubectl_pidshare.credentials import from_kubeconfig
+    from kubectl_pidshare.cluster import overrides, validation
+    from kubectl_pidshare.cluster.credentials import from_kubeconfig
 
     files = kubeconfig_files(flags, environ)
     merged = merge([(path, read(path)) for path in files])

@@ -7,14 +7,15 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kubectl_pidshare import procfs, redaction
-from kubectl_pidshare.attribution import Attribution
+from kubectl_pidshare import redaction
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import not_running
-from kubectl_pidshare.runner import Outcome
-from kubectl_pidshare.runners import Runners
+from kubectl_pidshare.output.text import command, escape, shorten
+from kubectl_pidshare.pod import procfs
+from kubectl_pidshare.pod.attribution import Attribution
+from kubectl_pidshare.pod.model import not_running
+from kubectl_pidshare.pod.runner import Outcome
+from kubectl_pidshare.pod.runners import Runners
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import command, escape, shorten
 
 PREFIX = "container/"
 COMMAND_SHOWN = 80  # characters of a command line said on one line

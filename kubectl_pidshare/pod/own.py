@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kubectl_pidshare.procfs import Process
-from kubectl_pidshare.runner import PREAMBLE
+from kubectl_pidshare.pod.procfs import Process
+from kubectl_pidshare.pod.runner import PREAMBLE
 
 KEEP_ALIVE = "while :; do sleep 3600; done"
 KEEP_ALIVE_NAME = "pidshare-debug"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kubectl_pidshare.sigmask import Dispositions, dispositions
+from kubectl_pidshare.signals import Dispositions, dispositions
 
 CLOCK_TICKS = 100  # USER_HZ, the same on every architecture Kubernetes runs on
 RECORD = re.compile(rb"(\d+)/(stat|cmdline):", re.ASCII)

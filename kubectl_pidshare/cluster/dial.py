@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from kubectl_pidshare.errors import PidshareError, UnreachableError
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.credentials import Credentials
+    from kubectl_pidshare.cluster.credentials import Credentials
 
 CONNECT_TIMEOUT = 30.0
 TLS_HANDSHAKE_TIMEOUT = 10.0

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from kubectl_pidshare.errors import ConfigurationError, PidshareError
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.configflags import ConfigFlags
+    from kubectl_pidshare.cluster.configflags import ConfigFlags
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def from_kubeconfig(config: dict[str, Any], cluster: dict[str, Any], user: dict[
     tls = not server.startswith("http://")
     issued: dict[str, Any] = {}
     if tls and user.get("exec"):
-        from kubectl_pidshare.execplugin import run
+        from kubectl_pidshare.cluster.execplugin import run
 
         issued = run(user["exec"], cluster, environ)
     return Credentials(

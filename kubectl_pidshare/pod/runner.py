@@ -24,11 +24,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 
+from kubectl_pidshare.cluster.client import Sink, Transport
 from kubectl_pidshare.errors import PidshareError, ServerError
-from kubectl_pidshare.pods import Container, Pod, no_shell_error
-from kubectl_pidshare.remote import Sink, Transport
+from kubectl_pidshare.output.text import escape
+from kubectl_pidshare.pod.model import Container, Pod, no_shell_error
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import escape
 
 NO_SHELL_EXIT = (126, 127)
 STDERR_KEPT = 64 * 1024
@@ -63,7 +63,7 @@ Refusals = Mapping[str, tuple[ExitStatus, str]]
 def script(name: str) -> str:
     """The text of one of the package's shell scripts (`probe`, `kill`, `cat`...), preamble
     first."""
-    return PREAMBLE + "".join(files("kubectl_pidshare").joinpath(f"sh/{part}.sh").read_text()
+    return PREAMBLE + "".join(files("kubectl_pidshare.pod").joinpath(f"sh/{part}.sh").read_text()
                               for part in COMPOSED.get(name, (name,)))
 
 

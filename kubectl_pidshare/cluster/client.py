@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from urllib.parse import quote, urlencode, urlunsplit
 
 from kubectl_pidshare import __version__
+from kubectl_pidshare.cluster.verbose import Log
 from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError, describe
-from kubectl_pidshare.verbose import Log
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from kubectl_pidshare.kubeconfig import Target
+    from kubectl_pidshare.cluster.kubeconfig import Target
 
 STDOUT, STDERR, STATUS = 1, 2, 3
 USER_AGENT = f"kubectl-pidshare/{__version__}"
@@ -157,7 +157,7 @@ class KubeTransport:
 
     def __init__(self, target: Target, environ: Mapping[str, str] | None = None,
                  log: TextIO | None = None) -> None:
-        from kubectl_pidshare.dial import endpoint
+        from kubectl_pidshare.cluster.dial import endpoint
 
         self.target = target
         self.endpoint = endpoint(target.credentials, os.environ if environ is None else environ)
@@ -170,8 +170,8 @@ class KubeTransport:
 
     def _open(self) -> socket.socket:
         """A new connection to the server."""
-        from kubectl_pidshare.credentials import ssl_context
-        from kubectl_pidshare.dial import connect
+        from kubectl_pidshare.cluster.credentials import ssl_context
+        from kubectl_pidshare.cluster.dial import connect
 
         if self.tls is None and self.endpoint.tls:
             self.tls = ssl_context(self.target.credentials)

@@ -14,8 +14,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from kubectl_pidshare.pods import Container, Pod
-from kubectl_pidshare.procfs import Process
+from kubectl_pidshare.pod.model import Container, Pod
+from kubectl_pidshare.pod.procfs import Process
 
 SANDBOX = "(sandbox)"
 UNKNOWN = "unknown"
