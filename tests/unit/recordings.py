@@ -10,11 +10,11 @@ from kubectl_pidshare.output import render
 from kubectl_pidshare.pod import model, procfs
 from kubectl_pidshare.ps import group
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 NAMES = ("nginx", "quad", "hostile", "nops", "apart")
 # Recorded with PIDSHARE_CGROUPNS=private: every container in a private cgroup namespace.
 PRIVATE = ("nginx-private",)
-# The container each probe ran from (tests/unit/record).
+# The container each probe ran from (tests/data/record).
 RUNNERS = {"nginx": "shell", "quad": "shell", "hostile": "shell", "nops": "tools",
            "apart": "shell", "nginx-private": "shell"}
 
