@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from kubectl_pidshare import redaction
-from kubectl_pidshare.cluster.client import Transport
 from kubectl_pidshare.cluster.targets import Targets, usage
 from kubectl_pidshare.cluster.targets import parse as parse_targets
 from kubectl_pidshare.errors import Failed, PidshareError
@@ -24,6 +23,7 @@ from kubectl_pidshare.pod.model import Container
 from kubectl_pidshare.pod.spec import containers, pod_specs
 from kubectl_pidshare.ps import Listing, PsOptions, gather, report
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Transport
 
 RECORD = re.compile(rb"(\d+)/(status|environ):")
 CAPS = {"KILL": 5, "SYS_PTRACE": 19, "SYS_ADMIN": 21, "DAC_READ_SEARCH": 2}

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from kubectl_pidshare.cluster.client import Sink, Transport
 from kubectl_pidshare.errors import PidshareError, RemoteExit
 from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.aim import Aim, look, main_process
@@ -19,6 +18,7 @@ from kubectl_pidshare.pod.runner import Outcome, Refusals
 from kubectl_pidshare.pod.runners import Runners, choose
 from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Sink, Transport
 
 READ_MARK = b"pidshare-read "
 CGROUP = re.compile(rb"^/proc/(\d+)/cgroup:(.*)$", re.MULTILINE)

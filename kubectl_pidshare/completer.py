@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kubectl_pidshare.flags import options
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.cluster.client import Transport
+    from kubectl_pidshare.transport import Transport
 
 NO_FILES = ":4"
 FILES = ":0"

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from kubectl_pidshare import redaction
-from kubectl_pidshare.cluster.client import Transport
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output import render
 from kubectl_pidshare.output.text import command, escape
@@ -28,6 +27,7 @@ from kubectl_pidshare.pod.runner import Refusals
 from kubectl_pidshare.pod.runners import choose
 from kubectl_pidshare.pod.spec import SpecEnv, spec_env
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Transport
 
 LIMIT = 1024 * 1024
 MOST = 8192

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from kubectl_pidshare.cluster.client import Transport
 from kubectl_pidshare.cluster.targets import Targets, parse, pod_name
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output import render, tables
@@ -22,6 +21,7 @@ from kubectl_pidshare.pod.netfs import DELETED, Descriptor, Held
 from kubectl_pidshare.pod.runners import choose
 from kubectl_pidshare.ps import Listing, PsOptions, gather, prefix, probe, report
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Transport
 
 COLUMNS = ("FD", "TYPE", "FLAGS", "POS", "SIZE", "TARGET")
 WIDE = (*COLUMNS[:-1], "MNT_ID", "INODE", "TARGET")

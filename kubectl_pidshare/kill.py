@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from kubectl_pidshare import redaction
-from kubectl_pidshare.cluster.client import Transport
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output.text import command, shorten
 from kubectl_pidshare.pod import procfs
@@ -22,6 +21,7 @@ from kubectl_pidshare.pod.runners import Runners, choose
 from kubectl_pidshare.pod.zombies import where
 from kubectl_pidshare.signals import ALIASES, NAMES, SIGNALS, SIGRTMAX, SIGRTMIN
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Transport
 
 SANDBOX_REASON = (
     "in a shared process namespace PID 1 is the Pod's sandbox (/pause), not an application: "

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, TextIO, Union
 
 from kubectl_pidshare import redaction
-from kubectl_pidshare.cluster.client import Transport
 from kubectl_pidshare.cluster.targets import Targets, nothing_found, resolve
 from kubectl_pidshare.errors import Failed, PidshareError, describe
 from kubectl_pidshare.output import render
@@ -28,6 +27,7 @@ from kubectl_pidshare.pod.own import compact, started_by_pidshare
 from kubectl_pidshare.pod.runner import Outcome, attempt
 from kubectl_pidshare.pod.runners import choose, not_shared
 from kubectl_pidshare.pod.zombies import notes
+from kubectl_pidshare.transport import Transport
 
 CONCURRENT = 10
 COLUMNS = {"wide": render.WIDE, "signals": render.SIGNALS}

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kubectl_pidshare.errors import OutputError
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.cluster.client import Transport
     from kubectl_pidshare.cluster.configflags import ConfigFlags
+    from kubectl_pidshare.transport import Transport
 
 
 def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO | None = None

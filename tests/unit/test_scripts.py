@@ -11,7 +11,7 @@ import pytest
 
 from kubectl_pidshare.cat import encode_path
 from kubectl_pidshare.pod import procfs
-from kubectl_pidshare.pod.runner import REFUSED, script
+from kubectl_pidshare.pod.runner import MARKER, PREAMBLE, REFUSED, script
 
 
 @pytest.mark.parametrize("name", ["probe", "kill", "cat", "environ", "audit", "fds",
@@ -22,6 +22,13 @@ def test_shellcheck_clean_as_posix_sh(name: str) -> None:
         input=script(name), capture_output=True, text=True, check=False)
     assert (checked.returncode, checked.stdout) == (0, "")
 
+
+def test_refuse_prints_the_marker_and_exits_refused(sh_and_grep: Path) -> None:
+    proc = subprocess.run([str(sh_and_grep / "sh"), "-c", PREAMBLE + "refuse some-code 'a detail'"],
+                          env={"PATH": str(sh_and_grep)}, stdin=subprocess.DEVNULL,
+                          capture_output=True, check=False, timeout=30)
+    assert (proc.returncode, proc.stdout) == (REFUSED, b"")
+    assert proc.stderr == f"{MARKER}some-code a detail\n".encode()
 
 
 @pytest.fixture(scope="module")
