@@ -11,6 +11,7 @@ A candidate may carry a description after a tab, as cobra's do.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -111,14 +112,15 @@ def _values(param: Any, seen: Words) -> list[str]:
 
 
 def _target(values: dict[str, str]) -> Transport:
-    from kubectl_pidshare.cluster.client import KubeTransport
+    """The cluster the words name, reached as the commands reach it (a short timeout: the
+    shell waits)."""
     from kubectl_pidshare.cluster.configflags import ConfigFlags
-    from kubectl_pidshare.cluster.kubeconfig import load
+    from kubectl_pidshare.session import connect
 
-    return KubeTransport(load(ConfigFlags(
+    return connect(ConfigFlags(
         kubeconfig=values.get("kubeconfig"), context=values.get("context"),
         cluster=values.get("cluster"), user=values.get("user"),
-        namespace=values.get("namespace"), request_timeout=5.0)))
+        namespace=values.get("namespace"), request_timeout=5.0), os.environ)
 
 
 def _names(transport: Transport, path: str) -> list[str]:
@@ -215,15 +217,11 @@ def _kill_words(seen: Words) -> list[str]:
 
 def _kubeconfig(section: str) -> Callable[[Words], list[str]]:
     def names(seen: Words) -> list[str]:
-        import os
-
         from kubectl_pidshare.cluster.configflags import ConfigFlags
-        from kubectl_pidshare.cluster.kubeconfig import kubeconfig_files, merge, read
+        from kubectl_pidshare.session import kubeconfig_names
 
-        files = kubeconfig_files(ConfigFlags(kubeconfig=seen.values.get("kubeconfig")),
-                                 os.environ)
-        merged = merge([(path, read(path)) for path in files])
-        return [entry["name"] for entry in merged.get(section) or [] if entry.get("name")]
+        return kubeconfig_names(ConfigFlags(kubeconfig=seen.values.get("kubeconfig")),
+                                os.environ, section)
 
     return names
 

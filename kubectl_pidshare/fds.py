@@ -10,12 +10,12 @@ from typing import Any, TextIO
 
 from kubectl_pidshare.cluster.targets import Targets, parse, pod_name
 from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.holders import Holder, Holders, address, cuts, denial, pod_cells
 from kubectl_pidshare.output import render, tables
 from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod import netfs
 from kubectl_pidshare.pod.aim import Aim, main_process, parse_aim
 from kubectl_pidshare.pod.debug_container import DebugOptions
-from kubectl_pidshare.pod.holders import Holder, Holders, address, cuts, denial, pod_cells
 from kubectl_pidshare.pod.model import parse_pod
 from kubectl_pidshare.pod.netfs import DELETED, Descriptor, Held
 from kubectl_pidshare.pod.runners import choose

@@ -29,6 +29,15 @@ def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO | None =
     return KubeTransport(load(flags, environ), environ, log)
 
 
+def kubeconfig_names(flags: ConfigFlags, environ: Mapping[str, str], section: str) -> list[str]:
+    """The names in one section (contexts, clusters, users) of the kubeconfig files merged as
+    kubectl merges them."""
+    from kubectl_pidshare.cluster.kubeconfig import kubeconfig_files, merge, read
+
+    merged = merge([(path, read(path)) for path in kubeconfig_files(flags, environ)])
+    return [entry["name"] for entry in merged.get(section) or [] if entry.get("name")]
+
+
 class _Descriptor(io.RawIOBase):
     """A file descriptor to write to, whose failures say they are local: a full disk or an I/O
     error on stdout is reported as such, not taken for trouble with the server. A closed pipe
