@@ -82,6 +82,11 @@ def ps_command(
                           show_pidshare, show_secrets)
     if watch:
         return _watched(ctx, options, output)
+    return _listed(ctx, options)
+
+
+def _listed(ctx: typer.Context, options: "PsOptions") -> Invocation:
+    """`ps`: one listing, laid out to the terminal's width when it is one."""
     from kubectl_pidshare.ps import ps
 
     def action(env: Environment, flags: ConfigFlags) -> None:
