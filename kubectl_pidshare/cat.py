@@ -7,18 +7,19 @@ import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from kubectl_pidshare.cluster.client import Sink, Transport
 from kubectl_pidshare.errors import PidshareError, RemoteExit
 from kubectl_pidshare.output.text import escape
-from kubectl_pidshare.pod.aim import Aim, look, main_process
+from kubectl_pidshare.pod.aim import Aim, main_process
 from kubectl_pidshare.pod.attribution import Attribution
 from kubectl_pidshare.pod.debug_container import DebugOptions
 from kubectl_pidshare.pod.model import Pod, parse_pod
 from kubectl_pidshare.pod.permissions import CAP_SYS_PTRACE, advice
 from kubectl_pidshare.pod.runner import Outcome, Refusals
 from kubectl_pidshare.pod.runners import Runners, choose
+from kubectl_pidshare.pod.snapshot import snapshot
 from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Sink, Transport
 
 READ_MARK = b"pidshare-read "
 CGROUP = re.compile(rb"^/proc/(\d+)/cgroup:(.*)$", re.MULTILINE)
@@ -186,13 +187,13 @@ def read_root(runners: Runners, pid: int, name: str, args: list[str], out: Sink)
     if refusal is None or refusal.code != "no-access" or len(runners.containers) < 2:
         return outcome
     try:
-        _, snapshot, attribution = look(runners)
+        _, listing = snapshot(runners)
     except PidshareError:
         return outcome
-    process = snapshot.processes.get(pid)
+    process = listing.process(pid)
     if process is None:
         return outcome
-    return runners.retry(refusal.code, attribution.owner(process).name, process.uid, name,
+    return runners.retry(refusal.code, listing.attribution.owner(process).name, process.uid, name,
                          args, out) or outcome
 
 

@@ -11,6 +11,7 @@ A candidate may carry a description after a tab, as cobra's do.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from kubectl_pidshare.flags import options
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.cluster.client import Transport
+    from kubectl_pidshare.transport import Transport
 
 NO_FILES = ":4"
 FILES = ":0"
@@ -111,14 +112,15 @@ def _values(param: Any, seen: Words) -> list[str]:
 
 
 def _target(values: dict[str, str]) -> Transport:
-    from kubectl_pidshare.cluster.client import KubeTransport
+    """The cluster the words name, reached as the commands reach it (a short timeout: the
+    shell waits)."""
     from kubectl_pidshare.cluster.configflags import ConfigFlags
-    from kubectl_pidshare.cluster.kubeconfig import load
+    from kubectl_pidshare.session import connect
 
-    return KubeTransport(load(ConfigFlags(
+    return connect(ConfigFlags(
         kubeconfig=values.get("kubeconfig"), context=values.get("context"),
         cluster=values.get("cluster"), user=values.get("user"),
-        namespace=values.get("namespace"), request_timeout=5.0)))
+        namespace=values.get("namespace"), request_timeout=5.0), os.environ)
 
 
 def _names(transport: Transport, path: str) -> list[str]:
@@ -181,12 +183,12 @@ def _aims(seen: Words) -> list[str]:
         return [f"container/{name}" for name in _containers(seen)]
     from kubectl_pidshare.cluster.targets import parse
     from kubectl_pidshare.output.text import command
-    from kubectl_pidshare.ps import PsOptions, gather
+    from kubectl_pidshare.ps import PsOptions, gather, group
 
     options = PsOptions(parse([_pod_named(seen)], None, False),
                         runner=seen.values.get("exec_container"))
     listings, _ = gather(_target(seen.values), options, io.StringIO())
-    rows = sorted((row for listing in listings for rows in listing.groups() for row in rows),
+    rows = sorted((row for listing in listings for rows in group(listing) for row in rows),
                   key=lambda row: row.pid)
     pids = [f"{row.pid}\t{row.owner.name}: {command(row.name, row.args)}"[:DESCRIBED]
             for row in rows]
@@ -215,15 +217,11 @@ def _kill_words(seen: Words) -> list[str]:
 
 def _kubeconfig(section: str) -> Callable[[Words], list[str]]:
     def names(seen: Words) -> list[str]:
-        import os
-
         from kubectl_pidshare.cluster.configflags import ConfigFlags
-        from kubectl_pidshare.cluster.kubeconfig import kubeconfig_files, merge, read
+        from kubectl_pidshare.session import kubeconfig_names
 
-        files = kubeconfig_files(ConfigFlags(kubeconfig=seen.values.get("kubeconfig")),
-                                 os.environ)
-        merged = merge([(path, read(path)) for path in files])
-        return [entry["name"] for entry in merged.get(section) or [] if entry.get("name")]
+        return kubeconfig_names(ConfigFlags(kubeconfig=seen.values.get("kubeconfig")),
+                                os.environ, section)
 
     return names
 

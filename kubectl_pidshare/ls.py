@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 from typing import Any, BinaryIO, TextIO
 
 from kubectl_pidshare.cat import CatOptions
-from kubectl_pidshare.cluster.client import Transport
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output.render import write_json, write_yaml
 from kubectl_pidshare.output.text import decoded, escape
-from kubectl_pidshare.pod.tree import Entry, walk
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Transport
+from kubectl_pidshare.tree import Entry, walk
 
 KINDS = {"d": "directory", "f": "file", "l": "symlink", "s": "special"}
 LIMIT = 10_000

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kubectl_pidshare.errors import OutputError
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.cluster.client import Transport
     from kubectl_pidshare.cluster.configflags import ConfigFlags
+    from kubectl_pidshare.transport import Transport
 
 
 def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO | None = None
@@ -27,6 +27,15 @@ def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO | None =
     from kubectl_pidshare.cluster.kubeconfig import load
 
     return KubeTransport(load(flags, environ), environ, log)
+
+
+def kubeconfig_names(flags: ConfigFlags, environ: Mapping[str, str], section: str) -> list[str]:
+    """The names in one section (contexts, clusters, users) of the kubeconfig files merged as
+    kubectl merges them."""
+    from kubectl_pidshare.cluster.kubeconfig import kubeconfig_files, merge, read
+
+    merged = merge([(path, read(path)) for path in kubeconfig_files(flags, environ)])
+    return [entry["name"] for entry in merged.get(section) or [] if entry.get("name")]
 
 
 class _Descriptor(io.RawIOBase):

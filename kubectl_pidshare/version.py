@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
 from kubectl_pidshare import __version__
-from kubectl_pidshare.cluster.client import Transport
+from kubectl_pidshare.transport import Transport
 
 LIBRARIES = ("kubernetes", "websocket-client", "typer", "tabulate")
 

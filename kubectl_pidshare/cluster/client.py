@@ -1,8 +1,8 @@
 """Talk to the API server: one GET of a Pod, and exec over the websocket exec API.
 
-`Transport` is the seam the core depends on; `KubeTransport` is the real one: http.client for
-the GET and websocket-client (which the official client uses too) for exec, so that nothing
-heavy is imported on the way.
+`KubeTransport` is the real `Transport` (see kubectl_pidshare.transport): http.client for the
+GET and websocket-client (which the official client uses too) for exec, so that nothing heavy
+is imported on the way.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote, urlencode, urlunsplit
 
 from kubectl_pidshare import __version__
 from kubectl_pidshare.cluster.verbose import Log
 from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError, describe
+from kubectl_pidshare.transport import Sink
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,56 +35,6 @@ if TYPE_CHECKING:
 
 STDOUT, STDERR, STATUS = 1, 2, 3
 USER_AGENT = f"kubectl-pidshare/{__version__}"
-
-
-class Sink(Protocol):
-    """Where a stream of output goes: a binary file, or anything with write()."""
-
-    def write(self, data: bytes | memoryview, /) -> int:
-        """Take the next piece of the stream."""
-        ...
-
-
-class Transport(Protocol):
-    """What the commands need from a cluster, in one namespace."""
-
-    @property
-    def namespace(self) -> str:
-        """The namespace it works in."""
-        ...
-
-    def namespaced(self, namespace: str) -> Transport:
-        """The same cluster and credentials, in another namespace (a new connection)."""
-        ...
-
-    def get(self, path: str) -> dict[str, Any]:
-        """GET an API path (JSON)."""
-        ...
-
-    def get_list(self, path: str, selector: str | None = None) -> list[dict[str, Any]]:
-        """The items of an API collection, those matching a label selector if given."""
-        ...
-
-    def get_pod(self, name: str) -> dict[str, Any]:
-        """The Pod as the API server returns it (JSON)."""
-        ...
-
-    def pod_path(self, name: str) -> str:
-        """The API path of the Pod called name."""
-        ...
-
-    def patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        """PATCH an API path with a strategic merge patch (JSON)."""
-        ...
-
-    def exec(
-        self, pod: str, container: str, argv: Sequence[str], stdout: Sink, stderr: Sink,
-        deadline: float | None = None,
-    ) -> int:
-        """Run argv in the container, streaming its output; return its exit status. Its stdin
-        is open and stays empty until the connection ends. It is given up after deadline
-        seconds, or after the request timeout if that is shorter."""
-        ...
 
 
 def server_error(status: int, reason: str, body: str | bytes | None) -> PidshareError:

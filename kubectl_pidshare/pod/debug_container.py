@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_pidshare.cluster.client import Transport
 from kubectl_pidshare.errors import PidshareError, ServerError
 from kubectl_pidshare.pod.model import Container, Pod, parse_pod
 from kubectl_pidshare.pod.own import KEEP_ALIVE, KEEP_ALIVE_NAME
+from kubectl_pidshare.transport import Transport
 
 PREFIX = "pidshare-"
 NOBODY = 65534

@@ -24,31 +24,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 
-from kubectl_pidshare.cluster.client import Sink, Transport
 from kubectl_pidshare.errors import PidshareError, ServerError
 from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.model import Container, Pod, no_shell_error
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Sink, Transport
 
 NO_SHELL_EXIT = (126, 127)
 STDERR_KEPT = 64 * 1024
 REFUSED = 99
 MARKER = "pidshare: "
-PREAMBLE = (
-    f"refuse() {{ printf '{MARKER}%s %s\\n' \"$1\" \"$2\" >&2; exit {REFUSED}; }}\n"
-    "cgroup_line() { grep -H -m1 -E '[0-9a-f]{64}|^0::' \"$@\" 2>/dev/null; }\n"
-    "# shellcheck disable=SC2046\n"
-    "creds() { set -- $(grep -e '^Uid:' -e '^Gid:' -e '^CapEff:' \"/proc/$1/status\" "
-    "2>/dev/null); printf '%s/%s/%s' \"${3:-?}\" \"${8:-?}\" \"${12:-?}\"; }\n"
-    "read -r _ _ _ _ group _ <\"/proc/$$/stat\"\n"
-    "[ \"$group\" = \"$$\" ] && group=0 || group=$$\n"
-    "exec 5<&0\n"
-    "{ while read -r _; do :; done; kill -KILL \"$group\"; } <&5 >/dev/null 2>&1 &\n"
-    "watcher=$!\n"
-    "exec 5<&-\n"
-    "trap 'kill \"$watcher\" 2>/dev/null' EXIT\n"
-)
-
 # How long a script may run: the probe and kill read a bounded amount, so a minute means
 # something blocks them; cat streams for as long as the file lasts. --request-timeout bounds all.
 DEADLINES = {"probe": 60.0, "kill": 60.0, "environ": 60.0, "audit": 60.0, "fds": 60.0}
@@ -60,11 +45,19 @@ COMPOSED = {"audit": ("audit", "probe"), "fds": ("fds", "probe"), "cat": ("resol
 Refusals = Mapping[str, tuple[ExitStatus, str]]
 
 
+def _text(part: str) -> str:
+    return files("kubectl_pidshare.pod").joinpath(f"sh/{part}.sh").read_text()
+
+
+# What every script starts with (sh/preamble.sh): refuse (MARKER, then exit REFUSED), the
+# helpers, and the watcher that ends the script's process group when the connection ends.
+PREAMBLE = _text("preamble")
+
+
 def script(name: str) -> str:
     """The text of one of the package's shell scripts (`probe`, `kill`, `cat`...), preamble
     first."""
-    return PREAMBLE + "".join(files("kubectl_pidshare.pod").joinpath(f"sh/{part}.sh").read_text()
-                              for part in COMPOSED.get(name, (name,)))
+    return PREAMBLE + "".join(_text(part) for part in COMPOSED.get(name, (name,)))
 
 
 class Counted:

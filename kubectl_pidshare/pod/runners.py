@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kubectl_pidshare.cluster.client import Sink, Transport
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.pod.debug_container import DebugOptions, debug_container, ours
 from kubectl_pidshare.pod.model import Container, Pod, no_shell_error, runner_candidates
 from kubectl_pidshare.pod.runner import Outcome, attempt
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Sink, Transport
 
 NEEDS = {"restricted": frozenset(), "general": frozenset({"SYS_PTRACE"}),
          "netadmin": frozenset({"NET_ADMIN", "NET_RAW"})}

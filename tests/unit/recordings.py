@@ -8,6 +8,7 @@ from typing import Any
 
 from kubectl_pidshare.output import render
 from kubectl_pidshare.pod import model, procfs
+from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.ps import group
 
 DATA = Path(__file__).parents[1] / "data"
@@ -47,7 +48,7 @@ def runner(name: str) -> model.Container:
 
 def groups(name: str) -> list[list[render.Row]]:
     """The recorded processes, attributed and grouped as `ps` shows them."""
-    return group(snapshot(name), pod(name), runner(name))
+    return group(Listing(pod(name), runner(name), snapshot(name)))
 
 
 def container_id(name: str, container: str) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 from kubectl_pidshare.cat import encode_path
 from kubectl_pidshare.localtree import LocalTree, Refused, TarStream, components
-from kubectl_pidshare.pod.tree import Entry, Parser
+from kubectl_pidshare.tree import Entry, Parser
 from tests.unit.test_scripts import run
 
 HOSTILE = [b"new\nline", b"bad\xff\xfe", b"-n", b"*", b" space", b".dot", b"\x1b[31mred"]
