@@ -20,12 +20,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from kubectl_pidshare.pod.procfs import Snapshot
+from typing import Any
 
 MARK = "<redacted>"
 WORDS = frozenset({
@@ -217,13 +213,6 @@ def arguments(args: Sequence[bytes]) -> list[bytes]:
     """command_line() over the raw arguments of a process (any bytes survive)."""
     texts = [arg.decode(errors="surrogateescape") for arg in args]
     return [text.encode(errors="surrogateescape") for text in command_line(texts)]
-
-
-def snapshot(seen: Snapshot) -> Snapshot:
-    """A copy of a probe's snapshot with every process's arguments redacted."""
-    processes = {pid: replace(process, args=arguments(process.args))
-                 for pid, process in seen.processes.items()}
-    return replace(seen, processes=processes)
 
 
 def exposed(args: Sequence[str]) -> list[str]:
