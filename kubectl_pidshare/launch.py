@@ -10,6 +10,8 @@ from kubectl_pidshare.speculation import start
 def main() -> int:
     """Run the command line; the exit status (see cli.main)."""
     speculation = start(sys.argv[1:], os.environ)
+    if speculation is not None:
+        speculation.lead()
     from kubectl_pidshare.cli import main as cli
     from kubectl_pidshare.environment import Environment
 

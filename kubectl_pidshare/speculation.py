@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     Connect = Callable[[ConfigFlags, Mapping[str, str], TextIO], Transport]
 
+LEAD = 1.0
 ExecKey = tuple[str, str, tuple[str, ...], "float | None"]
 
 
@@ -144,6 +145,7 @@ class Speculation:
         self.made, self.fetched, self.ran = Result(), Result(), Result()
         self.exec_key: ExecKey | None = None
         self.keyed = threading.Event()
+        self.sent = threading.Event()
         self.taken: set[str] = set()
         self.lock = threading.Lock()
         self.log.hold("fetched", "ran")
@@ -154,12 +156,20 @@ class Speculation:
         threading.Thread(target=self._work, name="pidshare-speculation", daemon=True).start()
         return self
 
+    def lead(self, timeout: float = LEAD) -> None:
+        """Wait until the thread is about to send its first request (or gave up), at most
+        timeout seconds: until then it needs the interpreter alone (the imports of the main
+        thread would share it, and delay the first byte as much as they gain)."""
+        self.sent.wait(timeout)
+
     def _work(self) -> None:
         try:
             transport = self._transport()
         except Exception as exc:  # noqa: BLE001 - raised where the plain path would load
             self.made.settle(error=exc)
             transport = None
+        finally:
+            self.sent.set()
         if transport is None:
             if not self.made.done.is_set():
                 self.made.settle()
