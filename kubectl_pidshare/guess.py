@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_pidshare.configflags import ConfigFlags
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.hoisting import parse_timeout, split
 
 # Each option as (spellings, takes no value): the app's root flags and ps's options.

@@ -13,7 +13,7 @@ def main() -> int:
     if speculation is not None:
         speculation.lead()
     from kubectl_pidshare.cli import main as cli
-    from kubectl_pidshare.environment import Environment
+    from kubectl_pidshare.session import Environment
 
     env = Environment.of_process()
     if speculation is not None:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from kubectl_pidshare.guess import Guess, guess
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.configflags import ConfigFlags
-    from kubectl_pidshare.remote import Sink, Transport
+    from kubectl_pidshare.cluster.configflags import ConfigFlags
+    from kubectl_pidshare.transport import Sink, Transport
 
     Connect = Callable[[ConfigFlags, Mapping[str, str], TextIO], Transport]
 
@@ -101,32 +101,15 @@ class Held(io.TextIOBase):
                 self.stream.flush()
 
 
-def _needs_plugin(flags: ConfigFlags, environ: Mapping[str, str]) -> bool:
-    """Whether the chosen kubeconfig user runs an exec or auth-provider plugin (errors on the
-    way: no, loading says them)."""
-    from kubectl_pidshare.kubeconfig import kubeconfig_files, merge, read, select_context
-
-    try:
-        merged = merge([(path, read(path)) for path in kubeconfig_files(flags, environ)])
-        config, context = select_context(merged, flags)
-    except Exception:  # noqa: BLE001 - the load that follows meets the same error
-        return False
-    for entry in config.get("users") or []:
-        if isinstance(entry, dict) and entry.get("name") == context.get("user"):
-            user = entry.get("user")
-            return isinstance(user, dict) and bool(user.get("exec") or user.get("auth-provider"))
-    return False
-
-
 def _probe_argv() -> tuple[tuple[str, ...], float | None]:
-    from kubectl_pidshare.runner import DEADLINES, script
+    from kubectl_pidshare.pod.runner import DEADLINES, script
 
     return ("sh", "-c", script("probe"), "pidshare-probe"), DEADLINES.get("probe")
 
 
 def _first_runner(document: dict[str, Any]) -> str | None:
     """The container the plain path runs the probe in first, without --exec-container."""
-    from kubectl_pidshare.pods import parse_pod, runner_candidates
+    from kubectl_pidshare.pod.model import parse_pod, runner_candidates
 
     try:
         candidates = runner_candidates(parse_pod(document), None)
@@ -191,9 +174,9 @@ class Speculation:
         self.ran.settle()
 
     def _transport(self) -> Transport | None:
-        from kubectl_pidshare.environment import connect
+        from kubectl_pidshare.session import connect, runs_plugin
 
-        if _needs_plugin(self.guess.flags, self.environ):
+        if runs_plugin(self.guess.flags, self.environ):
             return None
         return (self.make or connect)(self.guess.flags, self.environ, cast(TextIO, self.log))
 
@@ -238,7 +221,7 @@ class Speculation:
                 ) -> Transport:
         """Environment's transport factory: the thread's transport when flags and environ are
         those it guessed, else (or the second time) a new one, as environment.connect makes."""
-        from kubectl_pidshare.environment import connect
+        from kubectl_pidshare.session import connect
 
         if flags == self.guess.flags and environ is self.environ and self._first_time("made"):
             transport = self.made.take()

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Protocol, TextIO
 
-from kubectl_pidshare import render
-from kubectl_pidshare.console import QUIT, RESIZE
+from kubectl_pidshare.output import render
+from kubectl_pidshare.output.console import QUIT, RESIZE
 from kubectl_pidshare.ps import PsOptions, gather, prefix, sections
-from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.transport import Transport
 
 ENTER, LEAVE = "\x1b[?1049h\x1b[?25l", "\x1b[?25h\x1b[?1049l"
 HOME, END_OF_LINE, BELOW, CLEAR = "\x1b[H", "\x1b[K", "\x1b[J", "\x1b[2J"

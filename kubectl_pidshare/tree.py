@@ -12,8 +12,7 @@ import tarfile
 from dataclasses import dataclass, replace
 from typing import BinaryIO, Protocol
 
-from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.files import (
+from kubectl_pidshare.cat import (
     CatOptions,
     check_path,
     encode_path,
@@ -21,11 +20,12 @@ from kubectl_pidshare.files import (
     refused,
     target,
 )
-from kubectl_pidshare.procfs import parse_passwd
-from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome
-from kubectl_pidshare.runners import Runners
-from kubectl_pidshare.text import escape
+from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.output.text import escape
+from kubectl_pidshare.pod.procfs import parse_passwd
+from kubectl_pidshare.pod.runner import Outcome
+from kubectl_pidshare.pod.runners import Runners
+from kubectl_pidshare.transport import Transport
 
 FIELD_MAX = 4 * 1024 * 1024  # the passwd lines are the longest field: 2000 bounded lines
 TYPES = {"d": stat.S_IFDIR, "l": stat.S_IFLNK, "-": stat.S_IFREG, "p": stat.S_IFIFO,

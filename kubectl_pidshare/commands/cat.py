@@ -37,10 +37,10 @@ def cat_command(
       kubectl pidshare cat nginx container/nginx /etc/nginx/nginx.conf
       kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
     """
-    from kubectl_pidshare.debugging import DebugOptions
-    from kubectl_pidshare.files import CatOptions, cat, check_path
-    from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.targets import one_pod
+    from kubectl_pidshare.cat import CatOptions, cat, check_path
+    from kubectl_pidshare.cluster.targets import one_pod
+    from kubectl_pidshare.pod.aim import parse_aim
+    from kubectl_pidshare.pod.debug_container import DebugOptions
 
     options = CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
                          DebugOptions(debug_image, debug_profile.value))

@@ -12,11 +12,11 @@ import pytest
 from typer.main import get_command
 
 from kubectl_pidshare import cli, guess, speculation
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import Environment
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError
 from kubectl_pidshare.flags import options
-from kubectl_pidshare.remote import Sink
+from kubectl_pidshare.session import Environment
+from kubectl_pidshare.transport import Sink
 
 from .fakes import NOW, FakeTransport
 
@@ -228,3 +228,23 @@ def test_what_the_thread_fetched_is_used(argv: list[str]) -> None:
     assert cli.main(argv, env) == 0
     assert len(world.made) == 1
     assert started.taken == {"made", "fetched", "ran"}
+
+
+def test_a_credential_plugin_is_left_to_the_plain_path(tmp_path: Any) -> None:
+    """The thread stops before a kubeconfig user's exec plugin: it runs once, in the plain
+    path (a prompt, a browser, a cloud CLI must not start twice, nor for a line refused)."""
+    config = tmp_path / "config"
+    config.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+        "contexts: [{name: c, context: {cluster: k, user: u}}]\n"
+        "clusters: [{name: k, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+        "users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, "
+        "command: /bin/false}}}]\n")
+    world, environ = World(), {"KUBECONFIG": str(config)}
+    started = speculation.start(["ps", "nginx"], environ, world.connect)
+    assert started is not None
+    started.ran.done.wait(5)
+    assert world.made == []
+    env = Environment(io.StringIO(), io.StringIO(), environ, started.connect, clock=lambda: NOW)
+    assert cli.main(["ps", "nginx"], env) == 0
+    assert world.made == [ConfigFlags()]
