@@ -147,31 +147,33 @@ class Speculation:
 
     def _work(self) -> None:
         try:
+            self._steps()
+        except Exception:  # noqa: BLE001 - unforeseen: the plain path does it all itself
+            pass
+        finally:
+            self.sent.set()
+            for result in (self.made, self.fetched, *(() if self.exec_key else (self.ran,))):
+                if not result.done.is_set():
+                    result.settle()
+            self.keyed.set()
+
+    def _steps(self) -> None:
+        try:
             transport = self._transport()
         except Exception as exc:  # noqa: BLE001 - raised where the plain path would load
             self.made.settle(error=exc)
-            transport = None
-        finally:
-            self.sent.set()
-        if transport is None:
-            if not self.made.done.is_set():
-                self.made.settle()
-            self.fetched.settle()
-            return self._no_exec()
+            return
         self.made.settle(transport)
+        self.sent.set()
+        if transport is None:
+            return
         if self.guess.runner is not None:
             self._exec(transport, self.guess.runner, threaded=True)
         document = self._get(transport)
-        if self.guess.runner is None:
-            runner = _first_runner(document) if document is not None else None
-            if runner is None:
-                return self._no_exec()
-            self._exec(transport, runner)
-        return None
-
-    def _no_exec(self) -> None:
-        self.keyed.set()
-        self.ran.settle()
+        if self.guess.runner is None and document is not None:
+            runner = _first_runner(document)
+            if runner is not None:
+                self._exec(transport, runner)
 
     def _transport(self) -> Transport | None:
         from kubectl_pidshare.session import connect, runs_plugin

@@ -248,3 +248,14 @@ def test_a_credential_plugin_is_left_to_the_plain_path(tmp_path: Any) -> None:
     env = Environment(io.StringIO(), io.StringIO(), environ, started.connect, clock=lambda: NOW)
     assert cli.main(["ps", "nginx"], env) == 0
     assert world.made == [ConfigFlags()]
+
+
+def test_an_unforeseen_failure_of_the_thread_leaves_it_all_to_the_plain_path(
+        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    def broken() -> None:
+        raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr(speculation, "_probe_argv", broken)
+    expected, got = same(["ps", "nginx"])
+    assert got.requests == expected.requests
+    assert "unforeseen" not in capfd.readouterr().err
