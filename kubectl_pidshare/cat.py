@@ -44,13 +44,20 @@ REFUSALS: Refusals = {
 
 @dataclass(frozen=True)
 class CatOptions:
-    """What `cat` was asked for."""
+    """What `cat` (and ls, cp) was asked for: a path, absolute, as the process aimed at sees it
+    (checked here, before any request)."""
 
     pod: str
     aim: Aim
     path: str
     runner: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
+
+    def __post_init__(self) -> None:
+        if not self.path.startswith("/"):
+            shown = escape(self.path)
+            raise PidshareError(f"{shown}: the path must be absolute, as {_who(self.aim)} sees "
+                                f"it (for example /{shown})")
 
 
 def encode_path(path: str) -> str:
@@ -60,15 +67,6 @@ def encode_path(path: str) -> str:
 
 def _who(aim: Aim) -> str:
     return f"PID {aim.pid}" if aim.pid is not None else f'container "{aim.container}"'
-
-
-def check_path(options: CatOptions) -> None:
-    """Refuse a relative path before any request."""
-    if not options.path.startswith("/"):
-        shown = escape(options.path)
-        raise PidshareError(f"{shown}: the path must be absolute, as {_who(options.aim)} sees "
-                            "it "
-                            f"(for example /{shown})")
 
 
 def target(transport: Transport, options: CatOptions, err: BinaryIO) -> tuple[Runners, int]:
@@ -112,7 +110,6 @@ def refused(outcome: Outcome, pod: Pod, pid: int, aim: Aim,
 
 def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO) -> None:
     """Stream PATH, resolved inside PID's root, to out; refusals become errors."""
-    check_path(options)
     runners, pid = target(transport, options, err)
     outcome, said = read_file(runners, pid, options.path, out)
     out.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TextIO
 
 from kubectl_pidshare.errors import PidshareError
@@ -53,6 +54,14 @@ class KillOptions:
     force: bool = False
     debug: DebugOptions = field(default_factory=DebugOptions)
     dry_run: bool = False
+
+    def __post_init__(self) -> None:
+        self.signo  # noqa: B018 - an unknown signal is refused when the options are made
+
+    @cached_property
+    def signo(self) -> tuple[int, str]:
+        """The signal's number and name (see parse_signal)."""
+        return parse_signal(self.signal)
 
 
 def parse_signal(text: str) -> tuple[int, str]:
@@ -179,7 +188,7 @@ def signal_in(transport: Transport, pod: Pod, options: KillOptions,
     """Signal the process aimed at in pod, from one of its containers (notice: warnings;
     chosen: the line naming a container's main process, notice if None): the line that says
     what was hit, or with dry_run what would be (nothing is sent)."""
-    number, name = parse_signal(options.signal)
+    number, name = options.signo
     if options.aim.pid is not None:
         _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
     runners = choose(transport, pod, options.runner, options.debug, notice,

@@ -14,7 +14,6 @@ from typing import BinaryIO, Protocol
 
 from kubectl_pidshare.cat import (
     CatOptions,
-    check_path,
     encode_path,
     read_root,
     refused,
@@ -250,13 +249,17 @@ class Parser:
 Walked = tuple[Parser, Outcome, Runners, int]
 
 
+class StreamCutError(PidshareError):
+    """The script ended well (status 0) but its output stopped short: the stream's tail was
+    lost on the way (the API server or the kubelet closed it before all of it had passed)."""
+
+
 def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool, bool],
          handler: Handler, err: BinaryIO, users: dict[str, dict[int, str]] | None = None
          ) -> Walked:
     """Run tree.sh on source's path (mode ls or cp; flags: dot files, every level), feeding
     handler (and users: the target's users and groups, for ls); a refusal becomes the error
     cat would give."""
-    check_path(source)
     runners, pid = target(transport, source, err)
     parser = Parser(handler, users)
     args = [str(pid), encode_path(source.path), mode, *("1" if flag else "0" for flag in flags)]
@@ -264,7 +267,7 @@ def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool,
     if outcome.refusal is not None:
         raise refused(outcome, runners.pod, pid, source.aim)
     if not parser.ended:
-        raise PidshareError(f'the walk of {escape(source.path)} ended early in container '
-                            f'"{outcome.container.name}" (exit {outcome.status}): '
-                            f"{outcome.message()}")
+        error = StreamCutError if outcome.status == 0 else PidshareError
+        raise error(f'the walk of {escape(source.path)} ended early in container '
+                    f'"{outcome.container.name}" (exit {outcome.status}): {outcome.message()}')
     return parser, outcome, runners, pid
