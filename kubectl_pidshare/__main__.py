@@ -2,6 +2,6 @@
 
 import sys
 
-from kubectl_pidshare.cli import main
+from kubectl_pidshare.launch import main
 
 sys.exit(main())

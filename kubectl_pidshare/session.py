@@ -29,6 +29,23 @@ def connect(flags: ConfigFlags, environ: Mapping[str, str], log: TextIO | None =
     return KubeTransport(load(flags, environ), environ, log)
 
 
+def runs_plugin(flags: ConfigFlags, environ: Mapping[str, str]) -> bool:
+    """Whether the kubeconfig user the flags choose runs an exec or auth-provider plugin (an
+    error on the way: no, loading says it)."""
+    from kubectl_pidshare.cluster.kubeconfig import kubeconfig_files, merge, read, select_context
+
+    try:
+        merged = merge([(path, read(path)) for path in kubeconfig_files(flags, environ)])
+        config, context = select_context(merged, flags)
+    except Exception:  # noqa: BLE001 - the load that follows meets the same error
+        return False
+    for entry in config.get("users") or []:
+        if isinstance(entry, dict) and entry.get("name") == context.get("user"):
+            user = entry.get("user")
+            return isinstance(user, dict) and bool(user.get("exec") or user.get("auth-provider"))
+    return False
+
+
 def kubeconfig_names(flags: ConfigFlags, environ: Mapping[str, str], section: str) -> list[str]:
     """The names in one section (contexts, clusters, users) of the kubeconfig files merged as
     kubectl merges them."""

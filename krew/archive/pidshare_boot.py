@@ -64,6 +64,6 @@ def main() -> int:
 
         complete()
         return 0
-    from kubectl_pidshare.cli import main as cli
+    from kubectl_pidshare.launch import main as cli
 
     return cli()

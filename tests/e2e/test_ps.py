@@ -6,6 +6,7 @@ import json
 import re
 import shlex
 import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ import yaml
 
 from kubectl_pidshare.status import ExitStatus
 
-from .harness import MANIFESTS, Namespace, crashed, while_down
+from .harness import MANIFESTS, ROOT, Namespace, crashed, while_down
 
 # Attribution depends on the cgroup namespace mode: tests/run runs this module in both.
 pytestmark = pytest.mark.cgroupns
@@ -191,3 +192,48 @@ def test_a_crash_looping_container_says_its_state_and_where_its_output_went(
         assert match, refused.stderr
         pasted = namespace.cluster.run(*shlex.split(match[2]))
         assert pasted.stdout == b"boom\n", "the hint can be pasted as it is"
+
+
+PLAIN = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+         "from kubectl_pidshare.cli import main; sys.exit(main())")
+KLOG = re.compile(rb"^I\d{4} [\d:.]+ +\d+ pidshare\] ", re.MULTILINE)
+
+
+def plain_path(ns: Namespace, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """`kubectl pidshare -n NS args` as it ran before the speculation: cli.main alone."""
+    return ns.cluster.run(sys.executable, "-c", PLAIN, str(ROOT), "-n", ns.name, *args,
+                          check=False)
+
+
+def said(proc: subprocess.CompletedProcess[bytes], concurrent: bool = False
+         ) -> tuple[int, bytes, list[bytes]]:
+    """Status, stdout and stderr's lines, -v lines without their time, pid and milliseconds
+    (sorted where the GET and the exec run concurrently, in the plain path too)."""
+    stderr = re.sub(rb"milliseconds=\d+", b"milliseconds=N", KLOG.sub(b"I ", proc.stderr))
+    lines = stderr.splitlines()
+    return proc.returncode, proc.stdout, sorted(lines) if concurrent else lines
+
+
+@pytest.mark.parametrize("args", [
+    ("ps", "nginx"), ("ps", "nginx", "--exec-container", "shell"),
+    ("ps", "pod/nginx", "-c", "nginx", "--no-headers"), ("ps", "nginx", "-v=6"),
+    ("ps", "nginx", "--exec-container", "nginx", "--v", "6"),
+    ("ps", "missing"), ("ps", "missing", "--exec-container", "shell"),
+    ("ps", "nginx", "--exec-container", "nothere"),
+    ("ps", "nginx", "-n", "nowhere"), ("ps", "nginx", "--context", "nope"),
+    ("ps", "nginx", "--kubeconfig", "/nonexistent"), ("ps", "nginx", "--bogus"),
+    ("ps", "nginx", "--help"), ("ps", "nginx", "-o", "xml"),
+], ids=" ".join)
+def test_the_speculation_says_what_the_plain_path_says(namespace: Namespace,
+                                                        args: tuple[str, ...]) -> None:
+    """What the launcher prints (the cluster reached while it imports) is what cli.main alone
+    prints (both run by python, not kubectl, whose own -v line would differ): the same bytes
+    on stdout and stderr, the same status, the same requests at -v, also where a flag after
+    the target contradicts what the start of the line said."""
+    namespace.apply(MANIFESTS / "share-process-namespace.yaml", wait_for=("nginx",))
+    concurrent = "--exec-container" in args
+    expected = said(plain_path(namespace, *args), concurrent)
+    launcher = str(ROOT / "bin" / "kubectl-pidshare")
+    got = namespace.cluster.run(sys.executable, launcher, "-n", namespace.name, *args,
+                                check=False)
+    assert said(got, concurrent) == expected
