@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.resources import files
+from pkgutil import get_data
 
 from kubectl_pidshare.errors import PidshareError, ServerError
 from kubectl_pidshare.pods import Container, Pod, no_shell_error
@@ -63,8 +63,15 @@ Refusals = Mapping[str, tuple[ExitStatus, str]]
 def script(name: str) -> str:
     """The text of one of the package's shell scripts (`probe`, `kill`, `cat`...), preamble
     first."""
-    return PREAMBLE + "".join(files("kubectl_pidshare").joinpath(f"sh/{part}.sh").read_text()
-                              for part in COMPOSED.get(name, (name,)))
+    return PREAMBLE + "".join(_data(f"sh/{part}.sh") for part in COMPOSED.get(name, (name,)))
+
+
+def _data(path: str) -> str:
+    """A file of the package, from the tree or a zip (pkgutil: importlib.resources costs
+    tempfile and random at import)."""
+    data = get_data("kubectl_pidshare", path)
+    assert data is not None, path
+    return data.decode()
 
 
 class Counted:
