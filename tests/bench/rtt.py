@@ -51,9 +51,11 @@ def delayed(env: dict[str, str], rtt_ms: int, scratch: Path) -> Iterator[dict[st
             proxy.wait()
 
 
-def commands(pid: str) -> dict[str, list[str]]:
-    """The start-up cases: what pidshare runs and what kubectl runs for the same answer."""
+def commands(pid: str, before: str | None) -> dict[str, list[str]]:
+    """The start-up cases: what pidshare runs and what kubectl runs for the same answer (and
+    `ps` from another checkout, before, if given: its bin/ first on PATH)."""
     ns = ["-n", NAMESPACE]
+    earlier = {"ps (before)": ["kubectl", "pidshare", "ps", "nginx", *ns]} if before else {}
     manual = (f"kubectl -n {NAMESPACE} get pod nginx -o json >/dev/null && "
               f"kubectl -n {NAMESPACE} exec nginx -c shell -- ps ax >/dev/null && "
               f"kubectl -n {NAMESPACE} exec nginx -c shell -- sh -c 'cat /proc/*/cgroup' "
@@ -69,11 +71,14 @@ def commands(pid: str) -> dict[str, list[str]]:
         "exec cat": ["kubectl", *ns, "exec", "nginx", "-c", "nginx", "--", "cat", SMALL_FILE],
         "--help": ["kubectl", "pidshare", "--help"],
         "version --client": ["kubectl", "version", "--client"],
+        **earlier,
     }
 
 
 PAIRS = [("ps", "exec ps ax"), ("ps", "manual 3 commands"), ("kill -0", "exec kill -0"),
-         ("cat small file", "exec cat"), ("--help", "version --client")]
+         ("cat small file", "exec cat"), ("--help", "version --client"),
+         ("ps (before)", "exec ps ax"), ("ps (before)", "manual 3 commands"),
+         ("ps", "ps (before)")]
 
 
 def master_pid(env: dict[str, str]) -> str:
@@ -89,10 +94,11 @@ def master_pid(env: dict[str, str]) -> str:
 
 
 def measure(env: dict[str, str], rtts: Sequence[int], times: int, scratch: Path,
-            only: str | None = None) -> list[Case]:
+            only: str | None = None, before: str | None = None) -> list[Case]:
     """Every case at every RTT, interleaved (each round runs each once, the order rotated);
     the pairs as cases, printed."""
-    cases = commands(master_pid(env))
+    cases = commands(master_pid(env), before)
+    paths = {"ps (before)": f"{Path(before).resolve() / 'bin'}:{env['PATH']}"} if before else {}
     if only:
         cases = {k: v for k, v in cases.items()
                  if any(only in a or only in b for a, b in PAIRS if k in (a, b))}
@@ -100,12 +106,15 @@ def measure(env: dict[str, str], rtts: Sequence[int], times: int, scratch: Path,
         envs = {rtt: stack.enter_context(delayed(env, rtt, scratch)) for rtt in rtts}
         runs: dict[tuple[int, str], list[Run]] = {(rtt, name): [] for rtt in rtts for name in cases}
         jobs = [(rtt, name) for name in cases for rtt in rtts]
+        def once(rtt: int, name: str) -> Run:
+            return run(cases[name], {**envs[rtt], "PATH": paths.get(name, env["PATH"])})
+
         for rtt, name in jobs:
-            run(cases[name], envs[rtt])
+            once(rtt, name)
         for round_ in range(times):
             shift = round_ % len(jobs)
             for rtt, name in jobs[shift:] + jobs[:shift]:
-                runs[rtt, name].append(run(cases[name], envs[rtt]))
+                runs[rtt, name].append(once(rtt, name))
     measured = []
     for rtt in rtts:
         for a, b in PAIRS:
@@ -122,23 +131,25 @@ def table(cases: Sequence[Case]) -> str:
             "|---|---|---|---|---|---|"]
     by_name = {c.name: c.summary() for c in cases}
     for name in by_name:
-        if name.endswith(": ps vs exec ps ax"):
-            rtt = name.split(":")[0]
+        if name.endswith(" vs exec ps ax"):
+            rtt, ps = name.split(": ")[0], name.split(": ")[1][:-len(" vs exec ps ax")]
             exec_ = by_name[name]
-            manual = by_name.get(f"{rtt}: ps vs manual 3 commands")
+            manual = by_name.get(f"{rtt}: {ps} vs manual 3 commands")
             if manual is None:
                 continue
-            rows.append(f"| {rtt[4:]} | {exec_['a_median_s']:.3f} s | "
+            rows.append(f"| {rtt[4:]}{ps[2:]} | {exec_['a_median_s']:.3f} s | "
                         f"{exec_['b_median_s']:.3f} s | {manual['b_median_s']:.3f} s | "
                         f"{exec_['ratio_median']:.2f} | {manual['ratio_median']:.2f} |")
     return "\n".join(rows)
 
 
-def main_rtt(env: dict[str, str], rtts: str, times: int, only: str | None) -> list[Case]:
+def main_rtt(env: dict[str, str], rtts: str, times: int, only: str | None,
+             before: str | None) -> list[Case]:
     """The --rtt run: the cases, then the table."""
     print(f"{'case (A vs B)':<34} {'A median':>10} {'B median':>10} {'A/B':>8} "
           f"{'A MiB':>8} {'B MiB':>8}")
     with tempfile.TemporaryDirectory(prefix="pidshare-rtt-") as directory:
-        measured = measure(env, [int(r) for r in rtts.split(",")], times, Path(directory), only)
+        measured = measure(env, [int(r) for r in rtts.split(",")], times, Path(directory), only,
+                           before)
     print(table(measured))
     return measured
