@@ -1,6 +1,6 @@
 """Talk to the API server: one GET of a Pod, and exec over the websocket exec API.
 
-`Transport` is the seam the core depends on; `KubeTransport` is the real one: http.client for
+`Transport` is the seam the core depends on; `KubeTransport` is the real one: http1 for
 the GET and websocket-client (which the official client uses too) for exec, so that nothing
 heavy is imported on the way.
 """
@@ -8,7 +8,6 @@ heavy is imported on the way.
 from __future__ import annotations
 
 import copy
-import http.client
 import importlib
 import json
 import os
@@ -17,13 +16,13 @@ import ssl
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from urllib.parse import quote, urlencode, urlunsplit
 
-from kubectl_pidshare import __version__
+from kubectl_pidshare import __version__, http1
 from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError, describe
 from kubectl_pidshare.verbose import Log
 
@@ -143,15 +142,6 @@ def open_websocket(target: Target, url: str, sock: socket.socket) -> Any:
     return ws
 
 
-class _Connection(http.client.HTTPConnection):
-    """HTTP on a connection dial.connect makes (TLS, proxies, timeouts)."""
-
-    open: Callable[[], socket.socket]
-
-    def connect(self) -> None:
-        self.sock = self.open()
-
-
 class KubeTransport:
     """The real cluster: HTTPS for the GET, the websocket exec API for the rest."""
 
@@ -237,9 +227,6 @@ class KubeTransport:
 
     def _request(self, method: str, path: str, body: bytes | None = None,
                  content_type: str | None = None) -> dict[str, Any]:
-        connection = _Connection(self.endpoint.host, self.endpoint.port,
-                                 timeout=self.target.timeout)
-        connection.open = self._open
         headers = [("Accept", "application/json"), ("User-Agent", USER_AGENT),
                    *self.target.credentials.headers()]
         if body is not None:
@@ -248,18 +235,18 @@ class KubeTransport:
         url = f"{self.target.credentials.server}{path}"
         started = time.monotonic()
         self.log.request(method, url, headers, body)
+        sock = None
         try:
             with self._reaching():
-                connection.putrequest(method, self.prefix + path)
-                for name, value in headers:
-                    connection.putheader(name, value)
-                connection.endheaders(body)
-                response = connection.getresponse()
-                body = response.read()
+                sock = self._open()
+                response = http1.request(sock, self.endpoint.host, self.endpoint.port, method,
+                                         self.prefix + path, headers, body)
             if not response.will_close:
-                self.idle, connection.sock = connection.sock, None
+                self.idle, sock = sock, None
         finally:
-            connection.close()
+            if sock is not None:
+                sock.close()
+        body = response.body
         self.log.response(method, url, response.status, response.reason, started, body)
         if response.status != 200:
             raise server_error(response.status, response.reason or "", body)
