@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from urllib.parse import quote, urlencode, urlunsplit
 
-from kubectl_pidshare import __version__, http1
+from kubectl_pidshare import __version__, http1, websocket_client
 from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError, describe
 from kubectl_pidshare.verbose import Log
 
@@ -126,7 +126,7 @@ def _websocket() -> Any:
             return sys.modules.get("websocket") or importlib.import_module("websocket")
         sys.modules["python_socks"] = None  # type: ignore[assignment]
         try:
-            return importlib.import_module("websocket")
+            return websocket_client.connection_only()
         finally:
             del sys.modules["python_socks"]
 
