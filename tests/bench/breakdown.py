@@ -14,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,20 +29,26 @@ patched = []
 
 def patch():
     import ssl
-    handshake, sendall = ssl.SSLSocket.do_handshake, ssl.SSLSocket.sendall
+    handshake, sendall, send_ = (ssl.SSLSocket.do_handshake, ssl.SSLSocket.sendall,
+                                 ssl.SSLSocket.send)
     recv, recv_into = ssl.SSLSocket.recv, ssl.SSLSocket.recv_into
     state = {"waiting": None}
     def do_handshake(self, *a):
         result = handshake(self, *a)
         mark("tls done")
         return result
-    def send(self, data, *a):
+    def sent(data):
         head = bytes(data[:200]).split(b" ", 2)
-        if head[0] in (b"GET", b"POST", b"PATCH"):
+        if head[0] in (b"GET", b"POST", b"PATCH") and len(head) > 1:
             path = head[1].split(b"?")[0].decode()
             state["waiting"] = "exec" if path.endswith("/exec") else "get"
             mark(f"{state['waiting']} sent")
+    def send_all(self, data, *a):
+        sent(data)
         return sendall(self, data, *a)
+    def send(self, data, *a):
+        sent(data)
+        return send_(self, data, *a)
     def answered():
         if state["waiting"]:
             mark(f"{state['waiting']} answered")
@@ -54,7 +61,8 @@ def patch():
         data = recv(self, *a)
         answered()
         return data
-    ssl.SSLSocket.do_handshake, ssl.SSLSocket.sendall = do_handshake, send
+    ssl.SSLSocket.do_handshake, ssl.SSLSocket.sendall = do_handshake, send_all
+    ssl.SSLSocket.send = send
     ssl.SSLSocket.recv_into, ssl.SSLSocket.recv = receive_into, receive
 
 def hook(event, args):
@@ -78,12 +86,12 @@ sys.exit(status)
 """
 
 
-def once(args: list[str], env: dict[str, str]) -> list[tuple[str, float]]:
+def once(args: list[str], env: dict[str, str], src: Path = ROOT) -> list[tuple[str, float]]:
     """One run's marks (first of each name), and the exit as seen from outside."""
     started = time.time()
     proc = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True,
                           env={**env, "BREAKDOWN_T0": repr(started),
-                               "BREAKDOWN_SRC": str(ROOT)}, check=False)
+                               "BREAKDOWN_SRC": str(src)}, check=False)
     ended = time.time() - started
     line = next(x for x in proc.stderr.splitlines() if x.startswith("BREAKDOWN "))
     marks: list[tuple[str, float]] = []
@@ -106,17 +114,26 @@ def main() -> None:
     """Run the command N times; print median phases."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--times", type=int, default=15)
+    parser.add_argument("--before", help="also this checkout's plugin, runs interleaved")
     parser.add_argument("args", nargs="+")
     options = parser.parse_args()
-    env = dict(os.environ)
-    runs = [phases(once(options.args, env)) for _ in range(options.times)]
-    names = list(runs[-1])
-    medians = {n: statistics.median(r.get(n, float("nan")) for r in runs) for n in names}
-    for name in names:
-        print(f"  until {name:<20} {medians[name] * 1000:7.1f} ms")
-    total = statistics.median(sum(r.values()) for r in runs)
-    print(f"  total {total * 1000:.1f} ms")
-    print(json.dumps(medians))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="pidshare-breakdown-")
+    sources = {"after": ROOT, **({"before": Path(options.before)} if options.before else {})}
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in sources}
+    for round_ in range(options.times + 1):
+        for name, src in sources.items():
+            marks = phases(once(options.args, env, src))
+            if round_:  # the first compiles the bytecode
+                runs[name].append(marks)
+    for name, found in runs.items():
+        names = list(found[-1])
+        medians = {n: statistics.median(r.get(n, float("nan")) for r in found) for n in names}
+        print(f"{name} ({sources[name]}):")
+        for phase in names:
+            print(f"  until {phase:<20} {medians[phase] * 1000:7.1f} ms")
+        print(f"  total {statistics.median(sum(r.values()) for r in found) * 1000:.1f} ms")
+        print(json.dumps(medians))
 
 
 if __name__ == "__main__":
