@@ -7,6 +7,7 @@ RTT 0 is the API server itself, through the same flattened kubeconfig copy.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -87,10 +88,9 @@ def master_pid(env: dict[str, str]) -> str:
                    capture_output=True, check=False)
     kubectl(env, "apply", "-f", str(SEED))
     kubectl(env, "wait", "--for=condition=Ready", "pod/nginx", "--timeout=300s")
-    found = kubectl(env, "exec", "nginx", "-c", "shell", "--", "sh", "-c",
-                    "for p in /proc/[0-9]*; do grep -q master $p/cmdline 2>/dev/null && "
-                    "echo ${p#/proc/}; done")
-    return found.split()[0]
+    listing = subprocess.run(["kubectl", "pidshare", "ps", "nginx", "-n", NAMESPACE, "-o", "json"],
+                             env=env, check=True, capture_output=True).stdout
+    return str(json.loads(listing)["processes"][1]["pid"])
 
 
 def measure(env: dict[str, str], rtts: Sequence[int], times: int, scratch: Path,
