@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import Environment
+from kubectl_pidshare.cluster.configflags import ConfigFlags
+from kubectl_pidshare.session import Environment
 
 PROG = "kubectl pidshare"
 ROOT_FLAGS = "pidshare.flags"

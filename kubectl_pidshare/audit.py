@@ -10,19 +10,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from kubectl_pidshare import redaction, render
-from kubectl_pidshare.attribution import Attribution
-from kubectl_pidshare.debugging import DebugOptions, ours
+from kubectl_pidshare import redaction
+from kubectl_pidshare.cluster.targets import Targets, usage
+from kubectl_pidshare.cluster.targets import parse as parse_targets
 from kubectl_pidshare.errors import Failed, PidshareError
 from kubectl_pidshare.exposure import Facts, Finding, findings, reaches
-from kubectl_pidshare.pods import Container
-from kubectl_pidshare.ps import Listing, PsOptions, gather, report
-from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.spec import containers, pod_specs
+from kubectl_pidshare.output import render
+from kubectl_pidshare.output.text import escape
+from kubectl_pidshare.pod.attribution import Attribution
+from kubectl_pidshare.pod.debug_container import DebugOptions, ours
+from kubectl_pidshare.pod.model import Container
+from kubectl_pidshare.pod.snapshot import Listing
+from kubectl_pidshare.pod.spec import containers, pod_specs
+from kubectl_pidshare.ps import PsOptions, gather, report
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.targets import Targets, usage
-from kubectl_pidshare.targets import parse as parse_targets
-from kubectl_pidshare.text import escape
+from kubectl_pidshare.transport import Transport
 
 RECORD = re.compile(rb"(\d+)/(status|environ):")
 CAPS = {"KILL": 5, "SYS_PTRACE": 19, "SYS_ADMIN": 21, "DAC_READ_SEARCH": 2}
@@ -129,7 +131,7 @@ def container_facts(container: Container) -> Facts:
 def live_facts(listing: Listing, seen: Seen, container: Container) -> Facts:
     """A container as its processes show it, over what its spec says."""
     spec = container_facts(container)
-    attribution = Attribution(listing.pod, listing.runner, listing.snapshot.own_cgroup)
+    attribution = listing.attribution
     mine = [p for p in listing.snapshot.processes.values()
             if attribution.owner(p).name == container.name]
     if not mine:

@@ -8,19 +8,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from kubectl_pidshare import netfs, render, tables
-from kubectl_pidshare.debugging import DebugOptions
+from kubectl_pidshare.cluster.targets import Targets, parse, pod_name
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.holders import Holder, Holders, address, cuts, denial, pod_cells
-from kubectl_pidshare.main_process import Aim, main_process, parse_aim
-from kubectl_pidshare.netfs import DELETED, Descriptor, Held
-from kubectl_pidshare.pods import parse_pod
-from kubectl_pidshare.ps import Listing, PsOptions, gather, prefix, probe, report
-from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runners import choose
+from kubectl_pidshare.output import render, tables
+from kubectl_pidshare.output.text import escape
+from kubectl_pidshare.pod import netfs
+from kubectl_pidshare.pod.aim import Aim, main_process, parse_aim
+from kubectl_pidshare.pod.debug_container import DebugOptions
+from kubectl_pidshare.pod.model import parse_pod
+from kubectl_pidshare.pod.netfs import DELETED, Descriptor, Held
+from kubectl_pidshare.pod.runners import choose
+from kubectl_pidshare.pod.snapshot import Listing
+from kubectl_pidshare.ps import PsOptions, gather, prefix, probe, report
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.targets import Targets, parse, pod_name
-from kubectl_pidshare.text import escape
+from kubectl_pidshare.transport import Transport
 
 COLUMNS = ("FD", "TYPE", "FLAGS", "POS", "SIZE", "TARGET")
 WIDE = (*COLUMNS[:-1], "MNT_ID", "INODE", "TARGET")

@@ -18,7 +18,7 @@ SERVER = ("-s", "--server")
 
 def _signal(word: str) -> bool:
     """Whether word names a signal (imported only then: signals.py is kill's)."""
-    from kubectl_pidshare.signals import is_signal
+    from kubectl_pidshare.kill import is_signal
 
     return is_signal(word)
 

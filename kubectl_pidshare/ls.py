@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, BinaryIO, TextIO
 
+from kubectl_pidshare.cat import CatOptions
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.files import CatOptions
-from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.render import write_json, write_yaml
+from kubectl_pidshare.output.render import write_json, write_yaml
+from kubectl_pidshare.output.text import decoded, escape
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.text import decoded, escape
+from kubectl_pidshare.transport import Transport
 from kubectl_pidshare.tree import Entry, walk
 
 KINDS = {"d": "directory", "f": "file", "l": "symlink", "s": "special"}

@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.procfs import Snapshot
+    from kubectl_pidshare.pod.procfs import Snapshot
 
 MARK = "<redacted>"
 WORDS = frozenset({

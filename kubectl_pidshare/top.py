@@ -22,13 +22,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Protocol, TextIO, cast
 
-from kubectl_pidshare import render
-from kubectl_pidshare.attribution import UNKNOWN
-from kubectl_pidshare.console import QUIT, RESIZE
+from kubectl_pidshare import ps
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.pods import parse_pod
-from kubectl_pidshare.ps import Listing, PsOptions, gather, prefix, sections
-from kubectl_pidshare.remote import Transport
+from kubectl_pidshare.output import render
+from kubectl_pidshare.output.console import QUIT, RESIZE
+from kubectl_pidshare.pod.attribution import UNKNOWN
+from kubectl_pidshare.pod.model import parse_pod
+from kubectl_pidshare.pod.snapshot import Listing
+from kubectl_pidshare.ps import PsOptions, gather, prefix, sections
+from kubectl_pidshare.transport import Transport
 
 ENTER, LEAVE = "\x1b[?1049h\x1b[?25l", "\x1b[?25h\x1b[?1049l"
 HOME, END_OF_LINE, BELOW, CLEAR = "\x1b[H", "\x1b[K", "\x1b[J", "\x1b[2J"
@@ -141,7 +143,7 @@ def _gather(transport: Transport, options: PsOptions, notes: TextIO
         if not transport.forget():
             raise
         return gather(cast(Transport, transport), options, notes)
-    if any(row.owner.name == UNKNOWN for listing in listings for rows in listing.groups()
+    if any(row.owner.name == UNKNOWN for listing in listings for rows in ps.group(listing)
            for row in rows) and transport.forget():
         listings = [replace(listing, pod=parse_pod(transport.get_pod(listing.pod.name)))
                     for listing in listings]

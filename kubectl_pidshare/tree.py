@@ -12,20 +12,19 @@ import tarfile
 from dataclasses import dataclass, replace
 from typing import BinaryIO, Protocol
 
-from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.files import (
+from kubectl_pidshare.cat import (
     CatOptions,
-    check_path,
     encode_path,
     read_root,
     refused,
     target,
 )
-from kubectl_pidshare.procfs import parse_passwd
-from kubectl_pidshare.remote import Transport
-from kubectl_pidshare.runner import Outcome
-from kubectl_pidshare.runners import Runners
-from kubectl_pidshare.text import escape
+from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.output.text import escape
+from kubectl_pidshare.pod.procfs import parse_passwd
+from kubectl_pidshare.pod.runner import Outcome
+from kubectl_pidshare.pod.runners import Runners
+from kubectl_pidshare.transport import Transport
 
 FIELD_MAX = 4 * 1024 * 1024  # the passwd lines are the longest field: 2000 bounded lines
 TYPES = {"d": stat.S_IFDIR, "l": stat.S_IFLNK, "-": stat.S_IFREG, "p": stat.S_IFIFO,
@@ -256,7 +255,6 @@ def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool,
     """Run tree.sh on source's path (mode ls or cp; flags: dot files, every level), feeding
     handler (and users: the target's users and groups, for ls); a refusal becomes the error
     cat would give."""
-    check_path(source)
     runners, pid = target(transport, source, err)
     parser = Parser(handler, users)
     args = [str(pid), encode_path(source.path), mode, *("1" if flag else "0" for flag in flags)]

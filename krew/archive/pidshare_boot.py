@@ -93,7 +93,7 @@ def main() -> int:
     if place is not None:
         sys.path[0] = place
     if os.environ.pop("PIDSHARE_ENTRY", "") == "complete":
-        from kubectl_pidshare.complete import main as complete
+        from kubectl_pidshare.completer import main as complete
 
         complete()
         return 0

@@ -70,7 +70,7 @@ def audit_command(
       kubectl pidshare audit -f deploy.yaml --fail-on critical
     """
     from kubectl_pidshare.audit import audit, audit_options
-    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.pod.debug_container import DebugOptions
 
     options = audit_options(targets or [], selector, all_namespaces, filename or [],
                             output.value, fail_on.value if fail_on else None, exec_container,

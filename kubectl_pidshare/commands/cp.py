@@ -11,9 +11,8 @@ from kubectl_pidshare.app import (
     app,
     invocation,
 )
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.commands.options import source
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import Environment
 from kubectl_pidshare.flags import (
     GLOBAL_FLAGS_HINT,
     DebugImage,
@@ -21,6 +20,7 @@ from kubectl_pidshare.flags import (
     ExecContainer,
     Profile,
 )
+from kubectl_pidshare.session import Environment
 
 
 @app.command("cp", epilog=GLOBAL_FLAGS_HINT)

@@ -59,10 +59,10 @@ def env_command(
       kubectl pidshare env web 8 -o json
       kubectl pidshare env web container/app --diff
     """
-    from kubectl_pidshare.debugging import DebugOptions
-    from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.procenv import EnvOptions, env
-    from kubectl_pidshare.targets import pod_name
+    from kubectl_pidshare.cluster.targets import pod_name
+    from kubectl_pidshare.env import EnvOptions, env
+    from kubectl_pidshare.pod.aim import parse_aim
+    from kubectl_pidshare.pod.debug_container import DebugOptions
 
     options = EnvOptions(pod_name(pod), parse_aim(aim), exec_container, output.value,
                          show_secrets, diff, DebugOptions(debug_image, debug_profile.value))

@@ -49,8 +49,8 @@ def fds_command(
       kubectl pidshare fds nginx 8 -o wide
       kubectl pidshare fds deploy/web --deleted
     """
-    from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.fds import fds, fds_options
+    from kubectl_pidshare.pod.debug_container import DebugOptions
 
     options = fds_options(pod_and_process or [], deleted, selector, all_namespaces, exec_container,
                           output.value, not no_headers,

@@ -33,7 +33,7 @@ DryRun = Annotated[bool, typer.Option(
 
 def _signal_list(value: bool) -> None:
     if value:
-        from kubectl_pidshare.signals import signal_list
+        from kubectl_pidshare.kill import signal_list
 
         typer.echo(signal_list(), nl=False)
         raise typer.Exit()
@@ -77,9 +77,9 @@ def kill_command(
       kubectl pidshare kill deploy/web container/nginx HUP --dry-run
       kubectl pidshare kill -l
     """
-    from kubectl_pidshare.debugging import DebugOptions
     from kubectl_pidshare.fleet import plan, run
-    from kubectl_pidshare.signals import KillOptions
+    from kubectl_pidshare.kill import KillOptions
+    from kubectl_pidshare.pod.debug_container import DebugOptions
 
     targets, options = plan(aimed, selector, all_namespaces, KillOptions(
         "", runner=exec_container, expect=expect, force=force,

@@ -10,15 +10,15 @@ from kubectl_pidshare.app import (
     Invocation,
     invocation,
 )
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import Environment
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.flags import (
     Profile,
     SortKey,
 )
+from kubectl_pidshare.session import Environment
 
 if TYPE_CHECKING:
-    from kubectl_pidshare.files import CatOptions
+    from kubectl_pidshare.cat import CatOptions
     from kubectl_pidshare.ps import PsOptions
 
 
@@ -28,9 +28,9 @@ def ps_options(words: Optional[list[str]], selector: Optional[str], all_namespac
                debug_profile: Profile, show_pidshare: bool = False,
                show_secrets: bool = False) -> "PsOptions":
     """The options of ps and top from their flags."""
-    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.cluster.targets import parse
+    from kubectl_pidshare.pod.debug_container import DebugOptions
     from kubectl_pidshare.ps import PsOptions
-    from kubectl_pidshare.targets import parse
 
     return PsOptions(parse(words or [], selector, all_namespaces), container, exec_container,
                      output, not no_headers, sort_by.value if sort_by else None,
@@ -57,12 +57,10 @@ def live(ctx: typer.Context, options: "PsOptions", interval: float) -> Invocatio
 def source(pod: str, aim: str, path: str, exec_container: Optional[str],
            debug_image: Optional[str], debug_profile: Profile) -> "CatOptions":
     """The process and path of cat, ls and cp, checked."""
-    from kubectl_pidshare.debugging import DebugOptions
-    from kubectl_pidshare.files import CatOptions, check_path
-    from kubectl_pidshare.main_process import parse_aim
-    from kubectl_pidshare.targets import one_pod
+    from kubectl_pidshare.cat import CatOptions
+    from kubectl_pidshare.cluster.targets import one_pod
+    from kubectl_pidshare.pod.aim import parse_aim
+    from kubectl_pidshare.pod.debug_container import DebugOptions
 
-    options = CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
-                         DebugOptions(debug_image, debug_profile.value))
-    check_path(options)
-    return options
+    return CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
+                      DebugOptions(debug_image, debug_profile.value))

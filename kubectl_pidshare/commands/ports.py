@@ -51,9 +51,9 @@ def ports_command(
       kubectl pidshare ports deploy/web --listen
       kubectl pidshare ports nginx -o json | jq '.sockets[] | select(.localPort==8080)'
     """
-    from kubectl_pidshare.debugging import DebugOptions
+    from kubectl_pidshare.cluster.targets import parse
+    from kubectl_pidshare.pod.debug_container import DebugOptions
     from kubectl_pidshare.ports import PortsOptions, ports
-    from kubectl_pidshare.targets import parse
 
     options = PortsOptions(parse(targets or [], selector, all_namespaces), exec_container,
                            listen, output.value, not no_headers,

@@ -9,11 +9,11 @@ from kubectl_pidshare.app import (
     app,
     invocation,
 )
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import Environment
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.flags import (
     GLOBAL_FLAGS_HINT,
 )
+from kubectl_pidshare.session import Environment
 
 
 @app.command("version", epilog=GLOBAL_FLAGS_HINT)
@@ -30,7 +30,7 @@ def version_command(
       kubectl pidshare version
       kubectl pidshare version --client
     """
-    from kubectl_pidshare.versions import versions
+    from kubectl_pidshare.version import versions
 
     def action(env: Environment, flags: ConfigFlags) -> None:
         versions(None if client else env.connect(flags), env.stdout)

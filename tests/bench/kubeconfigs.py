@@ -41,8 +41,8 @@ def write(path: Path, contexts: int, server: str = "https://127.0.0.1:6443") -> 
 
 def load_seconds(path: Path, pure: bool = False, times: int = 15) -> float:
     """Median time of kubeconfig.load on the file (pure: as before, PyYAML's Python loader)."""
-    from kubectl_pidshare.configflags import ConfigFlags
-    from kubectl_pidshare.kubeconfig import load
+    from kubectl_pidshare.cluster.configflags import ConfigFlags
+    from kubectl_pidshare.cluster.kubeconfig import load
 
     flags = ConfigFlags(kubeconfig=str(path))
     runs = []

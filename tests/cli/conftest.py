@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_pidshare.configflags import ConfigFlags
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 
 from .fakes import Harness, Install, Main
 

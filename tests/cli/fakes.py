@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from kubectl_pidshare import cli
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.environment import Environment
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.errors import ServerError
-from kubectl_pidshare.remote import Sink, Transport
+from kubectl_pidshare.session import Environment
+from kubectl_pidshare.transport import Sink, Transport
 
-DATA = Path(__file__).parents[1] / "unit" / "data"
+DATA = Path(__file__).parents[1] / "data"
 NOW = datetime(2026, 11, 29, 7, 28, 12, tzinfo=timezone.utc)
 
 

@@ -11,10 +11,10 @@ import pytest
 import typer
 import yaml
 
-from kubectl_pidshare import runner
-from kubectl_pidshare.configflags import ConfigFlags
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.flags import parse_timeout
+from kubectl_pidshare.pod import runner
 from kubectl_pidshare.status import ExitStatus
 from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE
 

@@ -9,10 +9,10 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_pidshare.debugging import PROFILES
 from kubectl_pidshare.errors import ServerError
-from kubectl_pidshare.remote import Sink
+from kubectl_pidshare.pod.debug_container import PROFILES
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.transport import Sink
 
 from .fakes import FakeTransport, Install, Main
 from .test_cli import NOPS_TABLE

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_pidshare.files import encode_path
-from kubectl_pidshare.signals import parse_signal, signal_list
+from kubectl_pidshare.cat import encode_path
+from kubectl_pidshare.kill import parse_signal, signal_list
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import FakeTransport, Harness, Install, Main

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from kubectl_pidshare import cli
-from kubectl_pidshare.environment import Environment, writer
 from kubectl_pidshare.errors import OutputError
+from kubectl_pidshare.session import Environment, writer
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import FakeTransport

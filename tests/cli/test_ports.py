@@ -1,11 +1,11 @@
 """ports and fds through the error boundary, with a fake transport answering from the
-sockets Pod's recordings (tests/unit/data/fds-sockets-*.bin)."""
+sockets Pod's recordings (tests/data/fds-sockets-*.bin)."""
 
 from __future__ import annotations
 
 import json
 
-from kubectl_pidshare.netfs import SECTION_END
+from kubectl_pidshare.pod.netfs import SECTION_END
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import DATA, FakeTransport, Install, Main, recorded_pod

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_pidshare.runner import REFUSED
+from kubectl_pidshare.pod.runner import REFUSED
 from kubectl_pidshare.status import ExitStatus
 
 from .fakes import Install, Main

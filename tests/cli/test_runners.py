@@ -5,7 +5,7 @@ a Pod stuck on an init container; refusals of the PATCH say nothing was added.""
 from __future__ import annotations
 
 from kubectl_pidshare.errors import ServerError
-from kubectl_pidshare.runner import REFUSED
+from kubectl_pidshare.pod.runner import REFUSED
 
 from .fakes import FakeTransport, Install, Main
 from .test_cli import NOPS_TABLE
@@ -159,7 +159,7 @@ def with_processes(probe: bytes, *processes: tuple[bytes, bytes]) -> bytes:
 
 def test_other_runs_of_pidshare_are_hidden_and_shown_compactly(install: Install,
                                                               main: Main) -> None:
-    from kubectl_pidshare.runner import script
+    from kubectl_pidshare.pod.runner import script
 
     fake = install("nginx")
     fake.probe = with_processes(

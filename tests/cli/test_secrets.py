@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubectl_pidshare import runner, top
+from kubectl_pidshare import top
+from kubectl_pidshare.cluster.targets import parse
+from kubectl_pidshare.pod import runner
 from kubectl_pidshare.ps import PsOptions
 from kubectl_pidshare.redaction import MARK
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.targets import parse
 
 from .fakes import FakeTransport, Install, Main
 from .test_kill_cat import MASTER_STAT

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare import console, render, top
-from kubectl_pidshare.attribution import Owner
+from kubectl_pidshare import top
+from kubectl_pidshare.cluster.targets import parse
 from kubectl_pidshare.errors import ServerError
+from kubectl_pidshare.output import console, render
+from kubectl_pidshare.pod.attribution import Owner
 from kubectl_pidshare.ps import PsOptions
 from kubectl_pidshare.status import ExitStatus
-from kubectl_pidshare.targets import parse
 
 from .fakes import FakeTransport, Install, Main
 
@@ -188,7 +189,7 @@ def test_sigterm_gives_the_terminal_back_then_ends_by_sigterm() -> None:
     main_side, terminal = pty.openpty()
     before = termios.tcgetattr(terminal)
     script = ("import os, sys, time\n"
-              "from kubectl_pidshare.console import Console\n"
+              "from kubectl_pidshare.output.console import Console\n"
               "with Console(0, 0) as keys:\n"
               "    print('ready', flush=True, file=sys.stderr)\n"
               "    keys.wait(30)\n")

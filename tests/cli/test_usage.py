@@ -9,8 +9,8 @@ import pytest
 from typer.main import get_command
 
 from kubectl_pidshare.cli import app
-from kubectl_pidshare.complete import candidates
-from kubectl_pidshare.configflags import ConfigFlags
+from kubectl_pidshare.cluster.configflags import ConfigFlags
+from kubectl_pidshare.completer import candidates
 
 from .fakes import Install, Main
 from .test_targets import prefixed

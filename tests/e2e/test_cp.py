@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare.configflags import ConfigFlags
+from kubectl_pidshare.cat import CatOptions
+from kubectl_pidshare.cluster.configflags import ConfigFlags
 from kubectl_pidshare.cp import CpOptions, cp
-from kubectl_pidshare.environment import connect
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.files import CatOptions
-from kubectl_pidshare.main_process import Aim
+from kubectl_pidshare.pod.aim import Aim
+from kubectl_pidshare.session import connect
 from kubectl_pidshare.status import ExitStatus
 
 from .harness import MANIFESTS, Cluster, Namespace, fresh_namespace

@@ -6,14 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kubectl_pidshare import pods, procfs, render
+from kubectl_pidshare.output import render
+from kubectl_pidshare.pod import model, procfs
+from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.ps import group
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 NAMES = ("nginx", "quad", "hostile", "nops", "apart")
 # Recorded with PIDSHARE_CGROUPNS=private: every container in a private cgroup namespace.
 PRIVATE = ("nginx-private",)
-# The container each probe ran from (tests/unit/record).
+# The container each probe ran from (tests/data/record).
 RUNNERS = {"nginx": "shell", "quad": "shell", "hostile": "shell", "nops": "tools",
            "apart": "shell", "nginx-private": "shell"}
 
@@ -29,9 +31,9 @@ def pod_json(name: str) -> dict[str, Any]:
     return document
 
 
-def pod(name: str) -> pods.Pod:
+def pod(name: str) -> model.Pod:
     """The recorded Pod, parsed."""
-    return pods.parse_pod(pod_json(name))
+    return model.parse_pod(pod_json(name))
 
 
 def snapshot(name: str) -> procfs.Snapshot:
@@ -39,14 +41,14 @@ def snapshot(name: str) -> procfs.Snapshot:
     return procfs.parse(probe(name))
 
 
-def runner(name: str) -> pods.Container:
+def runner(name: str) -> model.Container:
     """The container the recorded probe ran in."""
     return pod(name).container(RUNNERS[name])
 
 
 def groups(name: str) -> list[list[render.Row]]:
     """The recorded processes, attributed and grouped as `ps` shows them."""
-    return group(snapshot(name), pod(name), runner(name))
+    return group(Listing(pod(name), runner(name), snapshot(name)))
 
 
 def container_id(name: str, container: str) -> str:

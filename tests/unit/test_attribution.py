@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kubectl_pidshare import pods, procfs
-from kubectl_pidshare.attribution import Attribution, Owner, container_ids, is_sandbox
+from kubectl_pidshare.pod import model, procfs
+from kubectl_pidshare.pod.attribution import Attribution, Owner, container_ids, is_sandbox
 from tests.unit.recordings import pod, snapshot
 
 UID = "11111111-2222-3333-4444-555555555555"
@@ -18,7 +18,7 @@ PAUSE = "d" * 64
 FOREIGN = "e" * 64
 
 
-def small_pod() -> pods.Pod:
+def small_pod() -> model.Pod:
     """A Pod with one init, one regular and one ephemeral container."""
     document: dict[str, Any] = {
         "metadata": {"name": "p", "namespace": "ns", "uid": UID},
@@ -39,7 +39,7 @@ def small_pod() -> pods.Pod:
                                             "state": {"running": {}}}],
         },
     }
-    return pods.parse_pod(document)
+    return model.parse_pod(document)
 
 
 def proc(cgroup: str, pid: int = 10) -> procfs.Process:
@@ -48,7 +48,7 @@ def proc(cgroup: str, pid: int = 10) -> procfs.Process:
                           cpu_seconds=0.0, start_ticks=0, args=[b"x"], cgroup=cgroup)
 
 
-def owner(process: procfs.Process, pod: pods.Pod, own: str | None = None,
+def owner(process: procfs.Process, pod: model.Pod, own: str | None = None,
           runner: str = "app") -> Owner:
     """The owner of process in pod, as seen from container runner whose own cgroup is own."""
     return Attribution(pod, pod.container(runner), own).owner(process)
@@ -163,7 +163,7 @@ def test_owner_of_every_recorded_process(name: str, runner: str, expected: dict[
 
 def test_sandbox_rule_is_pid_1_of_a_shared_namespace() -> None:
     shared = small_pod()
-    apart = pods.Pod(**{**shared.__dict__, "shares_processes": False, "ids": {}})
+    apart = model.Pod(**{**shared.__dict__, "shares_processes": False, "ids": {}})
     assert (is_sandbox(1, shared), is_sandbox(2, shared), is_sandbox(1, apart)) == (
         True, False, False)
     assert owner(proc("0::/\n", pid=1), apart) == UNKNOWN

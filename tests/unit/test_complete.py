@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from typer.main import get_command
 
+from kubectl_pidshare import completer
 from kubectl_pidshare.cli import app
-from kubectl_pidshare.complete import candidates, read, wants_files
+from kubectl_pidshare.completer import candidates, read, wants_files
 
 ROOT = get_command(app)
 COMMANDS = [name for name, command in ROOT.commands.items()]  # type: ignore[attr-defined]
@@ -46,10 +47,9 @@ def test_audit_files_are_completed_by_the_shell() -> None:
 
 def test_fds_completes_a_pod_then_a_container_main_process(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from kubectl_pidshare import complete
 
-    monkeypatch.setattr(complete, "_pods", lambda seen: ["nginx"])
-    monkeypatch.setattr(complete, "_containers", lambda seen: ["nginx", "shell"])
+    monkeypatch.setattr(completer, "_pods", lambda seen: ["nginx"])
+    monkeypatch.setattr(completer, "_containers", lambda seen: ["nginx", "shell"])
     assert [c for c in candidates(["fds", "n"]) if c.startswith("n")] == ["nginx"]
     assert [c for c in candidates(["fds", "nginx", "container/"]) if c.startswith("c")] == [
         "container/nginx", "container/shell"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare import complete
+from kubectl_pidshare import completer
 from tests.cli.fakes import FakeTransport
 
 KUBECONFIG = """\
@@ -30,7 +30,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeTransport:
     """The cluster completion asks: the nginx recording, one Pod named nginx."""
     transport = FakeTransport("nginx")
     transport.add_pod("nginx")
-    monkeypatch.setattr(complete, "_target", lambda values: transport)
+    monkeypatch.setattr(completer, "_target", lambda values: transport)
     return transport
 
 
@@ -39,7 +39,7 @@ def offered(monkeypatch: pytest.MonkeyPatch, *words: str) -> list[str]:
     out = io.StringIO()
     monkeypatch.setattr(sys, "argv", ["kubectl_complete-pidshare", *words])
     monkeypatch.setattr(sys, "stdout", out)
-    complete.main()
+    completer.main()
     return out.getvalue().splitlines()
 
 

@@ -7,13 +7,13 @@ import io
 
 import pytest
 
-from kubectl_pidshare import overrides, validation
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.credentials import Credentials
-from kubectl_pidshare.dial import endpoint
+from kubectl_pidshare.cluster import overrides, validation
+from kubectl_pidshare.cluster.configflags import ConfigFlags
+from kubectl_pidshare.cluster.credentials import Credentials
+from kubectl_pidshare.cluster.dial import endpoint
+from kubectl_pidshare.cluster.execplugin import cluster_info
+from kubectl_pidshare.cluster.verbose import Log
 from kubectl_pidshare.errors import ConfigurationError, PidshareError
-from kubectl_pidshare.execplugin import cluster_info
-from kubectl_pidshare.verbose import Log
 
 PROXY = {"HTTPS_PROXY": "proxy.corp:3128"}
 

@@ -14,8 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.credentials import Credentials, from_kubeconfig, in_cluster, ssl_context
+from kubectl_pidshare.cluster.configflags import ConfigFlags
+from kubectl_pidshare.cluster.credentials import (
+    Credentials,
+    from_kubeconfig,
+    in_cluster,
+    ssl_context,
+)
 from kubectl_pidshare.errors import PidshareError
 
 CLUSTER = {"server": "https://127.0.0.1:6443/"}

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from kubectl_pidshare import http1
+from kubectl_pidshare.cluster import http1
 
 
 def exchange(answer: bytes, host: str = "api.corp", port: int = 6443

@@ -19,11 +19,11 @@ HEAVY = ("ssl", "yaml", "http.client", "websocket", "kubernetes", "urllib3", "ta
 PROBE = """
 import json, sys
 from kubectl_pidshare.cli import main
-from kubectl_pidshare import complete
+from kubectl_pidshare import completer
 argv, heavy = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 if argv[0] == "complete":
     sys.argv = ["kubectl_complete-pidshare", *argv[1:]]
-    complete.main()
+    completer.main()
 else:
     main(argv)
 loaded = [m for m in sys.modules if m in heavy or m.split(".")[0] in heavy]
@@ -78,3 +78,56 @@ def test_nothing_imports_a_command_module() -> None:
                          if "kubectl_pidshare.commands.register" in imported(path))
     assert registering == ["cli.py"]
     assert {c.name for c in app.registered_commands} == set(NAMES)
+
+
+PACKAGE = Path(kubectl_pidshare.__file__).parent
+# What the packages below the commands may not import: the CLI and the command cores (the
+# top-level modules that are not shared leaves).
+LEAVES = {"errors", "status", "transport", "signals", "redaction", "__init__"}
+ABOVE = {f"kubectl_pidshare.{path.stem}" for path in PACKAGE.glob("*.py")
+         if path.stem not in LEAVES} | {"kubectl_pidshare.commands"}
+CLUSTER_INTERNALS = {f"kubectl_pidshare.cluster.{name}" for name in (
+    "client", "kubeconfig", "credentials", "dial", "execplugin", "overrides", "validation",
+    "verbose")}
+RULES = {
+    "pod": ABOVE | {"kubectl_pidshare.cluster"},
+    "output": ABOVE | {"kubectl_pidshare.cluster"},
+    "cluster": ABOVE | {"kubectl_pidshare.pod", "kubectl_pidshare.output.render",
+                        "kubectl_pidshare.output.tables", "kubectl_pidshare.output.console"},
+}
+
+
+def breaks(path: Path, forbidden: set[str]) -> list[str]:
+    """The modules path imports that forbidden names (a module or a package)."""
+    return sorted(name for name in imported(path)
+                  if any(name == bad or name.startswith(bad + ".") for bad in forbidden))
+
+
+def layering_offenders(package: Path) -> dict[str, list[str]]:
+    """Every import that runs back up: pod/ and output/ importing the cluster or anything above
+    them, cluster/ importing the Pod side or above; and anything but cluster/ and session.py
+    importing the cluster's internals (commands get a Transport from the session)."""
+    offenders = {}
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        forbidden = set(RULES.get(relative.parts[0], set()))
+        if relative.parts[0] != "cluster" and relative.as_posix() != "session.py":
+            forbidden |= CLUSTER_INTERNALS
+        if found := breaks(path, forbidden):
+            offenders[relative.as_posix()] = found
+    return offenders
+
+
+def test_the_layers_import_only_downwards() -> None:
+    assert layering_offenders(PACKAGE) == {}
+
+
+def test_the_layering_check_sees_an_import_back_up(tmp_path: Path) -> None:
+    (tmp_path / "pod").mkdir()
+    (tmp_path / "pod" / "runner.py").write_text("from kubectl_pidshare.ps import Listing\n")
+    (tmp_path / "ps.py").write_text(
+        "def f():\n    from kubectl_pidshare.cluster.client import KubeTransport\n")
+    assert layering_offenders(tmp_path) == {
+        "pod/runner.py": ["kubectl_pidshare.ps", "kubectl_pidshare.ps.Listing"],
+        "ps.py": ["kubectl_pidshare.cluster.client",
+                  "kubectl_pidshare.cluster.client.KubeTransport"]}

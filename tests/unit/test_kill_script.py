@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kubectl_pidshare.runner import REFUSED, script
+from kubectl_pidshare.pod.runner import REFUSED, script
 
 SHELLS = [pytest.param(["dash"], id="dash"), pytest.param(["busybox", "sh"], id="busybox")]
 # HUP and 64 blocked (64 is the mask's top bit: dash reads a hex constant above 2^63-1 as

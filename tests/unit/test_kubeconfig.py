@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 import yaml
 
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.kubeconfig import (
+from kubectl_pidshare.cluster.configflags import ConfigFlags
+from kubectl_pidshare.cluster.kubeconfig import (
     kubeconfig_files,
     load,
     merge,
     select_context,
 )
+from kubectl_pidshare.errors import PidshareError
 
 
 def write(path: Path, document: dict[str, Any]) -> Path:
@@ -413,7 +413,7 @@ def test_in_cluster_as_kubectl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     account.mkdir()
     (account / "token").write_text("sa-token\n")
     (account / "namespace").write_text("from-file")
-    monkeypatch.setattr("kubectl_pidshare.kubeconfig.SERVICE_ACCOUNT", account)
+    monkeypatch.setattr("kubectl_pidshare.cluster.kubeconfig.SERVICE_ACCOUNT", account)
     environ = {"HOME": str(tmp_path), "KUBERNETES_SERVICE_HOST": "10.0.0.1",
                "KUBERNETES_SERVICE_PORT": "443", **environ}
     if kubeconfig is not None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare.configflags import ConfigFlags
-from kubectl_pidshare.credentials import impersonation
+from kubectl_pidshare.cluster.configflags import ConfigFlags
+from kubectl_pidshare.cluster.credentials import impersonation
+from kubectl_pidshare.cluster.kubeconfig import load
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.kubeconfig import load
 
 
 def kubeconfig(tmp_path: Path, cluster: str = "", user: str = "") -> Path:

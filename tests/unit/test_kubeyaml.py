@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kubectl_pidshare import kubeyaml
+from kubectl_pidshare.cluster import kubeyaml
 
 KUBECTL_WRITES = """\
 apiVersion: v1

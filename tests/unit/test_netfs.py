@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_pidshare import netfs
+from kubectl_pidshare.pod import netfs
 
 TCP_HEADER = (b"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"
               b"  timeout inode")

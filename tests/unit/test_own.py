@@ -3,9 +3,9 @@ shown compactly."""
 
 from __future__ import annotations
 
-from kubectl_pidshare.own import compact, is_script, started_by_pidshare
-from kubectl_pidshare.procfs import Process
-from kubectl_pidshare.runner import script
+from kubectl_pidshare.pod.own import compact, is_script, started_by_pidshare
+from kubectl_pidshare.pod.procfs import Process
+from kubectl_pidshare.pod.runner import script
 
 
 def process(pid: int, ppid: int, *args: bytes) -> Process:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_pidshare.permissions import CAP_KILL, CAP_SYS_PTRACE, Creds, advice, parse_creds
+from kubectl_pidshare.pod.permissions import CAP_KILL, CAP_SYS_PTRACE, Creds, advice, parse_creds
 from tests.unit.test_pods import container, make_pod
 
 POD = make_pod(container("app", security={"runAsUser": 1000}), container("web"),

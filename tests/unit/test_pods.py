@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kubectl_pidshare import pods
 from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.pod import model
 from tests.unit.recordings import pod, pod_json
 
 QUAD_IDS = {
@@ -33,7 +33,7 @@ def container(name: str, kind: str = "container", running: bool = True,
 
 
 def make_pod(*items: tuple[str, dict[str, Any], dict[str, Any]], phase: str = "Running",
-             default: str | None = None, pod_security: dict[str, Any] | None = None) -> pods.Pod:
+             default: str | None = None, pod_security: dict[str, Any] | None = None) -> model.Pod:
     """A Pod built by parse_pod from a small hand-written document."""
     statuses = {"initContainers": "initContainerStatuses", "containers": "containerStatuses",
                 "ephemeralContainers": "ephemeralContainerStatuses"}
@@ -46,11 +46,11 @@ def make_pod(*items: tuple[str, dict[str, Any], dict[str, Any]], phase: str = "R
         status.setdefault(statuses[key], []).append(state)
     meta: dict[str, Any] = {"name": "p", "namespace": "ns", "uid": "u-1"}
     if default is not None:
-        meta["annotations"] = {pods.DEFAULT_CONTAINER: default}
-    return pods.parse_pod({"metadata": meta, "spec": spec, "status": status})
+        meta["annotations"] = {model.DEFAULT_CONTAINER: default}
+    return model.parse_pod({"metadata": meta, "spec": spec, "status": status})
 
 
-def names(candidates: list[pods.Container]) -> list[str]:
+def names(candidates: list[model.Container]) -> list[str]:
     """The names of the candidate containers, in order."""
     return [c.name for c in candidates]
 
@@ -73,7 +73,7 @@ def test_parse_quad() -> None:
 
 def test_parse_nginx_capabilities() -> None:
     shell = pod("nginx").container("shell")
-    assert shell == pods.Container(
+    assert shell == model.Container(
         name="shell", kind="container",
         container_id="9344c1074e3524aa615ae4886418b180fc046b1a6c6caa47a42e706153ff9713",
         running=True, run_as_user=None, caps_add=frozenset({"SYS_PTRACE"}),
@@ -109,11 +109,11 @@ def test_parse_hand_written_security_and_kinds() -> None:
 
 
 def test_parse_minimal_pod_without_status() -> None:
-    parsed = pods.parse_pod({"metadata": {"name": "bare"},
+    parsed = model.parse_pod({"metadata": {"name": "bare"},
                              "spec": {"containers": [{"name": "a"}]}})
     assert (parsed.phase, parsed.namespace, parsed.shares_processes, parsed.ids) == (
         "Unknown", "", False, {})
-    assert parsed.containers[0] == pods.Container(
+    assert parsed.containers[0] == model.Container(
         name="a", kind="container", container_id="", running=False, run_as_user=None,
         caps_add=frozenset(), caps_drop=frozenset(), privileged=False)
 
@@ -125,13 +125,13 @@ def test_parse_minimal_pod_without_status() -> None:
     pytest.param("", "", id="empty"),
 ])
 def test_strip_runtime(container_id: str, expected: str) -> None:
-    assert pods.strip_runtime(container_id) == expected
+    assert model.strip_runtime(container_id) == expected
 
 
 def test_default_annotation() -> None:
     data = pod_json("nginx")
-    data["metadata"]["annotations"] = {pods.DEFAULT_CONTAINER: "nginx"}
-    assert pods.parse_pod(data).default_container == "nginx"
+    data["metadata"]["annotations"] = {model.DEFAULT_CONTAINER: "nginx"}
+    assert model.parse_pod(data).default_container == "nginx"
 
 
 @pytest.mark.parametrize(("recording", "expected"), [
@@ -140,13 +140,13 @@ def test_default_annotation() -> None:
     pytest.param("nops", ["app", "tools"], id="nops"),
 ])
 def test_runner_candidates_recorded(recording: str, expected: list[str]) -> None:
-    assert names(pods.runner_candidates(pod(recording), None)) == expected
+    assert names(model.runner_candidates(pod(recording), None)) == expected
 
 
 def test_runner_candidates_default_container_first() -> None:
     parsed = make_pod(container("a"), container("b", security={"privileged": True}),
                       container("c"), default="c")
-    assert names(pods.runner_candidates(parsed, None)) == ["c", "b", "a"]
+    assert names(model.runner_candidates(parsed, None)) == ["c", "b", "a"]
 
 
 def test_runner_candidates_ptrace_first_init_after_regular_ephemeral_last_stopped_out(
@@ -160,24 +160,24 @@ def test_runner_candidates_ptrace_first_init_after_regular_ephemeral_last_stoppe
         container("dbg2", "ephemeral", security={"privileged": True}),
         container("c"),
     )
-    assert names(pods.runner_candidates(parsed, None)) == ["b", "dbg2", "a", "c", "sidecar",
+    assert names(model.runner_candidates(parsed, None)) == ["b", "dbg2", "a", "c", "sidecar",
                                                            "dbg"]
 
 
 def test_a_pod_pending_on_a_running_init_container_runs_from_it() -> None:
     parsed = make_pod(container("wait-db", "init"), container("app", running=False),
                       phase="Pending")
-    assert names(pods.runner_candidates(parsed, None)) == ["wait-db"]
-    assert names(pods.runner_candidates(parsed, "wait-db")) == ["wait-db"]
+    assert names(model.runner_candidates(parsed, None)) == ["wait-db"]
+    assert names(model.runner_candidates(parsed, "wait-db")) == ["wait-db"]
 
 
 def test_runner_candidates_requested_alone() -> None:
-    assert names(pods.runner_candidates(pod("quad"), "app")) == ["app"]
+    assert names(model.runner_candidates(pod("quad"), "app")) == ["app"]
 
 
 def test_runner_candidates_requested_unknown_lists_containers() -> None:
     with pytest.raises(PidshareError) as caught:
-        pods.runner_candidates(pod("quad"), "nope")
+        model.runner_candidates(pod("quad"), "nope")
     assert caught.value.render() == (
         'error: container "nope" not found in pod "quad" (it has: setup, web, shell, worker, app)')
     assert caught.value.status == 1
@@ -185,14 +185,14 @@ def test_runner_candidates_requested_unknown_lists_containers() -> None:
 
 def test_runner_candidates_requested_not_running() -> None:
     with pytest.raises(PidshareError) as caught:
-        pods.runner_candidates(pod("quad"), "setup")
+        model.runner_candidates(pod("quad"), "setup")
     assert caught.value.message == 'container "setup" of pod "quad" is not running'
 
 
 @pytest.mark.parametrize("phase", ["Pending", "Succeeded", "Failed", "Unknown"])
 def test_runner_candidates_pod_not_running(phase: str) -> None:
     with pytest.raises(PidshareError) as caught:
-        pods.runner_candidates(make_pod(container("a"), phase=phase), None)
+        model.runner_candidates(make_pod(container("a"), phase=phase), None)
     assert caught.value.message == (
         f'pod "p" is {phase}, not Running: its processes can only be seen while it runs '
         "(see: kubectl describe pod p -n ns)")
@@ -200,13 +200,13 @@ def test_runner_candidates_pod_not_running(phase: str) -> None:
 
 def test_runner_candidates_no_running_container() -> None:
     with pytest.raises(PidshareError) as caught:
-        pods.runner_candidates(make_pod(container("a", running=False)), None)
+        model.runner_candidates(make_pod(container("a", running=False)), None)
     assert caught.value.message == 'pod "p" has no running container'
 
 
 def test_no_shell_error() -> None:
     quad = pod("quad")
-    error = pods.no_shell_error(quad, [quad.container("app"), quad.container("web")])
+    error = model.no_shell_error(quad, [quad.container("app"), quad.container("web")])
     assert error.render() == (
         'error: no container of pod "quad" can run sh (tried "app", "web"): pass --debug-image '
         "IMAGE (an image with sh and grep, such as busybox) and pidshare adds an ephemeral "

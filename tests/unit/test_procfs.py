@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_pidshare import procfs
-from kubectl_pidshare.attribution import container_ids
+from kubectl_pidshare.pod import procfs
+from kubectl_pidshare.pod.attribution import container_ids
 from tests.unit.recordings import NAMES, container_id, pod, probe, snapshot
 
 Summary = dict[int, tuple[int, int, str, list[bytes]]]

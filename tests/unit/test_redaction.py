@@ -6,7 +6,8 @@ import shlex
 
 import pytest
 
-from kubectl_pidshare import procfs, redaction
+from kubectl_pidshare import redaction
+from kubectl_pidshare.pod import procfs
 from kubectl_pidshare.redaction import MARK
 
 R = MARK

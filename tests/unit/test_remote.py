@@ -12,11 +12,11 @@ import pytest
 import yaml
 from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeoutException
 
-from kubectl_pidshare import remote
-from kubectl_pidshare.configflags import ConfigFlags
+from kubectl_pidshare.cluster import client
+from kubectl_pidshare.cluster.client import KubeTransport, exit_status, server_error
+from kubectl_pidshare.cluster.configflags import ConfigFlags
+from kubectl_pidshare.cluster.kubeconfig import Target, load
 from kubectl_pidshare.errors import PidshareError, ServerError
-from kubectl_pidshare.kubeconfig import Target, load
-from kubectl_pidshare.remote import KubeTransport, exit_status, server_error
 
 NON_ZERO = (b'{"status":"Failure","reason":"NonZeroExitCode","details":{"causes":'
             b'[{"reason":"ExitCode","message":"3"}]}}')
@@ -76,7 +76,7 @@ def run(monkeypatch: pytest.MonkeyPatch, kube: KubeTransport, frames: list[bytes
         seen.update(url=url, headers=target.credentials.headers())
         return sock
 
-    monkeypatch.setattr(remote, "open_websocket", create)
+    monkeypatch.setattr(client, "open_websocket", create)
     monkeypatch.setattr(KubeTransport, "_open", lambda self: None)
     out, err = out or io.BytesIO(), io.BytesIO()
     try:

@@ -9,8 +9,10 @@ from typing import Any
 
 import yaml
 
-from kubectl_pidshare import pods, render, text
-from kubectl_pidshare.attribution import Owner
+from kubectl_pidshare.output import render, text
+from kubectl_pidshare.pod import model
+from kubectl_pidshare.pod.attribution import Owner
+from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.ps import group
 from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE, groups, pod_json, snapshot
 
@@ -282,8 +284,8 @@ def test_pidshare_s_own_debug_container_is_not_listed() -> None:
     status = next(s for s in document["status"]["containerStatuses"] if s["name"] == "shell")
     document["status"]["ephemeralContainerStatuses"] = [
         {**status, "name": "pidshare-restricted-abc123"}]
-    debugging_pod = pods.parse_pod(document)
-    rows = group(snapshot("nginx-private"), debugging_pod,
-                 debugging_pod.container("pidshare-restricted-abc123"))
+    debugging_pod = model.parse_pod(document)
+    rows = group(Listing(debugging_pod, debugging_pod.container("pidshare-restricted-abc123"),
+                         snapshot("nginx-private")))
     assert [sorted((row.owner.name, row.pid) for row in rows) for rows in rows] == [
         [("(sandbox)", 1)], [("nginx", 7), ("nginx", 13)]]

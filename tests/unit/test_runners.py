@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kubectl_pidshare.pods import Container
-from kubectl_pidshare.runners import fits, reaches
+from kubectl_pidshare.pod.model import Container
+from kubectl_pidshare.pod.runners import fits, reaches
 
 from .test_pods import container, make_pod
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare import procfs
-from kubectl_pidshare.files import encode_path
-from kubectl_pidshare.runner import REFUSED, script
+from kubectl_pidshare.cat import encode_path
+from kubectl_pidshare.pod import procfs
+from kubectl_pidshare.pod.runner import MARKER, PREAMBLE, REFUSED, script
 
 
 @pytest.mark.parametrize("name", ["probe", "kill", "cat", "environ", "audit", "fds",
@@ -22,6 +22,19 @@ def test_shellcheck_clean_as_posix_sh(name: str) -> None:
         input=script(name), capture_output=True, text=True, check=False)
     assert (checked.returncode, checked.stdout) == (0, "")
 
+
+def test_refuse_prints_the_marker_and_exits_refused(sh_and_grep: Path) -> None:
+    """(stdin held open, as the exec holds it: its end is what stops a script.)"""
+    proc = subprocess.Popen([str(sh_and_grep / "sh"), "-c",
+                             PREAMBLE + "refuse some-code 'a detail'"],
+                            env={"PATH": str(sh_and_grep)}, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    with proc.stdin:
+        out, err = proc.stdout.read(), proc.stderr.read()
+        assert (proc.wait(timeout=30), out) == (REFUSED, b"")
+    assert err == f"{MARKER}some-code a detail\n".encode()
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare import files as cat_command
-from kubectl_pidshare import procenv, signals
-from kubectl_pidshare.runner import Refusals, script
+from kubectl_pidshare import cat as cat_command
+from kubectl_pidshare import env, kill
+from kubectl_pidshare.pod.runner import Refusals, script
 from kubectl_pidshare.status import ExitStatus
 
 README = Path(__file__).parents[2] / "README.md"
@@ -23,9 +23,9 @@ def test_the_readme_table_is_the_enum() -> None:
 
 
 @pytest.mark.parametrize(("name", "table"), [
-    pytest.param("kill", signals.REFUSALS, id="kill"),
+    pytest.param("kill", kill.REFUSALS, id="kill"),
     pytest.param("cat", cat_command.REFUSALS, id="cat"),
-    pytest.param("environ", procenv.REFUSALS, id="env"),
+    pytest.param("environ", env.REFUSALS, id="env"),
 ])
 def test_every_refusal_of_a_script_is_declared(name: str, table: Refusals) -> None:
     assert set(re.findall(r"\brefuse ([a-z-]+)", script(name))) == set(table)

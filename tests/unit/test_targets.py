@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_pidshare import render, targets
+from kubectl_pidshare.cluster import targets
 from kubectl_pidshare.errors import PidshareError
+from kubectl_pidshare.output import render
 from kubectl_pidshare.status import ExitStatus
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_pidshare.files import encode_path
+from kubectl_pidshare.cat import encode_path
 from kubectl_pidshare.localtree import LocalTree, Refused, TarStream, components
 from kubectl_pidshare.tree import Entry, Parser
 from tests.unit.test_scripts import run

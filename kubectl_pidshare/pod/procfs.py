@@ -1,0 +1,166 @@
+"""The probe that reads /proc inside the Pod, and the parser of what it prints.
+
+The probe's output (see sh/probe.sh) is NUL-terminated records `<file>:<content>` for what a
+process controls (command lines, stat), then lines `<file>:<line>`: kernel-escaped text
+(status fields, cgroup) and the `NAME:PASSWORD:UID:` of /etc/passwd entries. grep prefixes
+every piece with the real name of the file it came from, so a process cannot forge another's
+records whatever it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kubectl_pidshare.signals import Dispositions, dispositions
+
+CLOCK_TICKS = 100  # USER_HZ, the same on every architecture Kubernetes runs on
+RECORD = re.compile(rb"(\d+)/(stat|cmdline):", re.ASCII)
+LINE = re.compile(rb"(\d+)/(status|cgroup):([^:\t]*):?\s*(.*)", re.ASCII)
+PASSWD = re.compile(rb"(\d+)/root/etc/passwd:(.*)", re.ASCII | re.DOTALL)
+PROBE_MARK = b"pidshare-probe:"
+LINES_MARK = b"\0pidshare-lines\0"
+BTIME = b"stat:btime "
+
+
+@dataclass
+class Process:
+    """One process as /proc described it."""
+
+    pid: int
+    ppid: int
+    name: str
+    state: str
+    uid: int
+    threads: int
+    rss_kib: int
+    cpu_seconds: float
+    start_ticks: int
+    args: list[bytes]
+    cgroup: str
+    dispositions: Dispositions | None = None
+
+
+@dataclass
+class Snapshot:
+    """Everything one probe run saw: passwd holds (cgroup, users) of one process a container;
+    own_cgroup is the cgroup line of the probe itself."""
+
+    probe_pid: int | None = None
+    own_cgroup: str | None = None
+    boot_time: int | None = None
+    processes: dict[int, Process] = field(default_factory=dict)
+    passwd: list[tuple[str, dict[int, str]]] = field(default_factory=list)
+
+
+@dataclass
+class _Raw:
+    stat: bytes | None = None
+    status: dict[str, str] = field(default_factory=dict)
+    cgroup: str | None = None
+    args: list[bytes] = field(default_factory=list)
+    passwd: list[bytes] = field(default_factory=list)
+
+
+def parse_passwd(lines: list[bytes]) -> dict[int, str]:
+    """uid -> user name from /etc/passwd lines (the first name of a uid wins)."""
+    users: dict[int, str] = {}
+    for line in lines:
+        parts = line.split(b":")
+        if len(parts) >= 3 and parts[2].isdigit():
+            users.setdefault(int(parts[2]), parts[0].decode(errors="backslashreplace"))
+    return users
+
+
+def _process(pid: int, raw: _Raw) -> Process | None:
+    if raw.stat is None or raw.cgroup is None:
+        return None
+    after_comm = raw.stat[raw.stat.rfind(b")") + 2:].split()
+    status = raw.status
+    try:
+        utime, stime, start = int(after_comm[11]), int(after_comm[12]), int(after_comm[19])
+        return Process(
+            pid=pid,
+            ppid=int(status["PPid"]),
+            name=status.get("Name", ""),
+            state=status.get("State", "?")[:1],
+            uid=int(status["Uid"].split()[1]),
+            threads=int(status.get("Threads", "1")),
+            rss_kib=int(status.get("VmRSS", "0 kB").split()[0]),
+            cpu_seconds=(utime + stime) / CLOCK_TICKS,
+            start_ticks=start,
+            args=raw.args,
+            cgroup=raw.cgroup,
+            dispositions=dispositions(status),
+        )
+    except (IndexError, KeyError, ValueError):
+        return None
+
+
+def _records(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
+    for record in part.split(b"\0"):
+        match = RECORD.match(record)
+        if match:
+            raw = raws.setdefault(int(match[1]), _Raw())
+            content = record[match.end():]
+            kind = match[2]
+            if kind == b"cmdline":
+                raw.args.append(content)
+            else:
+                raw.stat = content
+        elif record.startswith(PROBE_MARK) and snapshot.probe_pid is None:
+            snapshot.probe_pid = int(record[len(PROBE_MARK):] or b"0")
+
+
+def _lines(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
+    for line in part.split(b"\n"):
+        match = LINE.fullmatch(line)
+        users = PASSWD.fullmatch(line)
+        if users:
+            raws.setdefault(int(users[1]), _Raw()).passwd.append(users[2])
+        elif match:
+            raw = raws.setdefault(int(match[1]), _Raw())
+            text = line[match.end(2) + 1:].decode(errors="backslashreplace")
+            if match[2] == b"cgroup":
+                raw.cgroup = text
+            else:
+                raw.status[match[3].decode()] = match[4].decode(errors="backslashreplace")
+        elif line.startswith(BTIME) and line[len(BTIME):].isdigit():
+            snapshot.boot_time = int(line[len(BTIME):])
+
+
+def parse(output: bytes) -> Snapshot:
+    """Parse the probe's output. A process not fully read (it came or went mid-scan) is left
+    out, never invented."""
+    snapshot = Snapshot()
+    raws: dict[int, _Raw] = {}
+    records, _, lines = output.partition(LINES_MARK)
+    _records(snapshot, raws, records)
+    _lines(snapshot, raws, lines)
+    for pid, raw in raws.items():
+        process = _process(pid, raw)
+        if process is not None:
+            snapshot.processes[pid] = process
+        if raw.passwd and raw.cgroup is not None:
+            snapshot.passwd.append((raw.cgroup, parse_passwd(raw.passwd)))
+    if snapshot.probe_pid in raws:
+        snapshot.own_cgroup = raws[snapshot.probe_pid].cgroup
+    _drop_probe(snapshot)
+    return snapshot
+
+
+def _drop_probe(snapshot: Snapshot) -> None:
+    if snapshot.probe_pid is None:
+        return
+    ours = {snapshot.probe_pid}
+    children: dict[int, list[int]] = {}
+    for process in snapshot.processes.values():
+        children.setdefault(process.ppid, []).append(process.pid)
+    todo = [snapshot.probe_pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in ours:
+                ours.add(child)
+                todo.append(child)
+    for pid in ours:
+        snapshot.processes.pop(pid, None)
