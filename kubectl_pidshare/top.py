@@ -1,6 +1,10 @@
 """`kubectl pidshare top` (and `ps --watch`): the targeted Pods' processes, refreshed.
 
-Each refresh is one probe per Pod (one exec, as `ps`); CPU% is the CPU time a process used
+Each refresh is one probe per Pod (one exec, as `ps`); a named Pod's later refreshes are that
+exec alone: the Pod's document is the one of the refresh before (Remembered), fetched again
+only where it no longer says who owns a process (a container restarted: its new ID) or where
+the probe failed (the Pod gone, the container it ran from replaced). CPU% is the CPU time a
+process used
 between two refreshes over the time between them (the first refresh: over its lifetime, as
 ps's %CPU). On a terminal the table is redrawn in place on the alternate screen, cut to the
 terminal's size, and the terminal is given back as it was when the view ends (Ctrl-C: 130);
@@ -16,10 +20,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO, cast
 
+from kubectl_pidshare import ps
+from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output import render
 from kubectl_pidshare.output.console import QUIT, RESIZE
+from kubectl_pidshare.pod.attribution import UNKNOWN
+from kubectl_pidshare.pod.model import parse_pod
+from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.ps import PsOptions, gather, prefix, sections
 from kubectl_pidshare.transport import Transport
 
@@ -97,11 +106,55 @@ def cpu_percent(sections: list[render.Section], seen: dict[Key, tuple[float, flo
     return result
 
 
+class Remembered:
+    """A transport whose Pod GETs are answered with the document fetched before, until
+    forgotten; everything else goes to the transport it wraps."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        self.pods: dict[str, dict[str, Any]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
+
+    def get_pod(self, name: str) -> dict[str, Any]:
+        """The Pod's document: the one fetched before, if any."""
+        if name not in self.pods:
+            self.pods[name] = self.transport.get_pod(name)
+        return self.pods[name]
+
+    def forget(self) -> bool:
+        """Fetch the documents again from now on; whether there were any."""
+        had = bool(self.pods)
+        self.pods.clear()
+        return had
+
+
+def _gather(transport: Transport, options: PsOptions, notes: TextIO
+            ) -> tuple[list[Listing], list[PidshareError]]:
+    """gather(), for a Remembered transport: again with the Pod fetched if the probe failed,
+    and each listing attributed again with the Pod fetched if a process belongs to none of
+    its containers."""
+    if not isinstance(transport, Remembered):
+        return gather(transport, options, notes)
+    try:
+        listings, failures = gather(cast(Transport, transport), options, notes)
+    except PidshareError:
+        if not transport.forget():
+            raise
+        return gather(cast(Transport, transport), options, notes)
+    if any(row.owner.name == UNKNOWN for listing in listings for rows in ps.group(listing)
+           for row in rows) and transport.forget():
+        listings = [replace(listing, pod=parse_pod(transport.get_pod(listing.pod.name)))
+                    for listing in listings]
+    return listings, failures
+
+
 def frame(transport: Transport, options: PsOptions, seen: dict[Key, tuple[float, float]],
           interval: float, clock: Callable[[], float]) -> Frame:
     """One refresh: one probe per Pod."""
     notes = io.StringIO()
-    listings, failures = gather(transport, options, notes)
+    listings, failures = _gather(transport, options, notes)
     wall = datetime.now(timezone.utc)
     rated = cpu_percent(sections(listings, options), seen, clock(), wall)
     processes = sum(len(rows) for _, groups in rated for rows in groups)
@@ -144,6 +197,8 @@ def top(transport: Transport, options: PsOptions, out: TextIO, err: TextIO, inte
     terminal with keys, until q is pressed."""
     sleep = sleep or time.sleep
     seen: dict[Key, tuple[float, float]] = {}
+    if options.targets.one_pod:
+        transport = cast(Transport, Remembered(transport))
     if terminal is not None:
         out.write(ENTER)
     try:

@@ -1,14 +1,13 @@
 """Talk to the API server: one GET of a Pod, and exec over the websocket exec API.
 
-`KubeTransport` is the real `Transport` (see kubectl_pidshare.transport): http.client for the
-GET and websocket-client (which the official client uses too) for exec, so that nothing heavy
-is imported on the way.
+`KubeTransport` is the real `Transport` (see kubectl_pidshare.transport): http1 for the GET
+and websocket-client (which the official client uses too) for exec, so that nothing heavy is
+imported on the way.
 """
 
 from __future__ import annotations
 
 import copy
-import http.client
 import importlib
 import json
 import os
@@ -17,13 +16,14 @@ import ssl
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote, urlencode, urlunsplit
 
 from kubectl_pidshare import __version__
+from kubectl_pidshare.cluster import http1, websocket_client
 from kubectl_pidshare.cluster.verbose import Log
 from kubectl_pidshare.errors import PidshareError, ServerError, UnreachableError, describe
 from kubectl_pidshare.transport import Sink
@@ -78,7 +78,7 @@ def _websocket() -> Any:
             return sys.modules.get("websocket") or importlib.import_module("websocket")
         sys.modules["python_socks"] = None  # type: ignore[assignment]
         try:
-            return importlib.import_module("websocket")
+            return websocket_client.connection_only()
         finally:
             del sys.modules["python_socks"]
 
@@ -92,15 +92,6 @@ def open_websocket(target: Target, url: str, sock: socket.socket) -> Any:
     ws.connect(url, header=header, subprotocols=PROTOCOLS, timeout=target.timeout, socket=sock)
     ws.settimeout(None)
     return ws
-
-
-class _Connection(http.client.HTTPConnection):
-    """HTTP on a connection dial.connect makes (TLS, proxies, timeouts)."""
-
-    open: Callable[[], socket.socket]
-
-    def connect(self) -> None:
-        self.sock = self.open()
 
 
 class KubeTransport:
@@ -188,9 +179,6 @@ class KubeTransport:
 
     def _request(self, method: str, path: str, body: bytes | None = None,
                  content_type: str | None = None) -> dict[str, Any]:
-        connection = _Connection(self.endpoint.host, self.endpoint.port,
-                                 timeout=self.target.timeout)
-        connection.open = self._open
         headers = [("Accept", "application/json"), ("User-Agent", USER_AGENT),
                    *self.target.credentials.headers()]
         if body is not None:
@@ -199,18 +187,18 @@ class KubeTransport:
         url = f"{self.target.credentials.server}{path}"
         started = time.monotonic()
         self.log.request(method, url, headers, body)
+        sock = None
         try:
             with self._reaching():
-                connection.putrequest(method, self.prefix + path)
-                for name, value in headers:
-                    connection.putheader(name, value)
-                connection.endheaders(body)
-                response = connection.getresponse()
-                body = response.read()
+                sock = self._open()
+                response = http1.request(sock, self.endpoint.host, self.endpoint.port, method,
+                                         self.prefix + path, headers, body)
             if not response.will_close:
-                self.idle, connection.sock = connection.sock, None
+                self.idle, sock = sock, None
         finally:
-            connection.close()
+            if sock is not None:
+                sock.close()
+        body = response.body
         self.log.response(method, url, response.status, response.reason, started, body)
         if response.status != 200:
             raise server_error(response.status, response.reason or "", body)

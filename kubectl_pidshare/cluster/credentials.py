@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import os
 import ssl
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +193,8 @@ def ssl_context(credentials: Credentials) -> ssl.SSLContext:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     if credentials.cert_data or credentials.key_data:
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="pidshare-") as private:
             cert = _private_file(private, "cert", credentials.cert_data) or credentials.cert_file
             key = _private_file(private, "key", credentials.key_data) or credentials.key_file

@@ -5,7 +5,6 @@ unless the server is http://; kubectl's connect (30 s) and TLS handshake (10 s) 
 
 from __future__ import annotations
 
-import http.client
 import socket
 import ssl
 from collections.abc import Mapping
@@ -103,6 +102,8 @@ def _tcp(point: Endpoint, timeout: float) -> socket.socket:
         return socket.create_connection((point.host, point.port), timeout)
     proxy = urlsplit(point.proxy)
     if proxy.scheme == "http":
+        import http.client
+
         tunnel = http.client.HTTPConnection(proxy.hostname or "", proxy.port or 80,
                                             timeout=timeout)
         headers = {}

@@ -15,8 +15,8 @@ the container.
 from __future__ import annotations
 
 import io
+import os
 import re
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,7 +79,7 @@ def debug_container(transport: Transport, pod: Pod, debug: DebugOptions,
             return pod, container
         if not container.exited:
             return _started(transport, pod, container.name)
-    name = f"{PREFIX}{debug.profile}-{secrets.token_hex(3)}"
+    name = f"{PREFIX}{debug.profile}-{os.urandom(3).hex()}"
     security = dict(PROFILES[debug.profile])
     if uid is not None:
         security["runAsUser"] = uid

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.resources import files
+from pkgutil import get_data
 
 from kubectl_pidshare.errors import PidshareError, ServerError
 from kubectl_pidshare.output.text import escape
@@ -46,7 +46,11 @@ Refusals = Mapping[str, tuple[ExitStatus, str]]
 
 
 def _text(part: str) -> str:
-    return files("kubectl_pidshare.pod").joinpath(f"sh/{part}.sh").read_text()
+    """A script of pod/sh/, from the tree or a zip (pkgutil: importlib.resources costs tempfile
+    and random at import)."""
+    data = get_data("kubectl_pidshare.pod", f"sh/{part}.sh")
+    assert data is not None, part
+    return data.decode()
 
 
 # What every script starts with (sh/preamble.sh): refuse (MARKER, then exit REFUSED), the

@@ -8,6 +8,7 @@ file so runs can be compared. Run it with tests/bench/run (not part of the test 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tests.bench import kubeconfigs
+from tests.bench.installs import installs
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "pidshare-bench"
@@ -58,8 +60,19 @@ class Case:
         }
 
 
+@functools.cache
+def pycache() -> str:
+    """Where the checkout's bytecode goes (the tree stays clean)."""
+    return tempfile.mkdtemp(prefix="pidshare-bench-pycache-")
+
+
 def run(argv: Sequence[str], env: dict[str, str]) -> Run:
-    """Run argv to completion (output discarded); wall time and the child's peak RSS."""
+    """Run argv to completion (output discarded); wall time and the child's peak RSS. The
+    plugin run from a checkout imports bytecode, as an installed one does (pip compiles what it
+    installs), even where PYTHONDONTWRITEBYTECODE is set: the warm-up run compiles it."""
+    if list(argv[:2]) == ["kubectl", "pidshare"]:
+        env = {**env, "PYTHONPYCACHEPREFIX": pycache()}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
     child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -220,35 +233,6 @@ def fleet(env: dict[str, str], sizes: Sequence[int], times: int) -> list[Case]:
     return cases
 
 
-def installs(env: dict[str, str]) -> tuple[str, str]:
-    """The plugin installed with krew (from the archive built from the tree) and with pip
-    (into a fresh venv), both run by the same Python: the `env` prefix that makes
-    `kubectl pidshare` each of them."""
-    base = Path(tempfile.mkdtemp(prefix="pidshare-bench-"))
-    python = str(Path(sys.base_prefix) / "bin" / "python3")
-    archive = subprocess.run([sys.executable, str(ROOT / "krew" / "build.py"), "--check",
-                              "--out", str(base / "dist")], env=env, check=True,
-                             capture_output=True, text=True).stdout.strip()
-    tools = Path(subprocess.run([str(ROOT / "krew" / "get-krew")], env=env, check=True,
-                                capture_output=True, text=True).stdout.strip())
-    (base / "tools").mkdir()
-    (base / "tools" / "kubectl-krew").symlink_to(tools / "krew")
-    kubectl_dir = next(d for d in env["PATH"].split(os.pathsep) if (Path(d) / "kubectl").is_file())
-    system = f"{kubectl_dir}{os.pathsep}/usr/bin{os.pathsep}/bin"
-    krew_root = base / "krew"
-    subprocess.run(["kubectl", "krew", "install", f"--manifest={ROOT / 'krew' / 'pidshare.yaml'}",
-                    f"--archive={archive}"], check=True, capture_output=True,
-                   env={**env, "KREW_ROOT": str(krew_root),
-                        "PATH": f"{base / 'tools'}{os.pathsep}{system}"})
-    subprocess.run([python, "-m", "venv", str(base / "venv")], check=True)
-    subprocess.run([str(base / "venv" / "bin" / "pip"), "install", "-q", str(ROOT)], check=True)
-    krew = f"env PIDSHARE_PYTHON={python} PATH={krew_root / 'bin'}{os.pathsep}{system}"
-    pip = f"env PATH={base / 'venv' / 'bin'}{os.pathsep}{system}"
-    subprocess.run([*krew.split(), "kubectl", "pidshare", "--help"], env=env, check=True,
-                   capture_output=True)  # the first run unpacks, once
-    return krew, pip
-
-
 def import_time(env: dict[str, str]) -> float:
     """Cumulative import time of the package and of what `--help` imports, in seconds."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import kubectl_pidshare.cli"],
@@ -269,8 +253,18 @@ def main() -> None:
     parser.add_argument("--ports", help="only `ports` on a Pod holding this many established "
                                         "connections (e.g. 10000) against kubectl exec cat "
                                         "/proc/net/tcp")
+    parser.add_argument("--rtt", help="only the start-up cases with the API server this many "
+                                      "ms of round trip away (e.g. 0,20,50), interleaved")
+    parser.add_argument("--before", help="with --rtt: also `ps` from this checkout (its bin/)")
     options = parser.parse_args()
     env = dict(os.environ)
+    if options.rtt:
+        from tests.bench import rtt
+
+        measured = rtt.main_rtt(env, options.rtt, options.times, options.only, options.before)
+        Path(options.json).write_text(json.dumps(
+            [{**asdict(c), **c.summary()} for c in measured], indent=2))
+        return
     if options.ports:
         print(f"{'case (A vs B)':<34} {'A median':>10} {'B median':>10} {'A/B':>8} "
               f"{'A MiB':>8} {'B MiB':>8}")
@@ -311,7 +305,8 @@ def main() -> None:
          ["kubectl", *ns, "exec", "bare-b", "-c", "dbg", "--", "ps", "ax"]),
         ("ps vs exec ps ax", ["kubectl", "pidshare", "ps", "nginx", *ns],
          ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "ps", "ax"]),
-        ("ps -c shell vs exec ps ax", ["kubectl", "pidshare", "ps", "nginx", "-c", "shell", *ns],
+        ("ps --exec-container shell vs exec ps ax",
+         ["kubectl", "pidshare", "ps", "nginx", "--exec-container", "shell", *ns],
          ["kubectl", *ns, "exec", "nginx", "-c", "shell", "--", "ps", "ax"]),
         ("ps vs manual attribution", ["kubectl", "pidshare", "ps", "nginx", *ns],
          ["sh", "-c", manual]),

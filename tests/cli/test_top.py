@@ -3,6 +3,7 @@ samples, Ctrl-C, resizes and q; the console's modes, keys and resizes on a pty."
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import pty
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 
 from kubectl_pidshare import top
 from kubectl_pidshare.cluster.targets import parse
+from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.output import console, render
 from kubectl_pidshare.pod.attribution import Owner
 from kubectl_pidshare.ps import PsOptions
@@ -202,3 +205,60 @@ def test_sigterm_gives_the_terminal_back_then_ends_by_sigterm() -> None:
     finally:
         os.close(main_side)
         os.close(terminal)
+
+
+class Then(Interrupt):
+    """Interrupt, doing something between the first refresh and the second."""
+
+    def __init__(self, n: int, between: Callable[[], None]) -> None:
+        super().__init__(n)
+        self.between = between
+
+    def __call__(self, seconds: float) -> None:
+        if not self.asked:
+            self.between()
+        super().__call__(seconds)
+
+
+def test_later_refreshes_of_a_pod_cost_one_exec_each(install: Install) -> None:
+    fake = install("nginx")
+    with pytest.raises(KeyboardInterrupt):
+        top.top(fake, PsOptions(parse(["nginx"], None, False)), io.StringIO(), io.StringIO(),
+                1.0, None, Interrupt(4))
+    assert (len(fake.execs), fake.gets, fake.lists) == (4, ["nginx"], [])
+
+
+def restart(fake: FakeTransport, container: str) -> None:
+    """The container restarted: a new container ID in the Pod's status and in /proc."""
+    pod = copy.deepcopy(fake.pod)
+    [status] = [s for s in pod["status"]["containerStatuses"] if s["name"] == container]
+    old = status["containerID"].split("//")[1]
+    new = old[::-1]
+    status["containerID"] = f"containerd://{new}"
+    fake.pod, fake.probe = pod, fake.probe.replace(old.encode(), new.encode())
+
+
+def test_a_restarted_container_s_processes_are_attributed_with_the_pod_fetched_again(
+        install: Install) -> None:
+    fake = install("nginx")
+    out = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        top.top(fake, PsOptions(parse(["nginx"], None, False)), out, io.StringIO(), 1.0, None,
+                Then(3, lambda: restart(fake, "nginx")))
+    frames = out.getvalue().split("\n\n")[:3]
+    assert [[line.split()[0] for line in frame.splitlines()[2:]] for frame in frames] == [
+        ["(sandbox)", "nginx", "nginx", "shell"]] * 3
+    assert (len(fake.execs), fake.gets) == (3, ["nginx", "nginx"])
+
+
+def test_a_failed_probe_is_answered_with_the_pod_fetched_again(install: Install) -> None:
+    fake = install("nginx")
+
+    def gone() -> None:
+        fake.pod_error = ServerError("NotFound", 'pods "nginx" not found')
+        fake.exec_errors["shell"] = ServerError("NotFound", 'pods "nginx" not found')
+
+    with pytest.raises(ServerError, match="not found"):
+        top.top(fake, PsOptions(parse(["nginx"], None, False)), io.StringIO(), io.StringIO(),
+                1.0, None, Then(3, gone))
+    assert (len(fake.execs), fake.gets) == (2, ["nginx", "nginx"])

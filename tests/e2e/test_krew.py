@@ -139,3 +139,18 @@ def test_krew_uninstall_leaves_no_completer_behind(seed: Namespace, archive: Pat
     assert sorted(path.name for path in (tmp_path / "krew" / "bin").iterdir()) == [], (
         "nothing of pidshare's is left in krew's bin, no dangling link")
     assert run(["kubectl", "__complete", "pidshare", ""], env).splitlines()[-1].startswith(":")
+
+
+def test_one_krew_build_runs_compiled_under_two_pythons(seed: Namespace, archive: Path,
+                                                        tmp_path: Path) -> None:
+    env = {**krew_install(seed.cluster, archive, tmp_path, python("3.9")),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    run(["kubectl", "pidshare", "version", "--client"], env)
+    later = {**env, "PIDSHARE_PYTHON": str(python("3.12"))}
+    assert "(Python 3.12." in run(["kubectl", "pidshare", "version", "--client"], later)
+    [unpacked] = (tmp_path / ".cache" / "kubectl-pidshare").glob("krew-*/kubectl_pidshare")
+    for tag in ("cpython-39", "cpython-312"):
+        assert (unpacked / "__pycache__" / f"cli.{tag}.pyc").is_file(), tag
+        assert list(unpacked.glob(f"../typer/__pycache__/main.{tag}.pyc")), tag
+    out = run(["kubectl", "pidshare", "ps", "nginx", "-n", seed.name], later)
+    assert "nginx: worker process" in out
