@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
 PACKAGE = {
     "kubectl_pidshare/__init__.py": "",
-    "kubectl_pidshare/cli.py": "from kubectl_pidshare import part\n\n\ndef main():\n"
-                               "    print('ran', part.VALUE)\n    return 0\n",
+    "kubectl_pidshare/launch.py": "from kubectl_pidshare import part\n\n\ndef main():\n"
+                                  "    print('ran', part.VALUE)\n    return 0\n",
     "kubectl_pidshare/part.py": "VALUE = 42\n",
 }
 
@@ -56,13 +56,13 @@ def bytecode(cache: Path) -> list[str]:
 def test_one_build_holds_bytecode_for_every_python_that_runs_it(tmp_path: Path) -> None:
     app, cache = zipapp(tmp_path / "pidshare.pyz"), tmp_path / "cache"
     run(python("3.9"), app, cache)
-    assert bytecode(cache) == ["__init__.cpython-39.pyc", "cli.cpython-39.pyc",
+    assert bytecode(cache) == ["__init__.cpython-39.pyc", "launch.cpython-39.pyc",
                                "part.cpython-39.pyc"]
     run(python("3.12"), app, cache)
     assert [name for name in bytecode(cache) if "312" in name] == [
-        "__init__.cpython-312.pyc", "cli.cpython-312.pyc", "part.cpython-312.pyc"]
+        "__init__.cpython-312.pyc", "launch.cpython-312.pyc", "part.cpython-312.pyc"]
     verbose = run(python("3.12"), app, cache, "-v").stderr
-    assert "cli.cpython-312.pyc matches" in verbose and "part.cpython-312.pyc matches" in verbose
+    assert "launch.cpython-312.pyc matches" in verbose and "part.cpython-312.pyc matches" in verbose
     again = run(python("3.9"), app, cache, "-v").stderr
     assert "part.cpython-39.pyc matches" in again and "compileall" not in again
 
@@ -78,6 +78,6 @@ def test_concurrent_first_runs_of_another_python_leave_the_build_whole(tmp_path:
         out, err = proc.communicate(timeout=120)
         assert (proc.returncode, out) == (0, "ran 42\n"), err
     verbose = run(python("3.11"), app, cache, "-v").stderr
-    assert "cli.cpython-311.pyc matches" in verbose and "part.cpython-311.pyc matches" in verbose
+    assert "launch.cpython-311.pyc matches" in verbose and "part.cpython-311.pyc matches" in verbose
     assert not list(cache.glob("krew-test/**/*.pyc.*")), "no half-written file is left"
     assert [p.name for p in cache.iterdir()] == ["krew-test"]
