@@ -17,6 +17,7 @@ Pure functions. The rules err on the side of hiding: a false positive costs the 
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -215,14 +216,25 @@ _command_line_cached = lru_cache(maxsize=1024)(_command_line)
 
 def arguments(args: Sequence[bytes]) -> list[bytes]:
     """command_line() over the raw arguments of a process (any bytes survive)."""
+    small = sum(map(len, args)) <= CACHED
+    return list((_arguments_cached if small else _arguments)(tuple(args)))
+
+
+def _arguments(args: tuple[bytes, ...]) -> tuple[bytes, ...]:
     texts = [arg.decode(errors="surrogateescape") for arg in args]
-    return [text.encode(errors="surrogateescape") for text in command_line(texts)]
+    return tuple(text.encode(errors="surrogateescape") for text in command_line(texts))
+
+
+_arguments_cached = lru_cache(maxsize=1024)(_arguments)
 
 
 def snapshot(seen: Snapshot) -> Snapshot:
-    """A copy of a probe's snapshot with every process's arguments redacted."""
-    processes = {pid: replace(process, args=arguments(process.args))
-                 for pid, process in seen.processes.items()}
+    """A copy of a probe's snapshot with every process's arguments redacted (each process
+    copied whole, then its arguments replaced: dataclasses.replace took 0.2 s of 10,000)."""
+    processes = {}
+    for pid, process in seen.processes.items():
+        processes[pid] = redacted = copy.copy(process)
+        redacted.args = arguments(process.args)
     return replace(seen, processes=processes)
 
 

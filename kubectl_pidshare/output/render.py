@@ -226,8 +226,7 @@ def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
 
 def write_json(out: TextIO, doc: dict[str, Any]) -> None:
     """JSON, indented like kubectl's."""
-    json.dump(doc, out, indent=4, ensure_ascii=False)
-    out.write("\n")
+    out.write(json.dumps(doc, indent=4, ensure_ascii=False) + "\n")
 
 
 def write_yaml(out: TextIO, doc: dict[str, Any]) -> None:

@@ -16,6 +16,11 @@ from kubectl_pidshare.signals import Dispositions, dispositions
 
 CLOCK_TICKS = 100  # USER_HZ, the same on every architecture Kubernetes runs on
 RECORD = re.compile(rb"(\d+)/(stat|cmdline):", re.ASCII)
+# Each whole record (what follows a NUL, or starts the text, up to the next NUL) that is a piece
+# of a command line or a stat line, found by one pass over the text, in order; and the first
+# record that is the probe's mark.
+RECORDS = re.compile(rb"(?<![^\0])(\d+)/(stat|cmdline):([^\0]*)", re.ASCII)
+PROBE = re.compile(rb"(?<![^\0])pidshare-probe:([^\0]*)")
 # Each whole line (none matches across one: no part of it matches a line break) that is a
 # status field (its name: what precedes the first colon or tab), a cgroup line (all of it after
 # `cgroup:`) or an /etc/passwd entry; found by one pass over the text, in order.
@@ -108,17 +113,17 @@ def _raw(raws: dict[int, _Raw], pid: int) -> _Raw:
 
 
 def _records(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
-    for record in part.split(b"\0"):
-        match = RECORD.match(record)
-        if match:
-            raw = _raw(raws, int(match[1]))
-            content = record[match.end():]
-            if match[2] == b"cmdline":
-                raw.args.append(content)
-            else:
-                raw.stat = content
-        elif record.startswith(PROBE_MARK) and snapshot.probe_pid is None:
-            snapshot.probe_pid = int(record[len(PROBE_MARK):] or b"0")
+    last, raw = b"", _Raw()
+    for pid, kind, content in RECORDS.findall(part):
+        if pid != last:
+            last, raw = pid, _raw(raws, int(pid))
+        if kind == b"cmdline":
+            raw.args.append(content)
+        else:
+            raw.stat = content
+    mark = PROBE.search(part)
+    if mark:
+        snapshot.probe_pid = int(mark[1] or b"0")
 
 
 def _lines(snapshot: Snapshot, raws: dict[int, _Raw], part: bytes) -> None:
