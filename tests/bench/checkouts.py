@@ -2,7 +2,7 @@
 and `kubectl exec … ps ax`, interleaved (before, after, exec, before, …): median wall time, peak
 RSS and the per-round ratios, to measure a change end to end on the local cluster.
 
-    python -m tests.bench.checkouts BEFORE_CHECKOUT AFTER_CHECKOUT -n 10 -- \\
+    python -m tests.bench.checkouts -n 10 BEFORE_CHECKOUT AFTER_CHECKOUT -- \\
         -n NAMESPACE ps POD --exec-container shell
 """
 
