@@ -20,8 +20,9 @@ from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.attribution import Attribution
 from kubectl_pidshare.pod.debug_container import DebugOptions, ours
 from kubectl_pidshare.pod.model import Container
+from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.pod.spec import containers, pod_specs
-from kubectl_pidshare.ps import Listing, PsOptions, gather, report
+from kubectl_pidshare.ps import PsOptions, gather, report
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.transport import Transport
 
@@ -130,7 +131,7 @@ def container_facts(container: Container) -> Facts:
 def live_facts(listing: Listing, seen: Seen, container: Container) -> Facts:
     """A container as its processes show it, over what its spec says."""
     spec = container_facts(container)
-    attribution = Attribution(listing.pod, listing.runner, listing.snapshot.own_cgroup)
+    attribution = listing.attribution
     mine = [p for p in listing.snapshot.processes.values()
             if attribution.owner(p).name == container.name]
     if not mine:

@@ -9,13 +9,14 @@ from typing import BinaryIO
 
 from kubectl_pidshare.errors import PidshareError, RemoteExit
 from kubectl_pidshare.output.text import escape
-from kubectl_pidshare.pod.aim import Aim, look, main_process
+from kubectl_pidshare.pod.aim import Aim, main_process
 from kubectl_pidshare.pod.attribution import Attribution
 from kubectl_pidshare.pod.debug_container import DebugOptions
 from kubectl_pidshare.pod.model import Pod, parse_pod
 from kubectl_pidshare.pod.permissions import CAP_SYS_PTRACE, advice
 from kubectl_pidshare.pod.runner import Outcome, Refusals
 from kubectl_pidshare.pod.runners import Runners, choose
+from kubectl_pidshare.pod.snapshot import snapshot
 from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.transport import Sink, Transport
@@ -43,13 +44,20 @@ REFUSALS: Refusals = {
 
 @dataclass(frozen=True)
 class CatOptions:
-    """What `cat` was asked for."""
+    """What `cat` (and ls, cp) was asked for: a path, absolute, as the process aimed at sees it
+    (checked here, before any request)."""
 
     pod: str
     aim: Aim
     path: str
     runner: str | None = None
     debug: DebugOptions = field(default_factory=DebugOptions)
+
+    def __post_init__(self) -> None:
+        if not self.path.startswith("/"):
+            shown = escape(self.path)
+            raise PidshareError(f"{shown}: the path must be absolute, as {_who(self.aim)} sees "
+                                f"it (for example /{shown})")
 
 
 def encode_path(path: str) -> str:
@@ -59,15 +67,6 @@ def encode_path(path: str) -> str:
 
 def _who(aim: Aim) -> str:
     return f"PID {aim.pid}" if aim.pid is not None else f'container "{aim.container}"'
-
-
-def check_path(options: CatOptions) -> None:
-    """Refuse a relative path before any request."""
-    if not options.path.startswith("/"):
-        shown = escape(options.path)
-        raise PidshareError(f"{shown}: the path must be absolute, as {_who(options.aim)} sees "
-                            "it "
-                            f"(for example /{shown})")
 
 
 def target(transport: Transport, options: CatOptions, err: BinaryIO) -> tuple[Runners, int]:
@@ -111,7 +110,6 @@ def refused(outcome: Outcome, pod: Pod, pid: int, aim: Aim,
 
 def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO) -> None:
     """Stream PATH, resolved inside PID's root, to out; refusals become errors."""
-    check_path(options)
     runners, pid = target(transport, options, err)
     outcome, said = read_file(runners, pid, options.path, out)
     out.flush()
@@ -186,13 +184,13 @@ def read_root(runners: Runners, pid: int, name: str, args: list[str], out: Sink)
     if refusal is None or refusal.code != "no-access" or len(runners.containers) < 2:
         return outcome
     try:
-        _, snapshot, attribution = look(runners)
+        _, listing = snapshot(runners)
     except PidshareError:
         return outcome
-    process = snapshot.processes.get(pid)
+    process = listing.process(pid)
     if process is None:
         return outcome
-    return runners.retry(refusal.code, attribution.owner(process).name, process.uid, name,
+    return runners.retry(refusal.code, listing.attribution.owner(process).name, process.uid, name,
                          args, out) or outcome
 
 

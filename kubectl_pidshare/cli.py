@@ -10,7 +10,7 @@ at run time: they are objects (no `from __future__ import annotations`), Python 
 import sys
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.main import get_command
@@ -98,6 +98,16 @@ def root(
         username=username, password=password, verbosity=v), debug)
 
 
+def _parse(args: list[str], env: Environment) -> Any:
+    """The command line parsed, kubectl's global flags accepted anywhere: what the command
+    returned (an Invocation to run, or the status of --help, version and the like)."""
+    with redirect_stdout(env.stdout), redirect_stderr(env.stderr):
+        command = get_command(app)
+        hoisted, rest = split(command, args)
+        check(command, hoisted, rest)
+        return command.main(args=hoisted + rest, standalone_mode=False, obj=env, prog_name=PROG)
+
+
 def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None) -> int:
     """Run the command line; the one error boundary. Returns the exit status: an ExitStatus,
     or a remote command's own status passed through."""
@@ -105,12 +115,7 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional[Environment] = None
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     debug = False
     try:
-        with redirect_stdout(env.stdout), redirect_stderr(env.stderr):
-            command = get_command(app)
-            hoisted, rest = split(command, args)
-            check(command, hoisted, rest)
-            invoked = command.main(args=hoisted + rest, standalone_mode=False, obj=env,
-                                   prog_name=PROG)
+        invoked = _parse(args, env)
         if not isinstance(invoked, Invocation):
             return int(invoked or 0)
         debug = invoked.debug

@@ -183,12 +183,12 @@ def _aims(seen: Words) -> list[str]:
         return [f"container/{name}" for name in _containers(seen)]
     from kubectl_pidshare.cluster.targets import parse
     from kubectl_pidshare.output.text import command
-    from kubectl_pidshare.ps import PsOptions, gather
+    from kubectl_pidshare.ps import PsOptions, gather, group
 
     options = PsOptions(parse([_pod_named(seen)], None, False),
                         runner=seen.values.get("exec_container"))
     listings, _ = gather(_target(seen.values), options, io.StringIO())
-    rows = sorted((row for listing in listings for rows in listing.groups() for row in rows),
+    rows = sorted((row for listing in listings for rows in group(listing) for row in rows),
                   key=lambda row: row.pid)
     pids = [f"{row.pid}\t{row.owner.name}: {command(row.name, row.args)}"[:DESCRIBED]
             for row in rows]

@@ -19,12 +19,12 @@ from kubectl_pidshare.output import render
 from kubectl_pidshare.output.text import command, escape
 from kubectl_pidshare.pod import procfs
 from kubectl_pidshare.pod.aim import Aim, main_process
-from kubectl_pidshare.pod.attribution import Attribution
 from kubectl_pidshare.pod.debug_container import DebugOptions
 from kubectl_pidshare.pod.model import parse_pod
 from kubectl_pidshare.pod.permissions import CAP_SYS_PTRACE, advice
 from kubectl_pidshare.pod.runner import Refusals
 from kubectl_pidshare.pod.runners import choose
+from kubectl_pidshare.pod.snapshot import parsed
 from kubectl_pidshare.pod.spec import SpecEnv, spec_env
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.transport import Transport
@@ -160,11 +160,11 @@ def read(transport: Transport, options: EnvOptions, err: TextIO) -> tuple[Read, 
     outcome = runners.run("environ", [str(pid), str(MOST)], sink)
     pod = runners.pod
     description, entries = split(bytes(sink.data), pid)
-    seen = redaction.snapshot(procfs.parse(description))
-    process = seen.processes.get(pid)
+    seen = parsed(pod, outcome.container, description)
+    process = seen.process(pid)
     owner = None
     if process is not None:
-        owner = Attribution(pod, outcome.container, seen.own_cgroup).owner(process).name
+        owner = seen.attribution.owner(process).name
     refusal = outcome.refusal
     if refusal is not None:
         uid = f" (uid {process.uid})" if process else ""

@@ -19,7 +19,8 @@ from kubectl_pidshare.pod.debug_container import DebugOptions
 from kubectl_pidshare.pod.model import parse_pod
 from kubectl_pidshare.pod.netfs import DELETED, Descriptor, Held
 from kubectl_pidshare.pod.runners import choose
-from kubectl_pidshare.ps import Listing, PsOptions, gather, prefix, probe, report
+from kubectl_pidshare.pod.snapshot import Listing
+from kubectl_pidshare.ps import PsOptions, gather, prefix, probe, report
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.transport import Transport
 

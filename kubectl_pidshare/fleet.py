@@ -10,7 +10,7 @@ from typing import Any, TextIO, Union
 
 from kubectl_pidshare.cluster.targets import Targets, nothing_found, parse, resolve, usage
 from kubectl_pidshare.errors import PidshareError, ServerError, describe
-from kubectl_pidshare.kill import KillOptions, is_signal, kill, parse_signal, signal_in
+from kubectl_pidshare.kill import KillOptions, is_signal, kill, signal_in
 from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.aim import Aim, parse_aim
 from kubectl_pidshare.pod.model import parse_pod
@@ -54,7 +54,6 @@ def plan(words: Sequence[str], selector: str | None, all_namespaces: bool,
          flags: KillOptions) -> tuple[Targets, KillOptions]:
     """The targets of kill's words, and flags with the Pod (for one), process and signal."""
     targets, aim, signal = split(words, selector, all_namespaces)
-    parse_signal(signal or "TERM")
     return targets, replace(flags, pod=targets.refs[0].name if targets.one_pod else "",
                             aim=parse_aim(aim), signal=signal or "TERM")
 

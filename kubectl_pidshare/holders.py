@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kubectl_pidshare.output.text import command, escape
-from kubectl_pidshare.pod.attribution import Attribution, is_sandbox
+from kubectl_pidshare.pod.attribution import is_sandbox
 from kubectl_pidshare.pod.debug_container import ours
 from kubectl_pidshare.pod.netfs import ROWS, Descriptor, Held
-from kubectl_pidshare.ps import Listing
+from kubectl_pidshare.pod.snapshot import Listing
 
 SHOWN = 3
 
@@ -44,9 +44,8 @@ class Holders:
     """The processes of one Listing, attributed once, by PID."""
 
     def __init__(self, listing: Listing) -> None:
-        snapshot = listing.snapshot
         self.listing = listing
-        self.attribution = Attribution(listing.pod, listing.runner, snapshot.own_cgroup)
+        self.attribution = listing.attribution
         self._known: dict[int, Holder | None] = {}
 
     def holder(self, pid: int, fd: int = -1) -> Holder | None:

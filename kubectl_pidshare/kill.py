@@ -5,19 +5,20 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TextIO
 
-from kubectl_pidshare import redaction
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output.text import command, shorten
 from kubectl_pidshare.pod import procfs
-from kubectl_pidshare.pod.aim import COMMAND_SHOWN, Aim, look, main_process
-from kubectl_pidshare.pod.attribution import NODE, Attribution, is_sandbox
+from kubectl_pidshare.pod.aim import COMMAND_SHOWN, Aim, main_process
+from kubectl_pidshare.pod.attribution import NODE, is_sandbox
 from kubectl_pidshare.pod.debug_container import DebugOptions
 from kubectl_pidshare.pod.model import Pod, parse_pod
 from kubectl_pidshare.pod.permissions import CAP_KILL, advice
 from kubectl_pidshare.pod.runner import Outcome, Refusal, Refusals
 from kubectl_pidshare.pod.runners import Runners, choose
+from kubectl_pidshare.pod.snapshot import parsed, snapshot
 from kubectl_pidshare.pod.zombies import where
 from kubectl_pidshare.signals import ALIASES, NAMES, SIGNALS, SIGRTMAX, SIGRTMIN
 from kubectl_pidshare.status import ExitStatus
@@ -53,6 +54,14 @@ class KillOptions:
     force: bool = False
     debug: DebugOptions = field(default_factory=DebugOptions)
     dry_run: bool = False
+
+    def __post_init__(self) -> None:
+        self.signo  # noqa: B018 - an unknown signal is refused when the options are made
+
+    @cached_property
+    def signo(self) -> tuple[int, str]:
+        """The signal's number and name (see parse_signal)."""
+        return parse_signal(self.signal)
 
 
 def parse_signal(text: str) -> tuple[int, str]:
@@ -124,9 +133,9 @@ def _refuse_sandbox(pid: int, pod: Pod, force: bool, signal: tuple[int, str]) ->
 def _refuse_node(runners: Runners, pid: int) -> None:
     """In a Pod that shares the node's processes (hostPID), refuse a process that belongs to no
     container of the Pod, as the probe attributes it."""
-    _, snapshot, attribution = look(runners)
-    process = snapshot.processes.get(pid)
-    if process is not None and attribution.owner(process).name == NODE:
+    _, listing = snapshot(runners)
+    process = listing.process(pid)
+    if process is not None and listing.attribution.owner(process).name == NODE:
         raise PidshareError(
             f"refusing to signal PID {pid} "
             f"({shorten(command(process.name, process.args), COMMAND_SHOWN)}) of pod "
@@ -137,12 +146,11 @@ def _refuse_node(runners: Runners, pid: int) -> None:
 
 def _described(runners: Runners, outcome: Outcome, described: io.BytesIO, pid: int
                ) -> tuple[procfs.Process | None, str | None]:
-    snapshot = redaction.snapshot(procfs.parse(described.getvalue()))
-    process = snapshot.processes.get(pid)
+    listing = parsed(runners.pod, outcome.container, described.getvalue())
+    process = listing.process(pid)
     if process is None:
         return None, None
-    return process, Attribution(runners.pod, outcome.container,
-                                snapshot.own_cgroup).owner(process).name
+    return process, listing.attribution.owner(process).name
 
 
 def _signal(runners: Runners, pid: int, number: int, options: KillOptions
@@ -180,7 +188,7 @@ def signal_in(transport: Transport, pod: Pod, options: KillOptions,
     """Signal the process aimed at in pod, from one of its containers (notice: warnings;
     chosen: the line naming a container's main process, notice if None): the line that says
     what was hit, or with dry_run what would be (nothing is sent)."""
-    number, name = parse_signal(options.signal)
+    number, name = options.signo
     if options.aim.pid is not None:
         _refuse_sandbox(options.aim.pid, pod, options.force, (number, name))
     runners = choose(transport, pod, options.runner, options.debug, notice,
@@ -212,11 +220,11 @@ def signal_in(transport: Transport, pod: Pod, options: KillOptions,
 def _dry(runners: Runners, pid: int, number: int, name: str) -> str:
     """What a run would signal, and what the process does with the signal, from one probe:
     nothing is sent."""
-    _, snapshot, attribution = look(runners)
-    process = snapshot.processes.get(pid)
+    _, listing = snapshot(runners)
+    process = listing.process(pid)
     if process is None:
         raise Refusal("no-process", str(pid)).error(REFUSALS, pid=str(pid), pod=runners.pod.name)
-    owner = attribution.owner(process, snapshot.processes).name
+    owner = listing.attribution.owner(process, listing.snapshot.processes).name
     held = process.dispositions
     does = f", which {held.does(number)} it" if held is not None and number else ""
     return f"would send {name} to {_describe(pid, process, owner)}{does} (dry run: nothing sent)"

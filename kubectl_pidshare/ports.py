@@ -19,7 +19,8 @@ from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod import netfs
 from kubectl_pidshare.pod.debug_container import DebugOptions
 from kubectl_pidshare.pod.netfs import Socket
-from kubectl_pidshare.ps import Listing, PsOptions, gather, prefix, report
+from kubectl_pidshare.pod.snapshot import Listing
+from kubectl_pidshare.ps import PsOptions, gather, prefix, report
 from kubectl_pidshare.transport import Transport
 
 COLUMNS = ("PROTO", "STATE", "LOCAL", "PEER", "RECV-Q", "SEND-Q", "CONTAINER", "PID", "COMMAND")

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO, Union
 
-from kubectl_pidshare import redaction
 from kubectl_pidshare.cluster.targets import Targets, nothing_found, resolve
 from kubectl_pidshare.errors import Failed, PidshareError, describe
 from kubectl_pidshare.output import render
 from kubectl_pidshare.pod import procfs
-from kubectl_pidshare.pod.attribution import NODE, SANDBOX, UNKNOWN, Attribution
+from kubectl_pidshare.pod.attribution import NODE, SANDBOX, UNKNOWN
 from kubectl_pidshare.pod.debug_container import DebugOptions, ours
 from kubectl_pidshare.pod.model import (
     Container,
@@ -26,6 +25,7 @@ from kubectl_pidshare.pod.model import (
 from kubectl_pidshare.pod.own import compact, started_by_pidshare
 from kubectl_pidshare.pod.runner import Outcome, attempt
 from kubectl_pidshare.pod.runners import choose, not_shared
+from kubectl_pidshare.pod.snapshot import Listing, parsed
 from kubectl_pidshare.pod.zombies import notes
 from kubectl_pidshare.transport import Transport
 
@@ -53,32 +53,16 @@ class PsOptions:
     args: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Listing:
-    """One Pod's probe: the Pod, where the probe ran, and what it saw (and the script's whole
-    output, for a script other than the probe)."""
-
-    pod: Pod
-    runner: Container
-    snapshot: procfs.Snapshot
-    output: bytes = field(default=b"", repr=False)
-
-    def groups(self, container: str | None = None, show_pidshare: bool = False
-               ) -> list[list[render.Row]]:
-        """The rows per container (see group), only container's if one is named."""
-        return group(self.snapshot, self.pod, self.runner, container, show_pidshare)
-
-
 Probed = Union[Listing, PidshareError]
 
 
-def group(snapshot: procfs.Snapshot, pod: Pod, runner: Container,
-          container: str | None = None, show_pidshare: bool = False) -> list[list[render.Row]]:
+def group(listing: Listing, container: str | None = None, show_pidshare: bool = False
+          ) -> list[list[render.Row]]:
     """Attribute every process and group the rows: sandbox, containers in spec order, the
     node's (hostPID), unknown (only the named container's, if one is). pidshare's own
     processes (other runs' scripts, its debug containers) are listed only with show_pidshare,
     compactly."""
-    attribution = Attribution(pod, runner, snapshot.own_cgroup)
+    pod, snapshot, attribution = listing.pod, listing.snapshot, listing.attribution
     users: dict[str, dict[int, str]] = {}
     for cgroup, names in snapshot.passwd:
         owner = attribution.container(cgroup)
@@ -145,9 +129,8 @@ def probe(transport: Transport, options: PsOptions, name: str, err: TextIO,
     if outcome.status != 0:
         raise outcome.probe_failed(pod.name)
     _warn(pod, runner, options.container, err)
-    seen = procfs.parse(raw.getvalue())
-    return Listing(pod, runner, seen if options.show_secrets else redaction.snapshot(seen),
-                   raw.getvalue() if options.script != "probe" else b"")
+    return parsed(pod, runner, raw.getvalue(), options.show_secrets,
+                  raw.getvalue() if options.script != "probe" else b"")
 
 
 def _warn(pod: Pod, runner: Container, shown: str | None, err: TextIO) -> None:
@@ -218,7 +201,7 @@ def sections(listings: Sequence[Listing], options: PsOptions) -> list[render.Sec
     names = prefix(options)
     cells = {"NAMESPACE": lambda pod: pod.namespace, "POD": lambda pod: pod.name}
     return [(tuple(cells[name](listing.pod) for name in names),
-             listing.groups(options.container, options.show_pidshare)) for listing in listings]
+             group(listing, options.container, options.show_pidshare)) for listing in listings]
 
 
 def report(failures: Sequence[PidshareError], err: TextIO) -> None:
@@ -236,7 +219,7 @@ def _document(listing: Listing, options: PsOptions) -> dict[str, Any]:
         pod.shares_processes, "hostPID": pod.host_pid, "probeContainer": runner.name,
         "containers": [{"name": c.name, "kind": c.kind, "containerID": c.container_id,
                         "running": c.running} for c in pod.containers],
-    }, listing.groups(options.container, options.show_pidshare))
+    }, group(listing, options.container, options.show_pidshare))
 
 
 def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
@@ -255,6 +238,6 @@ def ps(transport: Transport, options: PsOptions, out: TextIO, err: TextIO,
         render.write_table(out, sections(listings, options), render.Layout(
             columns, options.headers, prefix(options), options.sort_by, width, now))
     for listing in listings:
-        for line in notes(listing.pod, listing.runner, listing.snapshot):
+        for line in notes(listing):
             err.write(line + "\n")
     report(failures, err)

@@ -14,7 +14,6 @@ from typing import BinaryIO, Protocol
 
 from kubectl_pidshare.cat import (
     CatOptions,
-    check_path,
     encode_path,
     read_root,
     refused,
@@ -256,7 +255,6 @@ def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool,
     """Run tree.sh on source's path (mode ls or cp; flags: dot files, every level), feeding
     handler (and users: the target's users and groups, for ls); a refusal becomes the error
     cat would give."""
-    check_path(source)
     runners, pid = target(transport, source, err)
     parser = Parser(handler, users)
     args = [str(pid), encode_path(source.path), mode, *("1" if flag else "0" for flag in flags)]

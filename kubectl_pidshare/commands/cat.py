@@ -11,6 +11,7 @@ from kubectl_pidshare.app import (
     app,
     invocation,
 )
+from kubectl_pidshare.commands.options import source
 from kubectl_pidshare.flags import (
     GLOBAL_FLAGS_HINT,
     DebugImage,
@@ -37,13 +38,8 @@ def cat_command(
       kubectl pidshare cat nginx container/nginx /etc/nginx/nginx.conf
       kubectl pidshare cat nginx 8 /var/lib/app/data.bin > data.bin
     """
-    from kubectl_pidshare.cat import CatOptions, cat, check_path
-    from kubectl_pidshare.cluster.targets import one_pod
-    from kubectl_pidshare.pod.aim import parse_aim
-    from kubectl_pidshare.pod.debug_container import DebugOptions
+    from kubectl_pidshare.cat import cat
 
-    options = CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
-                         DebugOptions(debug_image, debug_profile.value))
-    check_path(options)
+    options = source(pod, aim, path, exec_container, debug_image, debug_profile)
     return invocation(ctx, lambda env, flags: cat(env.connect(flags), options,
                                                    env.stdout.buffer, env.stderr.buffer))

@@ -57,12 +57,10 @@ def live(ctx: typer.Context, options: "PsOptions", interval: float) -> Invocatio
 def source(pod: str, aim: str, path: str, exec_container: Optional[str],
            debug_image: Optional[str], debug_profile: Profile) -> "CatOptions":
     """The process and path of cat, ls and cp, checked."""
-    from kubectl_pidshare.cat import CatOptions, check_path
+    from kubectl_pidshare.cat import CatOptions
     from kubectl_pidshare.cluster.targets import one_pod
     from kubectl_pidshare.pod.aim import parse_aim
     from kubectl_pidshare.pod.debug_container import DebugOptions
 
-    options = CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
-                         DebugOptions(debug_image, debug_profile.value))
-    check_path(options)
-    return options
+    return CatOptions(one_pod(pod), parse_aim(aim), path, exec_container,
+                      DebugOptions(debug_image, debug_profile.value))

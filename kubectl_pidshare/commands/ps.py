@@ -1,7 +1,7 @@
 """`kubectl pidshare ps`."""
 
 from dataclasses import replace
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,6 +31,21 @@ from kubectl_pidshare.flags import (
     SortKey,
 )
 from kubectl_pidshare.session import Environment
+
+if TYPE_CHECKING:
+    from kubectl_pidshare.ps import PsOptions
+
+
+def _watched(ctx: typer.Context, options: "PsOptions", output: Output) -> Invocation:
+    """`ps -w`: the live view, by CPU unless --sort-by says otherwise; it draws a table only."""
+    if output is not Output.tree:
+        from kubectl_pidshare.cluster.targets import usage
+
+        raise usage(f"-w/--watch draws the live table, as kubectl pidshare top: it takes no "
+                    f"-o {output.value} (kubectl pidshare ps -o {output.value} prints one "
+                    "snapshot)")
+    return live(ctx, replace(options, sort_by=options.sort_by or SortKey.cpu.value),
+                TOP_INTERVAL)
 
 
 @app.command("ps", epilog=GLOBAL_FLAGS_HINT)
@@ -66,14 +81,12 @@ def ps_command(
                           output.value, no_headers, sort_by, debug_image, debug_profile,
                           show_pidshare, show_secrets)
     if watch:
-        if output is not Output.tree:
-            from kubectl_pidshare.cluster.targets import usage
+        return _watched(ctx, options, output)
+    return _listed(ctx, options)
 
-            raise usage(f"-w/--watch draws the live table, as kubectl pidshare top: it takes no "
-                        f"-o {output.value} (kubectl pidshare ps -o {output.value} prints one "
-                        "snapshot)")
-        return live(ctx, replace(options, sort_by=options.sort_by or SortKey.cpu.value),
-                    TOP_INTERVAL)
+
+def _listed(ctx: typer.Context, options: "PsOptions") -> Invocation:
+    """`ps`: one listing, laid out to the terminal's width when it is one."""
     from kubectl_pidshare.ps import ps
 
     def action(env: Environment, flags: ConfigFlags) -> None:

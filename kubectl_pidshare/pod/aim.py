@@ -3,18 +3,14 @@ needs a PID that changes at every restart."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kubectl_pidshare import redaction
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output.text import command, escape, shorten
-from kubectl_pidshare.pod import procfs
-from kubectl_pidshare.pod.attribution import Attribution
 from kubectl_pidshare.pod.model import not_running
-from kubectl_pidshare.pod.runner import Outcome
 from kubectl_pidshare.pod.runners import Runners
+from kubectl_pidshare.pod.snapshot import snapshot
 from kubectl_pidshare.status import ExitStatus
 
 PREFIX = "container/"
@@ -42,25 +38,15 @@ def parse_aim(text: str) -> Aim:
                         "container/NAME for that container's main process", ExitStatus.USAGE)
 
 
-def look(runners: Runners) -> tuple[Outcome, procfs.Snapshot, Attribution]:
-    """One probe: where it ran, what it saw, and whose each process is."""
-    raw = io.BytesIO()
-    outcome = runners.run("probe", [], raw)
-    if outcome.status != 0:
-        raise outcome.probe_failed(runners.pod.name)
-    snapshot = redaction.snapshot(procfs.parse(raw.getvalue()))
-    return outcome, snapshot, Attribution(runners.pod, outcome.container, snapshot.own_cgroup)
-
-
 def main_process(runners: Runners, container: str, notice: Callable[[str], object]) -> int:
     """The PID of the container's oldest process, found with one probe, and said."""
     pod = runners.pod
     if not pod.container(container).running:
         raise PidshareError(not_running(pod, pod.container(container)),
                             ExitStatus.NO_SUCH_PROCESS)
-    _, snapshot, attribution = look(runners)
-    mine = [process for process in snapshot.processes.values()
-            if attribution.owner(process).name == container]
+    _, listing = snapshot(runners)
+    mine = [process for process in listing.snapshot.processes.values()
+            if listing.attribution.owner(process).name == container]
     if not mine:
         raise PidshareError(f'container "{container}" of pod "{pod.name}" has no process',
                             ExitStatus.NO_SUCH_PROCESS)

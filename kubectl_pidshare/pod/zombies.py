@@ -7,8 +7,8 @@ from collections import Counter
 from kubectl_pidshare.output.text import command, shorten
 from kubectl_pidshare.pod.aim import COMMAND_SHOWN
 from kubectl_pidshare.pod.attribution import NODE, SANDBOX, Attribution
-from kubectl_pidshare.pod.model import Container, Pod
 from kubectl_pidshare.pod.procfs import Snapshot
+from kubectl_pidshare.pod.snapshot import Listing
 
 
 def where(owner: str) -> str:
@@ -25,13 +25,13 @@ def _described(pid: int, snapshot: Snapshot, attribution: Attribution) -> str:
             f"{where(owner)}")
 
 
-def notes(pod: Pod, runner: Container, snapshot: Snapshot) -> list[str]:
+def notes(listing: Listing) -> list[str]:
     """One line per parent that holds zombies: how many, the parent and its container, and
     the process that reaps orphans in the Pod (PID 1: the sandbox's pause where the Pod shares
     its processes, the container's init where it does not)."""
+    pod, snapshot, attribution = listing.pod, listing.snapshot, listing.attribution
     held = Counter(process.ppid for process in snapshot.processes.values()
                    if process.state == "Z")
-    attribution = Attribution(pod, runner, snapshot.own_cgroup)
     reaper = _described(1, snapshot, attribution)
     return [f'note: pod "{pod.name}": {_described(parent, snapshot, attribution)} holds {count} '
             f"zombie{'s' if count > 1 else ''} (exited children it has not waited for: they go "

@@ -15,7 +15,7 @@ from kubectl_pidshare.errors import ServerError
 from kubectl_pidshare.session import Environment
 from kubectl_pidshare.transport import Sink, Transport
 
-DATA = Path(__file__).parents[1] / "unit" / "data"
+DATA = Path(__file__).parents[1] / "data"
 NOW = datetime(2026, 11, 29, 7, 28, 12, tzinfo=timezone.utc)
 
 

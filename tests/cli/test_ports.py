@@ -1,5 +1,5 @@
 """ports and fds through the error boundary, with a fake transport answering from the
-sockets Pod's recordings (tests/unit/data/fds-sockets-*.bin)."""
+sockets Pod's recordings (tests/data/fds-sockets-*.bin)."""
 
 from __future__ import annotations
 

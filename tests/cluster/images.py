@@ -3,7 +3,8 @@
 
 No image is downloaded from any registry: every image is assembled here from
 files of installed Debian packages (busybox-static, nginx-light, dash, grep,
-coreutils) or from small C programs compiled with ``gcc -static``, and pushed
+coreutils), the files under ``tests/cluster/images/`` (nginx's configuration and
+pages) and the small C programs there compiled with ``gcc -static``, and pushed
 over plain HTTP to a local registry (``docker-registry`` on 127.0.0.1:5000):
 
 - ``library/busybox:1.28``: static busybox with a symlink for every applet.
@@ -82,319 +83,15 @@ NGINX_EXTRA_BINARIES = (
     "/bin/sleep",
 )
 
-NGINX_CONF = """\
-user  nginx;
-worker_processes  1;
-
-error_log  /var/log/nginx/error.log warn;
-pid        /var/run/nginx.pid;
-
-
-events {
-    worker_connections  1024;
+NGINX_FILES = {  # FILES/nginx/NAME: where the nginx image holds it
+    "nginx.conf": "/etc/nginx/nginx.conf",
+    "default.conf": "/etc/nginx/conf.d/default.conf",
+    "index.html": "/usr/share/nginx/html/index.html",
+    "50x.html": "/usr/share/nginx/html/50x.html",
+    "nsswitch.conf": "/etc/nsswitch.conf",
 }
-
-
-http {
-    include       /etc/nginx/mime.types;
-    default_type  application/octet-stream;
-
-    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
-                      '$status $body_bytes_sent "$http_referer" '
-                      '"$http_user_agent" "$http_x_forwarded_for"';
-
-    access_log  /var/log/nginx/access.log  main;
-
-    sendfile        on;
-    #tcp_nopush     on;
-
-    keepalive_timeout  65;
-
-    #gzip  on;
-
-    include /etc/nginx/conf.d/*.conf;
-}
-"""
-
-NGINX_DEFAULT_CONF = """\
-server {
-    listen       80;
-    server_name  localhost;
-
-    #access_log  /var/log/nginx/host.access.log  main;
-
-    location / {
-        root   /usr/share/nginx/html;
-        index  index.html index.htm;
-    }
-
-    #error_page  404              /404.html;
-
-    # redirect server error pages to the static page /50x.html
-    #
-    error_page   500 502 503 504  /50x.html;
-    location = /50x.html {
-        root   /usr/share/nginx/html;
-    }
-}
-"""
-
-NGINX_INDEX_HTML = """\
-<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-<style>
-html { color-scheme: light dark; }
-body { width: 35em; margin: 0 auto;
-font-family: Tahoma, Verdana, Arial, sans-serif; }
-</style>
-</head>
-<body>
-<h1>Welcome to nginx!</h1>
-<p>If you see this page, the nginx web server is successfully installed and
-working. Further configuration is required.</p>
-
-<p>For online documentation and support please refer to
-<a href="http://nginx.org/">nginx.org</a>.<br/>
-Commercial support is available at
-<a href="http://nginx.com/">nginx.com</a>.</p>
-
-<p><em>Thank you for using nginx.</em></p>
-</body>
-</html>
-"""
-
-NGINX_50X_HTML = """\
-<!DOCTYPE html>
-<html>
-<head>
-<title>Error</title>
-</head>
-<body>
-<h1>An error occurred.</h1>
-<p>Sorry, the page you are looking for is currently unavailable.<br/>
-Please try again later.</p>
-</body>
-</html>
-"""
-
-NSSWITCH_CONF = """\
-passwd:         files
-group:          files
-shadow:         files
-hosts:          files dns
-networks:       files
-protocols:      files
-services:       files
-"""
-
-SLEEPER_C = r"""
-/* Sleep until SIGTERM or SIGINT, then exit 0. Handlers are installed
- * explicitly so that this also works as PID 1 of a container. */
-#include <signal.h>
-#include <unistd.h>
-
-static void on_stop(int signo) {
-    (void)signo;
-    _exit(0);
-}
-
-int main(void) {
-    struct sigaction sa = {0};
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-        return 1;
-    for (;;)
-        pause();
-}
-"""
-
-LISTEN_C = r"""
-/* Open the sockets named on the command line and hold them until SIGTERM:
- * tcp:PORT (0.0.0.0), tcp6:PORT (::1), udp:PORT (0.0.0.0), unix:PATH (a listening
- * stream socket; @NAME for an abstract one), connect:PORT:COUNT (COUNT connections to
- * 127.0.0.1:PORT from a child process, accepted and held by the first tcp listener).
- * For pidshare's ports tests and benchmark. */
-#include <netinet/in.h>
-#include <signal.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-static void on_stop(int signo) {
-    (void)signo;
-    _exit(0);
-}
-
-static void fail(const char *what, const char *spec) {
-    fprintf(stderr, "listen: %s: ", spec);
-    perror(what);
-    exit(1);
-}
-
-static int inet(int family, int type, int port, const char *spec) {
-    int fd = socket(family, type, 0), one = 1, bound;
-    if (fd < 0)
-        fail("socket", spec);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (family == AF_INET) {
-        struct sockaddr_in a = {0};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_ANY);
-        bound = bind(fd, (struct sockaddr *)&a, sizeof a);
-    } else {
-        struct sockaddr_in6 a = {0};
-        a.sin6_family = AF_INET6;
-        a.sin6_port = htons(port);
-        a.sin6_addr = in6addr_loopback;
-        bound = bind(fd, (struct sockaddr *)&a, sizeof a);
-    }
-    if (bound < 0)
-        fail("bind", spec);
-    if (type == SOCK_STREAM && listen(fd, 4096) < 0)
-        fail("listen", spec);
-    return fd;
-}
-
-static void local(const char *path, const char *spec) {
-    struct sockaddr_un a = {0};
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    size_t length = strlen(path);
-    if (fd < 0 || length >= sizeof a.sun_path)
-        fail("socket", spec);
-    a.sun_family = AF_UNIX;
-    memcpy(a.sun_path, path, length);
-    if (path[0] == '@')
-        a.sun_path[0] = '\0';
-    else
-        unlink(path);
-    if (bind(fd, (struct sockaddr *)&a, offsetof(struct sockaddr_un, sun_path) + length) < 0)
-        fail("bind", spec);
-    if (listen(fd, 16) < 0)
-        fail("listen", spec);
-}
-
-static void connections(int port, int count) {
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    for (int i = 0; i < count; ++i) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
-            fail("connect", "connect");
-    }
-}
-
-int main(int argc, char **argv) {
-    struct sigaction sa = {0};
-    struct rlimit files;
-    int server = -1, port = 0, count = 0;
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
-        files.rlim_cur = files.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &files);
-    }
-    for (int i = 1; i < argc; ++i) {
-        char *spec = argv[i], *value = strchr(spec, ':');
-        if (!value) {
-            fprintf(stderr, "listen: bad spec %s\n", spec);
-            return 2;
-        }
-        ++value;
-        if (!strncmp(spec, "tcp:", 4)) {
-            int fd = inet(AF_INET, SOCK_STREAM, atoi(value), spec);
-            if (server < 0)
-                server = fd;
-        } else if (!strncmp(spec, "tcp6:", 5)) {
-            inet(AF_INET6, SOCK_STREAM, atoi(value), spec);
-        } else if (!strncmp(spec, "udp:", 4)) {
-            inet(AF_INET, SOCK_DGRAM, atoi(value), spec);
-        } else if (!strncmp(spec, "unix:", 5)) {
-            local(value, spec);
-        } else if (!strncmp(spec, "connect:", 8)) {
-            char *many = strchr(value, ':');
-            port = atoi(value);
-            count = many ? atoi(many + 1) : 1;
-        } else {
-            fprintf(stderr, "listen: bad spec %s\n", spec);
-            return 2;
-        }
-    }
-    if (count > 0 && fork() == 0) {
-        connections(port, count);
-        for (;;)
-            pause();
-    }
-    for (int accepted = 0; server >= 0 && accepted < count; ++accepted)
-        if (accept(server, NULL, NULL) < 0)
-            break;
-    for (;;)
-        pause();
-}
-"""
-
-PAUSE_C = r"""
-/* Behaves like Kubernetes' pause: sleep in pause(), reap zombie children
- * on SIGCHLD, exit on SIGINT or SIGTERM. */
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-static void sigdown(int signo) {
-    psignal(signo, "Shutting down, got signal");
-    exit(0);
-}
-
-static void sigreap(int signo) {
-    (void)signo;
-    while (waitpid(-1, NULL, WNOHANG) > 0)
-        ;
-}
-
-static int handle(int signo, void (*handler)(int), int flags) {
-    struct sigaction sa = {0};
-    sa.sa_handler = handler;
-    sa.sa_flags = flags;
-    sigemptyset(&sa.sa_mask);
-    return sigaction(signo, &sa, NULL);
-}
-
-int main(int argc, char **argv) {
-    for (int i = 1; i < argc; ++i) {
-        if (!strcasecmp(argv[i], "-v")) {
-            printf("pause.c 3.10\n");
-            return 0;
-        }
-    }
-    if (getpid() != 1)
-        fprintf(stderr, "Warning: pause should be the first process\n");
-    if (handle(SIGINT, sigdown, 0) < 0)
-        return 1;
-    if (handle(SIGTERM, sigdown, 0) < 0)
-        return 2;
-    if (handle(SIGCHLD, sigreap, SA_NOCLDSTOP) < 0)
-        return 3;
-    for (;;)
-        pause();
-    fprintf(stderr, "Error: infinite loop terminated\n");
-    return 42;
-}
-"""
+# The files the images hold that no Debian package provides, and the C programs' sources.
+FILES = Path(__file__).resolve().parent / "images"
 
 
 class ImageError(Exception):
@@ -590,9 +287,9 @@ def check_static_amd64(path: str) -> None:
             raise ImageError(f"{path} is dynamically linked; a static binary is needed")
 
 
-def compile_static(source: str, name: str, work: Path) -> bytes:
-    """Compile one C program with gcc -static into a stripped, reproducible binary."""
-    (work / f"{name}.c").write_text(source)
+def compile_static(name: str, work: Path) -> bytes:
+    """Compile FILES/NAME.c with gcc -static into a stripped, reproducible binary."""
+    (work / f"{name}.c").write_bytes((FILES / f"{name}.c").read_bytes())
     run(["gcc", "-static", "-O2", "-s", "-o", name, f"{name}.c"], cwd=work)
     check_static_amd64(str(work / name))
     return (work / name).read_bytes()
@@ -698,12 +395,9 @@ def add_binaries(tree: Tree, binaries: tuple[str, ...]) -> None:
 
 def nginx_files(tree: Tree) -> None:
     """Add nginx's configuration, web root, users and log symlinks."""
-    tree.write("/etc/nginx/nginx.conf", NGINX_CONF)
-    tree.write("/etc/nginx/conf.d/default.conf", NGINX_DEFAULT_CONF)
+    for name, path in NGINX_FILES.items():
+        tree.write(path, (FILES / "nginx" / name).read_bytes())
     tree.copy("/etc/nginx/mime.types")
-    tree.write("/usr/share/nginx/html/index.html", NGINX_INDEX_HTML)
-    tree.write("/usr/share/nginx/html/50x.html", NGINX_50X_HTML)
-    tree.write("/etc/nsswitch.conf", NSSWITCH_CONF)
     users(
         tree,
         [
@@ -760,7 +454,7 @@ def build_sh_grep(_work: Path) -> Tree:
 def build_distroless(work: Path) -> Tree:
     """pidshare/distroless:1: one static program, no shell, no coreutils."""
     tree = Tree()
-    tree.write("/sleeper", compile_static(SLEEPER_C, "sleeper", work), 0o755)
+    tree.write("/sleeper", compile_static("sleeper", work), 0o755)
     users(
         tree,
         [
@@ -778,7 +472,7 @@ def build_distroless(work: Path) -> Tree:
 def build_listen(work: Path) -> Tree:
     """pidshare/listen:1: one static program holding the sockets it is told to open."""
     tree = Tree()
-    tree.write("/listen", compile_static(LISTEN_C, "listen", work), 0o755)
+    tree.write("/listen", compile_static("listen", work), 0o755)
     tree.mkdir("/tmp", 0o1777)
     return tree
 
@@ -786,7 +480,7 @@ def build_listen(work: Path) -> Tree:
 def build_pause(work: Path) -> Tree:
     """pause:3.10: the static pause program alone."""
     tree = Tree()
-    tree.write("/pause", compile_static(PAUSE_C, "pause", work), 0o755)
+    tree.write("/pause", compile_static("pause", work), 0o755)
     return tree
 
 

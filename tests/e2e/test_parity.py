@@ -2,7 +2,7 @@
 and through `kubectl pidshare ps`, side by side: the same outcome, and for a failure the same
 error line (kubectl's behaviour is the specification). Proxies, a reverse proxy with a path
 prefix and `kubectl proxy` run on loopback for the module; where traffic must go through a
-proxy, its log says it did. Differences on purpose are listed in the README (Parity)."""
+proxy, its log says it did. Differences on purpose are listed in docs/parity.md."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ class Variant:
 
     compare: `line` (a failure's error line is kubectl's), `prefix` (pidshare's line starts
     kubectl's: Go prints a struct dump after it) or `outcome` (the lines differ on purpose:
-    README). through: the helper whose log must grow while pidshare runs; untouched: one whose
-    log must not; stderr_has: what both tools' stderr must hold."""
+    docs/parity.md). through: the helper whose log must grow while pidshare runs; untouched: one
+    whose log must not; stderr_has: what both tools' stderr must hold."""
 
     cluster: str = CA
     user: str = CERTS
@@ -554,7 +554,7 @@ def test_an_exec_plugin_asks_on_the_terminal(world: World, tmp_path: Path, answe
 
 def test_request_timeout_bounds_the_exec_start(world: World, tmp_path: Path) -> None:
     """A server that answers the GET but never the exec's upgrade: --request-timeout=2s gives
-    up on it (kubectl's exec waits forever there: README, Parity)."""
+    up on it (kubectl's exec waits forever there: docs/parity.md)."""
     variant = Variant(f"    certificate-authority: {world.files}/prefix.crt",
                       f"    token: {RANCHER_TOKEN}",
                       server=f"https://127.0.0.1:{world.stalling.port}{RANCHER_PREFIX}")

@@ -2,10 +2,11 @@
 
 One table: each row is a command line, the exit status, the one stderr line (nothing for a
 success; a usage error's second line, kubectl's `See '… --help' for usage.`, is checked apart),
-and what stdout must hold. The README's troubleshooting section lists the same
-messages. Then what no table row can show: after Ctrl-C, a deadline and a closed stdout nothing
-of pidshare's keeps running in the Pod; a Pod deleted mid-`cat`; and 1,000 `cat`s racing a
-container that swaps a path component between a directory and a link to `/`.
+and what stdout must hold. docs/troubleshooting.md lists the same rows (troubles_table(), kept
+equal by tests/unit/test_docs.py). Then what no table row can show: after Ctrl-C, a deadline and
+a closed stdout nothing of pidshare's keeps running in the Pod; a Pod deleted mid-`cat`; and
+1,000 `cat`s racing a container that swaps a path component between a directory and a link to
+`/`.
 """
 
 from __future__ import annotations
@@ -621,15 +622,15 @@ def test_a_racing_target_cannot_make_cat_read_outside_its_root(trap: Trap) -> No
     assert seen["0 TARGET"] > 0 and seen["0 TARGET-ROOT"] > 0, seen
 
 
-README_REFS = dict(ns="NS", files="PID", sleep="PID", twolines="PID", fifo="PID", zero="PID",
-                   racer="PID", long="PID", web="PID", master="PID", refused="FILE", silent="FILE",
-                   nobody="FILE")
+TABLE_REFS = dict(ns="NS", files="PID", sleep="PID", twolines="PID", fifo="PID", zero="PID",
+                  racer="PID", long="PID", web="PID", master="PID", refused="FILE", silent="FILE",
+                  nobody="FILE")
 
 
-def readme_table() -> str:
-    """The rows as the README's troubleshooting section lists them."""
+def troubles_table() -> str:
+    """The rows as docs/troubleshooting.md lists them."""
     def cell(text: str) -> str:
-        for name, shown in README_REFS.items():
+        for name, shown in TABLE_REFS.items():
             text = text.replace("{" + name + "}", shown)
         return text.replace("|", "\\|").replace("\n", "\\n")
 
@@ -646,8 +647,3 @@ def readme_table() -> str:
         lines.append(f"| {name} | `{cell(command)}` | {row.status} | "
                      + (f"`{cell(stderr)}` |" if stderr else "|"))
     return "\n".join(lines) + "\n"
-
-
-def test_the_readme_lists_every_row() -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert readme_table() in readme.split("### Every case, as the end-to-end tests")[1]

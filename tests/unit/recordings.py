@@ -8,13 +8,14 @@ from typing import Any
 
 from kubectl_pidshare.output import render
 from kubectl_pidshare.pod import model, procfs
+from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.ps import group
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 NAMES = ("nginx", "quad", "hostile", "nops", "apart")
 # Recorded with PIDSHARE_CGROUPNS=private: every container in a private cgroup namespace.
 PRIVATE = ("nginx-private",)
-# The container each probe ran from (tests/unit/record).
+# The container each probe ran from (tests/data/record).
 RUNNERS = {"nginx": "shell", "quad": "shell", "hostile": "shell", "nops": "tools",
            "apart": "shell", "nginx-private": "shell"}
 
@@ -47,7 +48,7 @@ def runner(name: str) -> model.Container:
 
 def groups(name: str) -> list[list[render.Row]]:
     """The recorded processes, attributed and grouped as `ps` shows them."""
-    return group(snapshot(name), pod(name), runner(name))
+    return group(Listing(pod(name), runner(name), snapshot(name)))
 
 
 def container_id(name: str, container: str) -> str:

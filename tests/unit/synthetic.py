@@ -16,15 +16,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from kubectl_pidshare import ps, redaction
+from kubectl_pidshare import ps
 from kubectl_pidshare.cluster import targets
 from kubectl_pidshare.output import render
-from kubectl_pidshare.pod import model, procfs
+from kubectl_pidshare.pod import model
 from kubectl_pidshare.pod.runner import PREAMBLE
+from kubectl_pidshare.pod.snapshot import Listing, parsed
 from kubectl_pidshare.pod.zombies import notes
 
 POD_UID = "7a45bab7-4d96-45f6-ba1a-48c374d865e7"
-# The quad recording's containers (tests/unit/data/pod-quad.json) and its sandbox.
+# The quad recording's containers (tests/data/pod-quad.json) and its sandbox.
 IDS = {
     "web": "e9e35407a9a25d97a9c4b0b2aefbc8cef6f06fc1f58b6e341259941b7067a512",
     "shell": "0d0d84edc5d5238938220c1f4ef9936e74a6233602a5f22b72d8951db13dbd8c",
@@ -33,7 +34,7 @@ IDS = {
     "(sandbox)": "3cab5ef37dd9f58c7a29e62fc0b625e5a3dd44ae8ef130505ac94d896fa917c2",
 }
 BTIME = 1795919000
-POD = Path(__file__).parent / "data" / "pod-quad.json"
+POD = Path(__file__).parents[1] / "data" / "pod-quad.json"
 NOW = datetime(2026, 11, 29, 7, 28, 12, tzinfo=timezone.utc)
 PROBE_ARGS = [b"sh", b"-c", PREAMBLE.encode() + b"# the probe", b"pidshare-probe"]
 
@@ -196,14 +197,12 @@ class View:
     pods: int = 1
 
 
-def _listing(raw: bytes, name: str, view: View) -> ps.Listing:
+def _listing(raw: bytes, name: str, view: View) -> Listing:
     document: dict[str, Any] = json.loads(POD.read_text())
     document = copy.deepcopy(document)
     document["metadata"]["name"] = name
     pod = model.parse_pod(document)
-    seen = procfs.parse(raw)
-    return ps.Listing(pod, pod.container("shell"),
-                      seen if view.show_secrets else redaction.snapshot(seen))
+    return parsed(pod, pod.container("shell"), raw, view.show_secrets)
 
 
 def rendered(raw: bytes, view: View = View()) -> str:
@@ -225,6 +224,6 @@ def rendered(raw: bytes, view: View = View()) -> str:
             ps.COLUMNS.get(view.output, render.TREE), view.headers, ps.prefix(options),
             view.sort_by, view.width, NOW))
     for listing in listings:
-        for line in notes(listing.pod, listing.runner, listing.snapshot):
+        for line in notes(listing):
             out.write(line + "\n")
     return out.getvalue()

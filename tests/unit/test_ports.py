@@ -11,7 +11,7 @@ from kubectl_pidshare import fds, ports
 from kubectl_pidshare.cluster.targets import parse
 from kubectl_pidshare.pod import procfs
 from kubectl_pidshare.pod.model import parse_pod
-from kubectl_pidshare.ps import Listing
+from kubectl_pidshare.pod.snapshot import Listing
 from tests.unit.recordings import DATA
 
 LISTEN = "/listen tcp:8080 udp:5353 tcp6:8443 unix:/tmp/app.sock unix:@pidshare-abstract"

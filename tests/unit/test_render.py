@@ -12,6 +12,7 @@ import yaml
 from kubectl_pidshare.output import render, text
 from kubectl_pidshare.pod import model
 from kubectl_pidshare.pod.attribution import Owner
+from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.ps import group
 from tests.unit.recordings import NGINX_TABLE, NGINX_WIDE, groups, pod_json, snapshot
 
@@ -284,7 +285,7 @@ def test_pidshare_s_own_debug_container_is_not_listed() -> None:
     document["status"]["ephemeralContainerStatuses"] = [
         {**status, "name": "pidshare-restricted-abc123"}]
     debugging_pod = model.parse_pod(document)
-    rows = group(snapshot("nginx-private"), debugging_pod,
-                 debugging_pod.container("pidshare-restricted-abc123"))
+    rows = group(Listing(debugging_pod, debugging_pod.container("pidshare-restricted-abc123"),
+                         snapshot("nginx-private")))
     assert [sorted((row.owner.name, row.pid) for row in rows) for rows in rows] == [
         [("(sandbox)", 1)], [("nginx", 7), ("nginx", 13)]]

@@ -13,7 +13,7 @@ import pytest
 
 from tests.unit.synthetic import View, hostile, rendered
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 PROBE = DATA / "probe-synthetic.bin"
 RECORDED = DATA / "ps-synthetic"
 VIEWS = {

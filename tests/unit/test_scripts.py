@@ -24,11 +24,17 @@ def test_shellcheck_clean_as_posix_sh(name: str) -> None:
 
 
 def test_refuse_prints_the_marker_and_exits_refused(sh_and_grep: Path) -> None:
-    proc = subprocess.run([str(sh_and_grep / "sh"), "-c", PREAMBLE + "refuse some-code 'a detail'"],
-                          env={"PATH": str(sh_and_grep)}, stdin=subprocess.DEVNULL,
-                          capture_output=True, check=False, timeout=30)
-    assert (proc.returncode, proc.stdout) == (REFUSED, b"")
-    assert proc.stderr == f"{MARKER}some-code a detail\n".encode()
+    """(stdin held open, as the exec holds it: its end is what stops a script.)"""
+    proc = subprocess.Popen([str(sh_and_grep / "sh"), "-c",
+                             PREAMBLE + "refuse some-code 'a detail'"],
+                            env={"PATH": str(sh_and_grep)}, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    with proc.stdin:
+        out, err = proc.stdout.read(), proc.stderr.read()
+        assert (proc.wait(timeout=30), out) == (REFUSED, b"")
+    assert err == f"{MARKER}some-code a detail\n".encode()
 
 
 @pytest.fixture(scope="module")
