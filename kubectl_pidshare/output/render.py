@@ -226,7 +226,8 @@ def document(pod: dict[str, Any], groups: list[list[Row]]) -> dict[str, Any]:
 
 def write_json(out: TextIO, doc: dict[str, Any]) -> None:
     """JSON, indented like kubectl's."""
-    out.write(json.dumps(doc, indent=4, ensure_ascii=False) + "\n")
+    json.dump(doc, out, indent=4, ensure_ascii=False)
+    out.write("\n")
 
 
 def write_yaml(out: TextIO, doc: dict[str, Any]) -> None:
