@@ -21,7 +21,7 @@ from kubectl_pidshare.localtree import LocalFile, LocalTree, Refused, TarMember,
 from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.status import ExitStatus
 from kubectl_pidshare.transport import Sink, Transport
-from kubectl_pidshare.tree import Entry, Walked, walk
+from kubectl_pidshare.tree import Entry, StreamCutError, Walked, walk
 
 Destination = Union[LocalTree, TarStream]
 Member = Union[LocalFile, TarMember]
@@ -31,6 +31,7 @@ REASONS = {"permission": "permission denied", "changed": "changed while it was o
            "no-readlink": "a symlink, and the container has no readlink to read it",
            "hard-link": "changed while it was read (it became a hard link)"}
 MIB = 1024 * 1024
+WALKS = 3  # a walk whose stream was cut is walked again for what it had not brought, this often
 UNKNOWN_MODES = {"d": 0o755, "f": 0o644}  # where the runner cannot tell (no stat, no ls)
 
 
@@ -89,6 +90,11 @@ class Copier:
         self.later: list[Entry] = []
         self.missing: list[tuple[bytes, str]] = []
         self.skipped: list[tuple[bytes, str]] = []
+        self.placed: set[bytes] = set()
+
+    def again(self) -> None:
+        """Before another walk of the same tree: what was placed stays, the rest is retried."""
+        self.later, self.missing, self.skipped = [], [], []
 
     def entry(self, entry: Entry) -> None:
         """Make the directory or the link; open the file whose bytes follow."""
@@ -97,6 +103,8 @@ class Copier:
         if entry.mode is None:
             entry = replace(entry, mode=UNKNOWN_MODES.get(entry.kind))
         self.entry_now, self.current = entry, None
+        if entry.path in self.placed:
+            return
         try:
             self._place(self.dest, entry)
         except Refused as exc:
@@ -107,10 +115,12 @@ class Copier:
     def _place(self, dest: Destination, entry: Entry) -> None:
         if entry.kind == "d":
             dest.directory(entry.path, entry.mode, entry.mtime)
+            self.placed.add(entry.path)
         elif entry.kind == "l" and entry.state != "-":
             self.missing.append((entry.path, REASONS.get(entry.state, entry.state)))
         elif entry.kind == "l":
             dest.symlink(entry.path, entry.target, entry.mode, entry.mtime)
+            self.placed.add(entry.path)
         elif entry.kind != "f":
             self.skipped.append((entry.path, SKIPPED.get(entry.kind, "unknown type: skipped")))
         elif (entry.links or 1) > 1:
@@ -141,6 +151,7 @@ class Copier:
             self.missing.append((entry.path, "changed while it was read (it shrank)"))
             return
         member.keep()
+        self.placed.add(entry.path)
         self.progress.add(files=1)
 
     def note(self, reason: str, path: bytes) -> None:
@@ -231,7 +242,7 @@ def cp(transport: Transport, options: CpOptions, out: BinaryIO, err: BinaryIO,
     copier = Copier(_destination(options, out), Progress(err if terminal else None))
     complete = False
     try:
-        found = walk(transport, options.source, "cp", (True, True), copier, err)
+        found = _walk(transport, options, copier, err)
         if found[0].tools[0] == "none":
             err.write(f'container "{found[1].container.name}" has no stat or ls: modes and '
                       "mtimes are not kept, files are 0644 and directories 0755\n".encode())
@@ -249,6 +260,23 @@ def cp(transport: Transport, options: CpOptions, out: BinaryIO, err: BinaryIO,
         count = len(copier.missing)
         raise PidshareError(f"{count} {'entry was' if count == 1 else 'entries were'} not "
                             "copied (listed above)", ExitStatus.INCOMPLETE)
+
+
+def _walk(transport: Transport, options: CpOptions, copier: Copier, err: BinaryIO) -> Walked:
+    """The walk, again (up to WALKS times in all) where its stream was cut and what arrived
+    was written to files: the second walk brings what the first had not (what was placed is
+    not written again). A tar stream on stdout cannot take back what it wrote."""
+    walks = 1
+    while True:
+        try:
+            return walk(transport, options.source, "cp", (True, True), copier, err)
+        except StreamCutError as exc:
+            if walks == WALKS or isinstance(copier.dest, TarStream):
+                raise
+            walks += 1
+            copier.abandon()
+            copier.again()
+            err.write(f"cp: {exc.message}: walking it again for what is missing\n".encode())
 
 
 def _report(copier: Copier, options: CpOptions, err: BinaryIO) -> None:

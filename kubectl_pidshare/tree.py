@@ -249,6 +249,11 @@ class Parser:
 Walked = tuple[Parser, Outcome, Runners, int]
 
 
+class StreamCutError(PidshareError):
+    """The script ended well (status 0) but its output stopped short: the stream's tail was
+    lost on the way (the API server or the kubelet closed it before all of it had passed)."""
+
+
 def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool, bool],
          handler: Handler, err: BinaryIO, users: dict[str, dict[int, str]] | None = None
          ) -> Walked:
@@ -262,7 +267,7 @@ def walk(transport: Transport, source: CatOptions, mode: str, flags: tuple[bool,
     if outcome.refusal is not None:
         raise refused(outcome, runners.pod, pid, source.aim)
     if not parser.ended:
-        raise PidshareError(f'the walk of {escape(source.path)} ended early in container '
-                            f'"{outcome.container.name}" (exit {outcome.status}): '
-                            f"{outcome.message()}")
+        error = StreamCutError if outcome.status == 0 else PidshareError
+        raise error(f'the walk of {escape(source.path)} ended early in container '
+                    f'"{outcome.container.name}" (exit {outcome.status}): {outcome.message()}')
     return parser, outcome, runners, pid

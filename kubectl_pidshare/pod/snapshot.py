@@ -4,9 +4,10 @@ process is goes through here."""
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from kubectl_pidshare import redaction
@@ -37,12 +38,22 @@ class Listing:
         return self.snapshot.processes.get(pid)
 
 
+def redacted(seen: procfs.Snapshot) -> procfs.Snapshot:
+    """A copy of a probe's snapshot with every process's arguments redacted (each process
+    copied whole, then its arguments replaced: dataclasses.replace took 0.2 s of 10,000)."""
+    processes = {}
+    for pid, process in seen.processes.items():
+        processes[pid] = copied = copy.copy(process)
+        copied.args = redaction.arguments(process.args)
+    return replace(seen, processes=processes)
+
+
 def parsed(pod: Pod, runner: Container, raw: bytes, show_secrets: bool = False,
            output: bytes = b"") -> Listing:
     """What the probe's records in raw say (see procfs.parse), attributed (output: the whole
     output of a script that is not the probe alone)."""
     snapshot = procfs.parse(raw)
-    return Listing(pod, runner, snapshot if show_secrets else redaction.snapshot(snapshot),
+    return Listing(pod, runner, snapshot if show_secrets else redacted(snapshot),
                    output)
 
 

@@ -43,6 +43,7 @@ class FakeTransport:
         self.pod_error: BaseException | None = None
         self.exec_errors: dict[str, BaseException] = {}
         self.exec_status: dict[str, tuple[int, bytes, bytes]] = {}
+        self.exec_queue: dict[str, list[tuple[int, bytes, bytes]]] = {}
         self.gets: list[str] = []
         self.execs: list[tuple[str, str, list[str]]] = []
         self.deadlines: list[float | None] = []
@@ -114,8 +115,9 @@ class FakeTransport:
         self.deadlines.append(deadline)
         if container in self.exec_errors:
             raise self.exec_errors[container]
-        if container in self.exec_status:
-            status, out, err = self.exec_status[container]
+        if self.exec_queue.get(container) or container in self.exec_status:
+            queued = self.exec_queue.get(container)
+            status, out, err = queued.pop(0) if queued else self.exec_status[container]
             stdout.write(out)
             stderr.write(err)
             return status

@@ -92,6 +92,49 @@ def test_cp_cut_short_leaves_no_half_file(install: Install, main: Main, tmp_path
     assert os.listdir(local) == []
 
 
+CUT_AFTER_A = HEAD + TREE[:TREE.index(b"new\nline")]
+CUT_IN_A = HEAD + TREE[:TREE.index(b"hello") + 2]
+AGAIN = ('cp: the walk of /d ended early in container "shell" (exit 0): no message: walking it '
+         "again for what is missing")
+
+
+def test_cp_walks_again_where_the_stream_was_cut(install: Install, main: Main,
+                                                 tmp_path: Path) -> None:
+    """The script ended well (0) but the stream stopped short (the platform lost its tail):
+    the second walk brings the rest; what the first placed is not written again."""
+    fake = install("nginx")
+    fake.exec_queue["shell"] = [(0, CUT_IN_A, b""), (0, CUT_AFTER_A, b"")]
+    fake.exec_status["shell"] = (0, HEAD + TREE + b"z\0", b"")
+    local = tmp_path / "copy"
+    status, out, err = main("cp", "nginx", "7", "/d", str(local))
+    assert (status, out) == (0, "")
+    assert err.splitlines() == [AGAIN, AGAIN, "cp: /d/fifo: a special file (device, pipe or "
+                                              "socket): skipped"]
+    assert len(fake.execs) == 3
+    assert (local / "a").read_bytes() == b"hello" and os.readlink(local / "out") == "/etc/passwd"
+    assert (local / "new\nline" / os.fsdecode(b"bad\xff")).read_bytes() == b"x\0y"
+
+
+def test_cp_gives_up_after_three_cut_walks(install: Install, main: Main, tmp_path: Path) -> None:
+    fake = install("nginx")
+    fake.exec_status["shell"] = (0, CUT_IN_A, b"")
+    local = tmp_path / "copy"
+    status, _, err = main("cp", "nginx", "7", "/d", str(local))
+    assert (status, len(fake.execs)) == (ExitStatus.ERROR, 3)
+    assert err.splitlines() == [AGAIN, AGAIN,
+                                "cp: /d/a: not copied: the copy stopped while it was read",
+                                'error: the walk of /d ended early in container "shell" (exit 0): '
+                                "no message"]
+    assert os.listdir(local) == []
+
+
+def test_a_cut_tar_stream_is_not_walked_again(install: Install, harness: Harness) -> None:
+    fake = install("nginx")
+    fake.exec_status["shell"] = (0, CUT_AFTER_A, b"")
+    assert harness.run("cp", "nginx", "7", "/d", "-").exit_code == ExitStatus.ERROR
+    assert len(fake.execs) == 1
+
+
 def test_cp_dash_writes_a_tar_stream(install: Install, harness: Harness) -> None:
     install("nginx").exec_status["shell"] = (0, HEAD + TREE + b"z\0", b"")
     assert harness.run("cp", "nginx", "7", "/d", "-").exit_code == 0

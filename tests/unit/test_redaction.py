@@ -8,6 +8,7 @@ import pytest
 
 from kubectl_pidshare import redaction
 from kubectl_pidshare.pod import procfs
+from kubectl_pidshare.pod.snapshot import redacted
 from kubectl_pidshare.redaction import MARK
 
 R = MARK
@@ -176,7 +177,7 @@ def test_undecodable_bytes_survive() -> None:
 def test_a_snapshot_is_copied_with_its_arguments_redacted() -> None:
     process = procfs.Process(7, 0, "app", "S", 0, 1, 0, 0.0, 0, [b"app", b"--token", b"t0k"], "")
     seen = procfs.Snapshot(processes={7: process})
-    hidden = redaction.snapshot(seen)
+    hidden = redacted(seen)
     assert hidden.processes[7].args == [b"app", b"--token", R.encode()]
     assert seen.processes[7].args == [b"app", b"--token", b"t0k"]
 
