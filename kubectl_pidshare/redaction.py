@@ -211,8 +211,16 @@ _command_line_cached = lru_cache(maxsize=1024)(_command_line)
 
 def arguments(args: Sequence[bytes]) -> list[bytes]:
     """command_line() over the raw arguments of a process (any bytes survive)."""
+    small = sum(map(len, args)) <= CACHED
+    return list((_arguments_cached if small else _arguments)(tuple(args)))
+
+
+def _arguments(args: tuple[bytes, ...]) -> tuple[bytes, ...]:
     texts = [arg.decode(errors="surrogateescape") for arg in args]
-    return [text.encode(errors="surrogateescape") for text in command_line(texts)]
+    return tuple(text.encode(errors="surrogateescape") for text in command_line(texts))
+
+
+_arguments_cached = lru_cache(maxsize=1024)(_arguments)
 
 
 def exposed(args: Sequence[str]) -> list[str]:

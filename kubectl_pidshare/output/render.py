@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
+from kubectl_pidshare.output import tables
 from kubectl_pidshare.output.text import command, decoded, escape
 from kubectl_pidshare.pod.attribution import Owner
 from kubectl_pidshare.signals import Dispositions
@@ -124,20 +125,34 @@ Section = tuple[tuple[str, ...], list[list[Row]]]
 RIGHT = {"PID", "PPID", "TIME", "RSS", "THREADS", "%CPU"}
 
 
-def _values(row: Row, branch: str, now: datetime | None) -> dict[str, Any]:
-    """Every column's cell of a row."""
-    started = "?"
-    ago = "?"
-    if row.start is not None:
-        started = row.start.strftime("%Y-%m-%dT%H:%M:%SZ")
-        ago = age(((now or datetime.now(timezone.utc)) - row.start).total_seconds())
-    return {
-        "CONTAINER": escape(row.owner.name), "PID": row.pid, "PPID": row.ppid,
-        "USER": escape(row.user), "STAT": row.state, "TIME": cpu_time(row.cpu_seconds),
-        "START": started, "AGE": ago, "RSS": row.rss_kib, "THREADS": row.threads,
-        "%CPU": "" if row.cpu_percent is None else f"{row.cpu_percent:.1f}",
-        **row.signals(), "COMMAND": branch + row.command(),
-    }
+def _started(row: Row, now: datetime) -> str:
+    return "?" if row.start is None else row.start.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _age(row: Row, now: datetime) -> str:
+    return "?" if row.start is None else age((now - row.start).total_seconds())
+
+
+def _signals(key: str) -> Callable[[Row, str, datetime], str]:
+    return lambda row, branch, now: row.signals()[key]
+
+
+# Each column's cell of a row (after the branch prefix of the tree, and the time AGE counts to).
+CELLS: dict[str, Callable[[Row, str, datetime], str]] = {
+    "CONTAINER": lambda row, branch, now: escape(row.owner.name),
+    "PID": lambda row, branch, now: str(row.pid),
+    "PPID": lambda row, branch, now: str(row.ppid),
+    "USER": lambda row, branch, now: escape(row.user),
+    "STAT": lambda row, branch, now: row.state,
+    "TIME": lambda row, branch, now: cpu_time(row.cpu_seconds),
+    "START": lambda row, branch, now: _started(row, now),
+    "AGE": lambda row, branch, now: _age(row, now),
+    "RSS": lambda row, branch, now: str(row.rss_kib),
+    "THREADS": lambda row, branch, now: str(row.threads),
+    "%CPU": lambda row, branch, now: "" if row.cpu_percent is None else f"{row.cpu_percent:.1f}",
+    **{key: _signals(key) for key in ("CAUGHT", "IGNORED", "BLOCKED")},
+    "COMMAND": lambda row, branch, now: branch + row.command(),
+}
 
 
 def sort_key(key: str) -> Callable[[Row], Any]:
@@ -166,24 +181,17 @@ def write_table(out: TextIO, sections: list[Section], layout: Layout = Layout())
     """The table of processes: each Pod's grouped per container, each group a process tree
     (or every row in --sort-by order). With a width (a terminal's), lines are cut to it with
     a visible marker, as ps cuts COMMAND, so no wrapped text can pass for a row."""
-    import tabulate
-
-    tabulate.PRESERVE_WHITESPACE = True
     ordered = _ordered(sections, layout.sort_by)
     if not ordered:
         out.write("No processes found.\n")
         return
-    table = []
-    for prefix, branch, row in ordered:
-        values = _values(row, branch, layout.now)
-        table.append([*(escape(cell) for cell in prefix),
-                      *(values[column] for column in layout.columns)])
-    align = ["left"] * len(layout.prefix)
-    align += ["right" if column in RIGHT else "left" for column in layout.columns]
-    headers = [*layout.prefix, *layout.columns] if layout.headers else ()
-    text = tabulate.tabulate(table, headers=headers, tablefmt="plain", colalign=align,
-                             disable_numparse=True)
-    for line in text.split("\n"):
+    now = layout.now or datetime.now(timezone.utc)
+    cells = [CELLS[column] for column in layout.columns]
+    table = [[*(escape(cell) for cell in prefix), *(cell(row, branch, now) for cell in cells)]
+             for prefix, branch, row in ordered]
+    right = [False] * len(layout.prefix) + [column in RIGHT for column in layout.columns]
+    headers = [*layout.prefix, *layout.columns] if layout.headers else None
+    for line in tables.plain(headers, table, right):
         if layout.width is not None and len(line) > layout.width:
             line = line[:max(layout.width - 1, 0)] + CUT
         out.write(line + "\n")

@@ -12,6 +12,8 @@ def escape(raw: bytes | str) -> str:
     controls and undecodable bytes become `\\xNN`, other unprintable characters `\\uNNNN`, so
     nothing can move the cursor or fake a row."""
     text = raw.decode(errors="surrogateescape") if isinstance(raw, bytes) else raw
+    if text.isprintable() and "\\" not in text:
+        return text
     out = []
     for char in text:
         code = ord(char)

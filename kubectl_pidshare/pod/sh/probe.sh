@@ -25,12 +25,17 @@ printf '%s\n' "$cgroups"
 # The file is the container's to make: only a regular file is opened (a FIFO would block, a
 # device never end); grep prints `NAME:PASSWORD:UID:` of its first 2000 entries, with at most
 # 1 s of CPU and 64 MiB of memory (a huge file, or one endless line, costs no more). dash and
-# busybox know these limits; a shell that does not reads without them.
+# busybox know these limits; a shell that does not reads without them. The lines are split by
+# the shell, not read: `read` takes a byte a system call, 4.5 s of a 10,000-process Pod's probe.
 mine=$(printf '%s\n' "$cgroups" | grep -e "^$$/cgroup:")
-printf '%s\n' "$mine" "$cgroups" | {
+(
+    IFS='
+'
+    set -f
     seen='
 '
-    while IFS= read -r line; do
+    # shellcheck disable=SC2086
+    for line in $mine $cgroups; do
         group=${line#*/cgroup:}
         case $seen in *"
 $group
@@ -43,6 +48,6 @@ $group
         (ulimit -t 1; ulimit -v 65536; exec grep -aHo -m 2000 \
             -E '^[^:]{1,256}:[^:]{0,256}:[0-9]{1,10}:' "$passwd") 2>/dev/null
     done
-}
+)
 grep -H '^btime ' stat
 exit 0
