@@ -65,7 +65,7 @@ OWN = {
     "commands.kill", "commands.ls", "commands.options", "commands.ports", "commands.ps",
     "commands.top", "commands.version", "errors", "flags", "habits", "hoisting", "netflags",
     "output",
-    "output.render", "output.text", "pod", "pod.aim", "pod.attribution", "pod.debug_container",
+    "output.render", "output.tables", "output.text", "pod", "pod.aim", "pod.attribution", "pod.debug_container",
     "pod.model", "pod.own", "pod.procfs", "pod.runner", "pod.runners", "pod.snapshot",
     "pod.zombies", "ps", "redaction", "session", "signals", "status", "transport", "usage",
 }
