@@ -64,8 +64,8 @@ OWN = {
     "commands.completion", "commands.cp", "commands.env", "commands.fds", "commands.help",
     "commands.kill", "commands.ls", "commands.options", "commands.ports", "commands.ps",
     "commands.top", "commands.version", "errors", "flags", "habits", "hoisting", "netflags",
-    "output",
-    "output.render", "output.tables", "output.text", "pod", "pod.aim", "pod.attribution", "pod.debug_container",
+    "output", "output.render", "output.tables", "output.text", "pod", "pod.aim",
+    "pod.attribution", "pod.debug_container",
     "pod.model", "pod.own", "pod.procfs", "pod.runner", "pod.runners", "pod.snapshot",
     "pod.zombies", "ps", "redaction", "session", "signals", "status", "transport", "usage",
 }
