@@ -16,7 +16,6 @@ from kubectl_pidshare.cluster.targets import parse as parse_targets
 from kubectl_pidshare.errors import Failed, PidshareError
 from kubectl_pidshare.exposure import Facts, Finding, findings, reaches
 from kubectl_pidshare.output import render
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.attribution import Attribution
 from kubectl_pidshare.pod.debug_container import DebugOptions, ours
 from kubectl_pidshare.pod.model import Container
@@ -24,6 +23,7 @@ from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.pod.spec import containers, pod_specs
 from kubectl_pidshare.ps import PsOptions, gather, report
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Transport
 
 RECORD = re.compile(rb"(\d+)/(status|environ):")

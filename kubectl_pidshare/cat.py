@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from kubectl_pidshare.errors import PidshareError, RemoteExit
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.aim import Aim, main_process
 from kubectl_pidshare.pod.attribution import Attribution
 from kubectl_pidshare.pod.debug_container import DebugOptions
@@ -19,6 +18,7 @@ from kubectl_pidshare.pod.runners import Runners, choose
 from kubectl_pidshare.pod.snapshot import snapshot
 from kubectl_pidshare.signals import NAMES
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Sink, Transport
 
 READ_MARK = b"pidshare-read "

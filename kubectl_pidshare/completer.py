@@ -182,8 +182,8 @@ def _aims(seen: Words) -> list[str]:
     if seen.current.startswith("container/") or not seen.positional:
         return [f"container/{name}" for name in _containers(seen)]
     from kubectl_pidshare.cluster.targets import parse
-    from kubectl_pidshare.output.text import command
     from kubectl_pidshare.ps import PsOptions, gather, group
+    from kubectl_pidshare.text import command
 
     options = PsOptions(parse([_pod_named(seen)], None, False),
                         runner=seen.values.get("exec_container"))

@@ -18,8 +18,8 @@ from typing import BinaryIO, Union
 from kubectl_pidshare.cat import CatOptions, read_file
 from kubectl_pidshare.errors import OutputError, PidshareError
 from kubectl_pidshare.localtree import LocalFile, LocalTree, Refused, TarMember, TarStream
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Sink, Transport
 from kubectl_pidshare.tree import Entry, StreamCutError, Walked, walk
 

@@ -16,7 +16,6 @@ from typing import Any, TextIO
 from kubectl_pidshare import redaction
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output import render
-from kubectl_pidshare.output.text import command, escape
 from kubectl_pidshare.pod import procfs
 from kubectl_pidshare.pod.aim import Aim, main_process
 from kubectl_pidshare.pod.debug_container import DebugOptions
@@ -27,6 +26,7 @@ from kubectl_pidshare.pod.runners import choose
 from kubectl_pidshare.pod.snapshot import parsed
 from kubectl_pidshare.pod.spec import SpecEnv, spec_env
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import command, escape
 from kubectl_pidshare.transport import Transport
 
 LIMIT = 1024 * 1024

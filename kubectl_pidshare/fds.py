@@ -12,7 +12,6 @@ from kubectl_pidshare.cluster.targets import Targets, parse, pod_name
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.holders import Holder, Holders, address, cuts, denial, pod_cells
 from kubectl_pidshare.output import render, tables
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod import netfs
 from kubectl_pidshare.pod.aim import Aim, main_process, parse_aim
 from kubectl_pidshare.pod.debug_container import DebugOptions
@@ -22,6 +21,7 @@ from kubectl_pidshare.pod.runners import choose
 from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.ps import PsOptions, gather, prefix, probe, report
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Transport
 
 COLUMNS = ("FD", "TYPE", "FLAGS", "POS", "SIZE", "TARGET")

@@ -9,28 +9,16 @@ from typing import Annotated, Optional
 
 import typer
 
+from kubectl_pidshare.clickerrors import (
+    Abort,
+    BadOptionUsage,
+    BadParameter,
+    ClickException,
+    MissingParameter,
+    NoSuchOption,
+    UsageError,
+)
 from kubectl_pidshare.hoisting import go_bool, hoist, options, parse_timeout, split
-
-try:
-    from typer._click.exceptions import (
-        Abort,
-        BadOptionUsage,
-        BadParameter,
-        ClickException,
-        MissingParameter,
-        NoSuchOption,
-        UsageError,
-    )
-except ImportError:  # typer before 0.26 uses click itself
-    from click.exceptions import (  # type: ignore[no-redef]
-        Abort,
-        BadOptionUsage,
-        BadParameter,
-        ClickException,
-        MissingParameter,
-        NoSuchOption,
-        UsageError,
-    )
 
 __all__ = ["Abort", "BadOptionUsage", "BadParameter", "ClickException", "MissingParameter",
            "NoSuchOption", "UsageError", "go_bool", "hoist", "options", "parse_timeout", "split"]

@@ -11,10 +11,10 @@ from typing import Any, TextIO, Union
 from kubectl_pidshare.cluster.targets import Targets, nothing_found, parse, resolve, usage
 from kubectl_pidshare.errors import PidshareError, ServerError, describe
 from kubectl_pidshare.kill import KillOptions, is_signal, kill, signal_in
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.aim import Aim, parse_aim
 from kubectl_pidshare.pod.model import parse_pod
 from kubectl_pidshare.ps import CONCURRENT, report
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Transport
 
 Signalled = Union[str, PidshareError]

@@ -103,8 +103,8 @@ def split(root: Any, argv: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def _error(kind: str, *args: Any, **kwargs: Any) -> Exception:
-    """click's exception `kind` (UsageError, BadParameter...), as flags.py imports it."""
-    from kubectl_pidshare import flags
+    """click's exception `kind` (UsageError, BadParameter...)."""
+    from kubectl_pidshare import clickerrors
 
-    error: Exception = getattr(flags, kind)(*args, **kwargs)
+    error: Exception = getattr(clickerrors, kind)(*args, **kwargs)
     return error

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kubectl_pidshare.output.text import command, escape
 from kubectl_pidshare.pod.attribution import is_sandbox
 from kubectl_pidshare.pod.debug_container import ours
 from kubectl_pidshare.pod.netfs import ROWS, Descriptor, Held
 from kubectl_pidshare.pod.snapshot import Listing
+from kubectl_pidshare.text import command, escape
 
 SHOWN = 3
 

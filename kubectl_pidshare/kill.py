@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import TextIO
 
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.output.text import command, shorten
 from kubectl_pidshare.pod import procfs
 from kubectl_pidshare.pod.aim import COMMAND_SHOWN, Aim, main_process
 from kubectl_pidshare.pod.attribution import NODE, is_sandbox
@@ -22,6 +21,7 @@ from kubectl_pidshare.pod.snapshot import parsed, snapshot
 from kubectl_pidshare.pod.zombies import where
 from kubectl_pidshare.signals import ALIASES, NAMES, SIGNALS, SIGRTMAX, SIGRTMIN
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import command, shorten
 from kubectl_pidshare.transport import Transport
 
 SANDBOX_REASON = (

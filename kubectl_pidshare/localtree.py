@@ -16,7 +16,7 @@ import stat
 import tarfile
 from typing import BinaryIO
 
-from kubectl_pidshare.output.text import escape
+from kubectl_pidshare.text import escape
 
 DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 TEMP = b".pidshare-partial-"

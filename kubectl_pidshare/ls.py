@@ -10,8 +10,8 @@ from typing import Any, BinaryIO, TextIO
 from kubectl_pidshare.cat import CatOptions
 from kubectl_pidshare.errors import PidshareError
 from kubectl_pidshare.output.render import write_json, write_yaml
-from kubectl_pidshare.output.text import decoded, escape
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import decoded, escape
 from kubectl_pidshare.transport import Transport
 from kubectl_pidshare.tree import Entry, walk
 

@@ -15,12 +15,12 @@ from typing import Any, TextIO
 from kubectl_pidshare.cluster.targets import Targets
 from kubectl_pidshare.holders import Holder, Holders, address, cuts, denial, pod_cells
 from kubectl_pidshare.output import render, tables
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod import netfs
 from kubectl_pidshare.pod.debug_container import DebugOptions
 from kubectl_pidshare.pod.netfs import Socket
 from kubectl_pidshare.pod.snapshot import Listing
 from kubectl_pidshare.ps import PsOptions, gather, prefix, report
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Transport
 
 COLUMNS = ("PROTO", "STATE", "LOCAL", "PEER", "RECV-Q", "SEND-Q", "CONTAINER", "PID", "COMMAND")

@@ -20,10 +20,10 @@ from kubectl_pidshare.cat import (
     target,
 )
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.procfs import parse_passwd
 from kubectl_pidshare.pod.runner import Outcome
 from kubectl_pidshare.pod.runners import Runners
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Transport
 
 FIELD_MAX = 4 * 1024 * 1024  # the passwd lines are the longest field: 2000 bounded lines

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_pidshare.errors import PidshareError, ServerError
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Transport
 
 SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")

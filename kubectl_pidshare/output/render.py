@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from kubectl_pidshare.output import tables
-from kubectl_pidshare.output.text import command, decoded, escape
 from kubectl_pidshare.pod.attribution import Owner
 from kubectl_pidshare.signals import Dispositions
+from kubectl_pidshare.text import command, decoded, escape
 
 CUT = "…"
 TREE = ("CONTAINER", "PID", "PPID", "USER", "STAT", "TIME", "COMMAND")

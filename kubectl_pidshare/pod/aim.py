@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kubectl_pidshare.errors import PidshareError
-from kubectl_pidshare.output.text import command, escape, shorten
 from kubectl_pidshare.pod.model import not_running
 from kubectl_pidshare.pod.runners import Runners
 from kubectl_pidshare.pod.snapshot import snapshot
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import command, escape, shorten
 
 PREFIX = "container/"
 COMMAND_SHOWN = 80  # characters of a command line said on one line

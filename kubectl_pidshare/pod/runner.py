@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pkgutil import get_data
 
 from kubectl_pidshare.errors import PidshareError, ServerError
-from kubectl_pidshare.output.text import escape
 from kubectl_pidshare.pod.model import Container, Pod, no_shell_error
 from kubectl_pidshare.status import ExitStatus
+from kubectl_pidshare.text import escape
 from kubectl_pidshare.transport import Sink, Transport
 
 NO_SHELL_EXIT = (126, 127)

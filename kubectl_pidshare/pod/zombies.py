@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kubectl_pidshare.output.text import command, shorten
 from kubectl_pidshare.pod.aim import COMMAND_SHOWN
 from kubectl_pidshare.pod.attribution import NODE, SANDBOX, Attribution
 from kubectl_pidshare.pod.procfs import Snapshot
 from kubectl_pidshare.pod.snapshot import Listing
+from kubectl_pidshare.text import command, shorten
 
 
 def where(owner: str) -> str:

@@ -7,7 +7,7 @@ import random
 import sys
 import unicodedata
 
-from kubectl_pidshare.output.text import NAMED_ESCAPES, escape
+from kubectl_pidshare.text import NAMED_ESCAPES, escape
 
 
 def slow(raw: bytes | str) -> str:

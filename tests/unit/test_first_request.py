@@ -57,17 +57,18 @@ HEAVY = ("yaml", "email", "http.client", "websocket", "secrets", "hashlib", "hma
 THIRD_PARTY = {"typer", "click", "shellingham", "annotated_doc"}
 # pidshare's own modules on the way (a change here is a change of what `ps` costs: say so).
 OWN = {
-    "", "app", "cli", "cluster", "cluster.client", "cluster.configflags", "cluster.credentials",
+    "", "app", "clickerrors", "cli", "cluster", "cluster.client", "cluster.configflags",
+    "cluster.credentials",
     "cluster.dial", "cluster.http1", "cluster.kubeconfig", "cluster.kubeyaml",
     "cluster.overrides", "cluster.targets", "cluster.validation", "cluster.verbose",
     "cluster.websocket_client", "commands", "commands.audit", "commands.cat",
     "commands.completion", "commands.cp", "commands.env", "commands.fds", "commands.help",
     "commands.kill", "commands.ls", "commands.options", "commands.ports", "commands.ps",
     "commands.top", "commands.version", "errors", "flags", "habits", "hoisting", "netflags",
-    "output", "output.render", "output.tables", "output.text", "pod", "pod.aim",
+    "output", "output.render", "output.tables", "pod", "pod.aim",
     "pod.attribution", "pod.debug_container",
     "pod.model", "pod.own", "pod.procfs", "pod.runner", "pod.runners", "pod.snapshot",
-    "pod.zombies", "ps", "redaction", "session", "signals", "status", "transport", "usage",
+    "pod.zombies", "ps", "redaction", "session", "signals", "status", "text", "transport", "usage",
 }
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from kubectl_pidshare.output import render, text
+from kubectl_pidshare import text
+from kubectl_pidshare.output import render
 from kubectl_pidshare.pod import model
 from kubectl_pidshare.pod.attribution import Owner
 from kubectl_pidshare.pod.snapshot import Listing
