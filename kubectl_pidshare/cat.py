@@ -85,14 +85,19 @@ def target(transport: Transport, options: CatOptions, err: BinaryIO) -> tuple[Ru
     return runners, pid
 
 
-def read_file(runners: Runners, pid: int, path: str, out: Sink) -> tuple[Outcome, bytes]:
-    """Run cat.sh, streaming path to out byte-exact: how it ended, and what it said on stderr
-    (grep's size line taken out)."""
+def read_file(runners: Runners, pid: int, path: str, out: Sink
+              ) -> tuple[Outcome, bytes, str | None]:
+    """Run cat.sh, streaming path to out byte-exact: how it ended, what it said on stderr (the
+    size line taken out), and, where fewer bytes arrived than the script read, how many."""
     held = HoldLast(out)
     outcome = _read(runners, pid, path, held)
     said, size = _read_size(outcome.stderr)
-    held.finish(drop=size is not None and held.count == size + 1)
-    return outcome, said
+    drop = size is not None and held.count == size + 1
+    held.finish(drop=drop)
+    arrived = held.count - drop
+    short = (f"{arrived} of its {size} bytes arrived" if size is not None and arrived != size
+             and outcome.status == 0 else None)
+    return outcome, said, short
 
 
 def refused(outcome: Outcome, pod: Pod, pid: int, aim: Aim,
@@ -111,10 +116,14 @@ def refused(outcome: Outcome, pod: Pod, pid: int, aim: Aim,
 def cat(transport: Transport, options: CatOptions, out: BinaryIO, err: BinaryIO) -> None:
     """Stream PATH, resolved inside PID's root, to out; refusals become errors."""
     runners, pid = target(transport, options, err)
-    outcome, said = read_file(runners, pid, options.path, out)
+    outcome, said, short = read_file(runners, pid, options.path, out)
     out.flush()
     if outcome.refusal is not None:
         raise refused(outcome, runners.pod, pid, options.aim)
+    if short is not None:
+        raise PidshareError(f"{escape(options.path)}: the stream was cut on its way: {short} "
+                            "(the API server or the kubelet closed it early); what was written "
+                            "is incomplete", ExitStatus.INCOMPLETE)
     if outcome.status != 0:
         err.write(said)
         err.flush()

@@ -207,7 +207,9 @@ def _read(found: Walked, path: bytes, sink: Sink) -> str | None:
     """cat's script on path below PATH, into sink: None, or why it failed."""
     parser, _, runners, pid = found
     whole = os.fsdecode(parser.resolved + (b"/" + path if path else b""))
-    outcome, _ = read_file(runners, pid, whole, sink)
+    outcome, _, short = read_file(runners, pid, whole, sink)
+    if short is not None:
+        return f"the copy stopped while it was read ({short})"
     if outcome.status == 0:
         return None
     return outcome.refusal.code if outcome.refusal else outcome.message()

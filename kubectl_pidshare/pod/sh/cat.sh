@@ -47,14 +47,17 @@ stream() {
     esac
     [ -f "/proc/$$/fd/3" ] || refuse not-regular "$shown"
     if command -v cat >/dev/null 2>&1; then
-        cat <&3
-        return
+        cat <&3 || return
+        # The offset cat read to tells how many bytes should arrive (not for proc and sysfs
+        # files, whose offsets need not count bytes).
+        case ${fstype%% *} in proc|sysfs) return ;; esac
+    else
+        # grep writes each NUL-terminated piece with a NUL after it: the file's bytes, and one
+        # NUL more if they do not end with one. The offset it read to (the size) tells.
+        grep -az '' <&3
+        status=$?
+        [ "$status" -le 1 ] || return "$status"
     fi
-    # grep writes each NUL-terminated piece with a NUL after it: the file's bytes, and one NUL
-    # more if they do not end with one. The offset it read to (the size) tells, on stderr.
-    grep -az '' <&3
-    status=$?
-    [ "$status" -le 1 ] || return "$status"
     # shellcheck disable=SC2046
     set -- $(grep '^pos:' "/proc/$$/fdinfo/3")
     printf 'pidshare-read %s\n' "$2" >&2
